@@ -1,0 +1,153 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import Course, Listing, Meeting, Membership, Reading, Section, Signup, Slot, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "email", "first_name", "last_name", "is_staff", "is_active", "last_login"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "course"
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "role", "status", "requested_at", "decided_at"]
+    readonly_fields = ["requested_at", "decided_at"]
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ["title", "term", "slug", "term_starts_on", "term_ends_on", "time_zone"]
+    search_fields = ["title", "slug", "term"]
+    prepopulated_fields = {"slug": ["title", "term"]}
+    inlines = [MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["slug", "title", "term", "description", "prerequisites"]}),
+        (
+            "Calendar",
+            {
+                "fields": [
+                    "time_zone",
+                    "term_starts_on",
+                    "term_ends_on",
+                    "class_starts_at",
+                    "signup_opens_at",
+                    "signup_closes_at",
+                ]
+            },
+        ),
+        (
+            "Grade",
+            {
+                "fields": [
+                    "review_points",
+                    "presentation_points",
+                    "participation_points",
+                    "final_exam_points",
+                    "grade_scale",
+                ]
+            },
+        ),
+        (
+            "Reviews",
+            {"fields": ["reviews_required", "scheduled_paper_reviews_required", "review_word_limit", "late_policy"]},
+        ),
+        (
+            "Presentations and participation",
+            {
+                "fields": [
+                    "presenters_per_slot",
+                    "commentators_per_slot",
+                    "presentations_per_student",
+                    "commentaries_per_student",
+                    "presentation_minutes",
+                    "discussion_minutes",
+                ]
+            },
+        ),
+        ("Final exam", {"fields": ["exam_starts_at", "exam_ends_at", "exam_slot_minutes"]}),
+    ]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "course", "role", "status", "requested_at", "decided_at"]
+    list_filter = ["status", "role", "course"]
+    search_fields = ["user__username", "user__email", "user__first_name", "user__last_name", "course__slug"]
+    list_select_related = ["user", "course"]
+    autocomplete_fields = ["user", "decided_by"]
+
+
+class ListingInline(admin.TabularInline):
+    model = Listing
+    extra = 0
+    autocomplete_fields = ["reading"]
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["title", "parent", "course", "position"]
+    list_filter = ["course"]
+    search_fields = ["title"]
+    list_select_related = ["parent", "course"]
+    inlines = [ListingInline]
+
+
+@admin.register(Reading)
+class ReadingAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "course", "arxiv_id", "year", "venue"]
+    list_filter = ["kind", "course"]
+    search_fields = ["title", "authors", "arxiv_id", "doi", "url"]
+    list_select_related = ["course"]
+
+
+@admin.register(Listing)
+class ListingAdmin(admin.ModelAdmin):
+    list_display = ["reading", "section", "position"]
+    list_filter = ["section__course"]
+    search_fields = ["reading__title", "section__title", "annotation"]
+    list_select_related = ["reading", "section"]
+    autocomplete_fields = ["reading", "section"]
+
+
+class SlotInline(admin.TabularInline):
+    model = Slot
+    extra = 0
+    autocomplete_fields = ["reading"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["date", "kind", "topic", "course"]
+    list_filter = ["kind", "course"]
+    search_fields = ["topic", "notes"]
+    date_hierarchy = "date"
+    inlines = [SlotInline]
+
+
+class SignupInline(admin.TabularInline):
+    model = Signup
+    extra = 0
+    autocomplete_fields = ["student"]
+
+
+@admin.register(Slot)
+class SlotAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "meeting", "position"]
+    list_filter = ["kind", "meeting__course"]
+    search_fields = ["title", "reading__title"]
+    list_select_related = ["reading", "meeting"]
+    autocomplete_fields = ["reading"]
+    inlines = [SignupInline]
+
+
+@admin.register(Signup)
+class SignupAdmin(admin.ModelAdmin):
+    list_display = ["student", "role", "seat", "slot", "created_at"]
+    list_filter = ["role", "slot__meeting__course"]
+    search_fields = ["student__username", "student__email", "slot__reading__title"]
+    list_select_related = ["student", "slot__reading", "slot__meeting"]
+    autocomplete_fields = ["student", "slot"]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CourseappConfig(AppConfig):
+    name = "courseapp"
+    verbose_name = "Course app"

@@ -1,0 +1,180 @@
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+
+def default_grade_scale() -> list[list]:
+    """Letter grade and the lowest percentage that earns it, best first."""
+    return [
+        ["A", 93],
+        ["A-", 90],
+        ["B+", 87],
+        ["B", 83],
+        ["B-", 80],
+        ["C+", 77],
+        ["C", 73],
+        ["C-", 70],
+        ["D", 60],
+        ["F", 0],
+    ]
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError("%(value)s is not a known time zone.", code="unknown_time_zone", params={"value": value})
+
+
+class Course(models.Model):
+    """One term of a seminar; every course rule is a field here, defaults from the model course."""
+
+    class LatePolicy(models.TextChoices):
+        ACCEPT_FLAGGED = "accept_flagged", "Accept late work and flag it"
+        REFUSE = "refuse", "Refuse late work"
+
+    slug = models.SlugField(unique=True, help_text="Short name used in addresses, e.g. cs496-fall-2024.")
+    title = models.CharField(max_length=200)
+    term = models.CharField(max_length=50, help_text="e.g. Fall 2024")
+    description = models.TextField(blank=True)
+    prerequisites = models.TextField(blank=True)
+
+    # Calendar
+    time_zone = models.CharField(max_length=64, default="America/Chicago", validators=[validate_time_zone])
+    term_starts_on = models.DateField()
+    term_ends_on = models.DateField(help_text="Reviews of readings not on the schedule are due at the end of this day.")
+    class_starts_at = models.TimeField(
+        default=datetime.time(14, 0),
+        help_text="When a class starts; a review of a scheduled paper is due then.",
+    )
+    signup_opens_at = models.DateTimeField(null=True, blank=True)
+    signup_closes_at = models.DateTimeField(null=True, blank=True)
+
+    # Points of the four components; together they make the 100-point grade.
+    review_points = models.PositiveSmallIntegerField(default=40)
+    presentation_points = models.PositiveSmallIntegerField(default=40)
+    participation_points = models.PositiveSmallIntegerField(default=10)
+    final_exam_points = models.PositiveSmallIntegerField(default=10)
+    grade_scale = models.JSONField(default=default_grade_scale, help_text="[letter, lowest percentage] pairs.")
+
+    # Reviews
+    reviews_required = models.PositiveSmallIntegerField(default=20)
+    scheduled_paper_reviews_required = models.PositiveSmallIntegerField(
+        default=15, help_text="How many of the reviews must be of papers scheduled for presentation."
+    )
+    review_word_limit = models.PositiveIntegerField(default=600, help_text='"One page", in words.')
+    late_policy = models.CharField(max_length=20, choices=LatePolicy.choices, default=LatePolicy.ACCEPT_FLAGGED)
+
+    # Presentations and participation
+    presenters_per_slot = models.PositiveSmallIntegerField(default=2, validators=[MinValueValidator(1)])
+    commentators_per_slot = models.PositiveSmallIntegerField(default=2)
+    presentations_per_student = models.PositiveSmallIntegerField(default=1)
+    commentaries_per_student = models.PositiveSmallIntegerField(default=2)
+    presentation_minutes = models.PositiveSmallIntegerField(default=30)
+    discussion_minutes = models.PositiveSmallIntegerField(default=15)
+
+    # Final exam: a window cut into one-on-one slots.
+    exam_starts_at = models.DateTimeField(null=True, blank=True)
+    exam_ends_at = models.DateTimeField(null=True, blank=True)
+    exam_slot_minutes = models.PositiveSmallIntegerField(
+        default=5, validators=[MinValueValidator(1), MaxValueValidator(120)]
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-term_starts_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    review_points=100 - F("presentation_points") - F("participation_points") - F("final_exam_points")
+                ),
+                name="course_points_total_100",
+                violation_error_message="The four components must add up to 100 points.",
+            ),
+            models.CheckConstraint(
+                condition=Q(scheduled_paper_reviews_required__lte=F("reviews_required")),
+                name="course_scheduled_reviews_within_total",
+                violation_error_message="Reviews of scheduled papers cannot exceed the reviews required.",
+            ),
+            models.CheckConstraint(
+                condition=Q(term_ends_on__gte=F("term_starts_on")),
+                name="course_term_ends_after_start",
+                violation_error_message="The term must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(exam_starts_at__isnull=True)
+                | Q(exam_ends_at__isnull=True)
+                | Q(exam_ends_at__gt=F("exam_starts_at")),
+                name="course_exam_ends_after_start",
+                violation_error_message="The exam window must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(signup_opens_at__isnull=True)
+                | Q(signup_closes_at__isnull=True)
+                | Q(signup_closes_at__gt=F("signup_opens_at")),
+                name="course_signup_closes_after_open",
+                violation_error_message="Sign-ups must close after they open.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.term})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("courseapp:course_home", args=[self.slug])
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def total_points(self) -> int:
+        return self.review_points + self.presentation_points + self.participation_points + self.final_exam_points
+
+    @property
+    def other_reviews_allowed(self) -> int:
+        return self.reviews_required - self.scheduled_paper_reviews_required
+
+
+class Membership(models.Model):
+    """A user's place in a course. A pending or declined request is not a member."""
+
+    class Role(models.TextChoices):
+        STUDENT = "student", "Student"
+        TA = "ta", "TA"
+        INSTRUCTOR = "instructor", "Instructor"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Asked to join"
+        ACTIVE = "active", "Member"
+        DECLINED = "declined", "Declined"
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.STUDENT)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    request_note = models.TextField(blank=True, help_text="What the student wrote when asking to join.")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # Keep the record of a decision if the deciding account goes away.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    invitation_sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the e-mail telling an added student about the course went out."
+    )
+
+    class Meta:
+        ordering = ["course", "role", "user__last_name", "user__first_name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "user"], name="membership_once_per_course"),
+        ]
+        indexes = [models.Index(fields=["course", "status", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.course.slug} ({self.get_role_display()}, {self.get_status_display()})"

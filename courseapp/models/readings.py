@@ -1,0 +1,87 @@
+from django.db import models
+from django.db.models import Q
+
+from .courses import Course
+
+
+class Section(models.Model):
+    """A heading of the reading list; sections nest (section, subsection, ...)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    title = models.CharField(max_length=300)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["course", "position"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="section_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Reading(models.Model):
+    """A work students can read: one row per work in a course, however often the list names it."""
+
+    class Kind(models.TextChoices):
+        PAPER = "paper", "Paper"
+        BLOG_POST = "blog", "Blog post"
+        VIDEO = "video", "Video"
+        BOOK = "book", "Book"
+        SLIDES = "slides", "Lecture slides or notes"
+        NOTEBOOK = "notebook", "Notebook"
+        CODE = "code", "Code"
+        OTHER = "other", "Other"
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="readings")
+    title = models.CharField(max_length=500)
+    url = models.URLField("link", max_length=1000, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PAPER)
+    authors = models.CharField(max_length=1000, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    venue = models.CharField(max_length=200, blank=True)
+    arxiv_id = models.CharField("arXiv id", max_length=40, blank=True)
+    doi = models.CharField("DOI", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["course", "title"]
+        constraints = [
+            # The same paper twice in one list splits its reviews and its slot between two rows.
+            models.UniqueConstraint(
+                fields=["course", "arxiv_id"], condition=~Q(arxiv_id=""), name="reading_arxiv_once_per_course"
+            ),
+            models.UniqueConstraint(fields=["course", "doi"], condition=~Q(doi=""), name="reading_doi_once_per_course"),
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=1000, year__lte=2999), name="reading_year_plausible"
+            ),
+        ]
+        indexes = [models.Index(fields=["course", "kind"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_paper(self) -> bool:
+        return self.kind == self.Kind.PAPER
+
+
+class Listing(models.Model):
+    """A reading's place in a section, with the instructor's note on why to read it there."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="listings")
+    reading = models.ForeignKey(Reading, on_delete=models.CASCADE, related_name="listings")
+    position = models.PositiveIntegerField(default=0)
+    annotation = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["section", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "reading"], name="listing_once_per_section"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reading} in {self.section}"

@@ -1,0 +1,115 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from .courses import Course
+from .readings import Reading
+
+
+class Meeting(models.Model):
+    """One class meeting of the term."""
+
+    class Kind(models.TextChoices):
+        LECTURE = "lecture", "Lecture"
+        PAPERS = "papers", "Paper session"
+        DISCUSSION = "discussion", "Discussion"
+        NO_CLASS = "no_class", "No class"
+        EXAM = "exam", "Final exam"
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="meetings")
+    date = models.DateField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PAPERS)
+    topic = models.CharField(max_length=500, blank=True)
+    notes = models.TextField(blank=True)
+    # Empty means the course's class_starts_at; the exam, for one, runs at its own hours.
+    starts_at = models.TimeField(null=True, blank=True)
+    ends_at = models.TimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["course", "date", "starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True) | Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
+                name="meeting_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%a %b %-d}: {self.topic or self.get_kind_display()}"
+
+    def start_time(self) -> datetime.time:
+        return self.starts_at or self.course.class_starts_at
+
+
+class Slot(models.Model):
+    """An item on a meeting's agenda: usually a paper that students present."""
+
+    class Kind(models.TextChoices):
+        PAPER = "paper", "Paper presented by students"
+        INSTRUCTOR = "instructor", "Led by the instructor"
+        DISCUSSION = "discussion", "Class discussion"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="slots")
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PAPER)
+    # A scheduled reading cannot be deleted from the list: its slot would lose its paper.
+    reading = models.ForeignKey(Reading, on_delete=models.PROTECT, null=True, blank=True, related_name="slots")
+    title = models.CharField(max_length=500, blank=True, help_text="For an agenda item that is not a reading.")
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="paper") | Q(reading__isnull=False),
+                name="slot_paper_has_reading",
+                violation_error_message="A slot for presenting needs a reading.",
+            ),
+            models.CheckConstraint(
+                condition=Q(reading__isnull=False) | ~Q(title=""),
+                name="slot_has_reading_or_title",
+                violation_error_message="An agenda item needs a reading or a title.",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "reading"], condition=Q(reading__isnull=False), name="slot_reading_once_per_meeting"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        return self.reading.title if self.reading_id else self.title
+
+    @property
+    def has_seats(self) -> bool:
+        return self.kind == self.Kind.PAPER
+
+
+class Signup(models.Model):
+    """A student in a seat of a slot: presenter or commentator."""
+
+    class Role(models.TextChoices):
+        PRESENTER = "presenter", "Presenter"
+        COMMENTATOR = "commentator", "Commentator"
+
+    slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="signups")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signups")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    seat = models.PositiveSmallIntegerField(help_text="1 for the first seat of this role, 2 for the next, ...")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["slot", "role", "seat"]
+        constraints = [
+            # One seat per student per slot: nobody comments on the paper they present.
+            models.UniqueConstraint(fields=["slot", "student"], name="signup_one_seat_per_slot"),
+            models.UniqueConstraint(fields=["slot", "role", "seat"], name="signup_seat_taken_once"),
+            models.CheckConstraint(condition=Q(seat__gte=1), name="signup_seat_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} {self.get_role_display().lower()} of {self.slot}"

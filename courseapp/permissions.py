@@ -1,0 +1,117 @@
+"""What each role may do in a course: the one place every view asks.
+
+A view declares the permission it needs with ``@course_view(Perm.X)``; the decorator
+loads the course, works out the user's role in it and refuses before the view runs.
+"""
+
+import enum
+import functools
+from collections.abc import Callable
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from .models import Course, Membership
+
+
+class Role(enum.StrEnum):
+    ANONYMOUS = "anonymous"
+    VISITOR = "visitor"  # logged in, not a member (never asked, or declined)
+    APPLICANT = "applicant"  # asked to join, not yet decided
+    STUDENT = "student"
+    TA = "ta"
+    INSTRUCTOR = "instructor"
+
+
+class Perm(enum.StrEnum):
+    VIEW_PUBLIC = "view_public"  # course page and schedule, without student names
+    REQUEST_TO_JOIN = "request_to_join"
+    VIEW_COURSE = "view_course"  # schedule with names, reading list
+    VIEW_ROSTER = "view_roster"  # members and pending requests
+    MANAGE_MEMBERS = "manage_members"  # approve, decline, add students
+    EDIT_COURSE = "edit_course"  # course settings
+
+
+_MEMBER = {Perm.VIEW_PUBLIC, Perm.VIEW_COURSE}
+_STAFF = _MEMBER | {Perm.VIEW_ROSTER}
+
+GRANTS: dict[Role, frozenset[Perm]] = {
+    Role.ANONYMOUS: frozenset({Perm.VIEW_PUBLIC}),
+    Role.VISITOR: frozenset({Perm.VIEW_PUBLIC, Perm.REQUEST_TO_JOIN}),
+    Role.APPLICANT: frozenset({Perm.VIEW_PUBLIC}),
+    Role.STUDENT: frozenset(_MEMBER),
+    # A TA does what the instructor does, except course settings and membership decisions.
+    Role.TA: frozenset(_STAFF),
+    Role.INSTRUCTOR: frozenset(_STAFF | {Perm.MANAGE_MEMBERS, Perm.EDIT_COURSE}),
+}
+
+
+def role_of(membership: Membership | None, *, authenticated: bool) -> Role:
+    if not authenticated:
+        return Role.ANONYMOUS
+    if membership is None or membership.status == Membership.Status.DECLINED:
+        return Role.VISITOR
+    if membership.status == Membership.Status.PENDING:
+        return Role.APPLICANT
+    return Role(membership.role)
+
+
+def role_in(user, course: Course) -> tuple[Role, Membership | None]:
+    """The user's role in the course and their membership row (one query for a logged-in user)."""
+    if not user.is_authenticated:
+        return Role.ANONYMOUS, None
+    membership = Membership.objects.filter(course=course, user=user).first()
+    return role_of(membership, authenticated=True), membership
+
+
+def can(role: Role, perm: Perm) -> bool:
+    return perm in GRANTS[role]
+
+
+class CourseAccess:
+    """What a course view knows about who is asking: ``request.access``."""
+
+    def __init__(self, course: Course, role: Role, membership: Membership | None):
+        self.course = course
+        self.role = role
+        self.membership = membership
+
+    def can(self, perm: Perm | str) -> bool:
+        return can(self.role, Perm(perm))
+
+    @property
+    def perms(self) -> frozenset[Perm]:
+        """For templates: ``{% if "view_roster" in access.perms %}``."""
+        return GRANTS[self.role]
+
+    @property
+    def is_member(self) -> bool:
+        return self.can(Perm.VIEW_COURSE)
+
+
+def course_view(perm: Perm) -> Callable:
+    """Load the course named by the ``slug`` URL argument and require ``perm`` in it.
+
+    Anonymous users are sent to log in; logged-in users without the permission get 403.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
+            course = get_object_or_404(Course, slug=slug)
+            role, membership = role_in(request.user, course)
+            if not can(role, perm):
+                if role == Role.ANONYMOUS:
+                    return redirect_to_login(request.get_full_path())
+                raise PermissionDenied
+            request.access = CourseAccess(course, role, membership)
+            # Dates and times on a course's pages are the course's local time.
+            with timezone.override(course.tzinfo):
+                return view(request, course, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

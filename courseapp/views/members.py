@@ -1,0 +1,86 @@
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST, require_safe
+
+from ..forms import BulkAddForm
+from ..models import Membership
+from ..permissions import Perm, course_view
+from ..selectors import roster
+from ..services import ServiceError
+from ..services.memberships import members_add_by_email, membership_decide
+from .rendering import render_page
+
+PAGE = "courseapp/members/page.html"
+
+
+def _page_context(request, course, **extra) -> dict:
+    memberships = list(roster(course))
+    by_status = {status: [m for m in memberships if m.status == status] for status in Membership.Status.values}
+    return {
+        "course": course,
+        "access": request.access,
+        "pending": by_status[Membership.Status.PENDING],
+        "members": by_status[Membership.Status.ACTIVE],
+        "declined": by_status[Membership.Status.DECLINED],
+        "bulk_form": BulkAddForm(),
+        **extra,
+    }
+
+
+@require_safe
+@course_view(Perm.VIEW_ROSTER)
+def members_page(request, course):
+    """Members by role, requests to join, and (for the instructor) adding students."""
+    return render(request, PAGE, _page_context(request, course))
+
+
+@require_POST
+@course_view(Perm.MANAGE_MEMBERS)
+def membership_decide_view(request, course, membership_id: int):
+    """Approve or decline one request to join; htmx swaps the request's row."""
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "decline"):
+        return HttpResponseBadRequest("decision must be approve or decline")
+    status, error = 200, None
+    try:
+        membership = membership_decide(
+            membership_id=membership_id, course=course, decided_by=request.user, approve=decision == "approve"
+        )
+    except Membership.DoesNotExist:
+        membership = get_object_or_404(Membership, pk=membership_id, course=course)
+    except ServiceError as exc:
+        membership = Membership.objects.select_related("user").get(pk=membership_id, course=course)
+        status, error = 409, exc.message
+    if request.htmx:
+        return render(
+            request,
+            f"{PAGE}#request_row",
+            {"course": course, "access": request.access, "membership": membership, "error": error},
+            status=status,
+        )
+    return render(request, PAGE, _page_context(request, course, decide_error=error), status=status)
+
+
+@require_POST
+@course_view(Perm.MANAGE_MEMBERS)
+def members_add(request, course):
+    """Add students by pasting their e-mail addresses; all are added or, on an error, none."""
+    form = BulkAddForm(request.POST)
+    result, status = None, 200
+    if form.is_valid():
+        try:
+            result = members_add_by_email(course=course, added_by=request.user, text=form.cleaned_data["addresses"])
+        except ServiceError as error:
+            form.add_error("addresses", error.message)
+            status = 400
+        else:
+            form = BulkAddForm()
+    else:
+        status = 400
+    return render_page(
+        request,
+        PAGE,
+        _page_context(request, course, bulk_form=form, bulk_result=result),
+        partial="bulk_add",
+        status=status,
+    )

@@ -1,0 +1,93 @@
+import os
+
+import pytest
+from django.conf import settings
+
+from courseapp.models import Membership
+
+from .factories import CourseFactory, MembershipFactory, UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def pytest_configure(config):
+    """Under CI the real services are part of the test: a missing one fails the run, never skips."""
+    if not IN_CI:
+        return
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        pytest.exit("CI=true: DATABASE_URL must point at PostgreSQL (make test sets it).", returncode=3)
+    import psycopg
+    import redis
+
+    db = settings.DATABASES["default"]
+    try:
+        psycopg.connect(
+            host=db["HOST"],
+            port=db["PORT"] or 5432,
+            user=db["USER"],
+            password=db["PASSWORD"],
+            dbname="postgres",
+            connect_timeout=5,
+        ).close()
+    except psycopg.OperationalError as error:
+        pytest.exit(f"CI=true and PostgreSQL is unreachable: {error}", returncode=3)
+    redis_url = os.environ.get("TEST_REDIS_URL", "")
+    try:
+        redis.Redis.from_url(redis_url, socket_connect_timeout=5).ping()
+    except (redis.RedisError, ValueError) as error:
+        pytest.exit(f"CI=true and Redis at TEST_REDIS_URL={redis_url!r} is unreachable: {error}", returncode=3)
+
+
+@pytest.fixture
+def course(db):
+    return CourseFactory()
+
+
+@pytest.fixture
+def instructor(course):
+    return MembershipFactory(course=course, role=Membership.Role.INSTRUCTOR).user
+
+
+@pytest.fixture
+def ta(course):
+    return MembershipFactory(course=course, role=Membership.Role.TA).user
+
+
+@pytest.fixture
+def student(course):
+    return MembershipFactory(course=course).user
+
+
+@pytest.fixture
+def applicant(course):
+    return MembershipFactory(course=course, status=Membership.Status.PENDING, request_note="I took CS 449.").user
+
+
+@pytest.fixture
+def other_student(db):
+    """A student of another course: a stranger to ``course``."""
+    return MembershipFactory().user
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(user)``: the test client logged in as ``user`` (None stays anonymous)."""
+
+    def login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """The real hasher is slow on purpose; tests log in hundreds of times."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

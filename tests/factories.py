@@ -1,0 +1,100 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from courseapp.models import Course, Listing, Meeting, Membership, Reading, Section, Signup, Slot
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n:03d}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.edu")
+    password = factory.django.Password("pw")
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Course
+
+    slug = factory.Sequence(lambda n: f"course-{n}")
+    title = factory.Sequence(lambda n: f"Seminar {n}")
+    term = "Fall 2024"
+    description = "Reading papers."
+    prerequisites = "Permission of the instructor."
+    term_starts_on = datetime.date(2024, 9, 25)
+    term_ends_on = datetime.date(2024, 12, 13)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    course = factory.SubFactory(CourseFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Membership.Role.STUDENT
+    status = Membership.Status.ACTIVE
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    course = factory.SubFactory(CourseFactory)
+    title = factory.Sequence(lambda n: f"Section {n}")
+    position = factory.Sequence(int)
+
+
+class ReadingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reading
+
+    course = factory.SubFactory(CourseFactory)
+    title = factory.Sequence(lambda n: f"A paper about attention, part {n}")
+    kind = Reading.Kind.PAPER
+    url = factory.Sequence(lambda n: f"https://papers.example.org/{n}")
+
+
+class ListingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Listing
+
+    section = factory.SubFactory(SectionFactory)
+    reading = factory.SubFactory(ReadingFactory, course=factory.SelfAttribute("..section.course"))
+    position = factory.Sequence(int)
+    annotation = "Read this first."
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    course = factory.SubFactory(CourseFactory)
+    date = factory.Sequence(lambda n: datetime.date(2024, 10, 2) + datetime.timedelta(weeks=n % 10))
+    kind = Meeting.Kind.PAPERS
+
+
+class SlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Slot
+
+    meeting = factory.SubFactory(MeetingFactory)
+    reading = factory.SubFactory(ReadingFactory, course=factory.SelfAttribute("..meeting.course"))
+    kind = Slot.Kind.PAPER
+    position = factory.Sequence(int)
+
+
+class SignupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Signup
+
+    slot = factory.SubFactory(SlotFactory)
+    student = factory.SubFactory(UserFactory)
+    role = Signup.Role.PRESENTER
+    seat = 1

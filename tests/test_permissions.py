@@ -1,0 +1,155 @@
+"""Every URL in the URLconf, and what each role gets from it.
+
+A URL missing from MATRIX fails ``test_every_url_is_classified``: new endpoints must say who may use them.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from courseapp.models import Membership
+
+from .factories import MembershipFactory
+
+ROLES = ("anonymous", "applicant", "student", "other_student", "ta", "instructor")
+
+LOGIN = "login"  # redirected to the login page
+OK = 200
+REDIRECT = 302
+FORBIDDEN = 403
+
+
+def everyone(outcome):
+    return dict.fromkeys(ROLES, outcome)
+
+
+def logged_in(outcome):
+    return {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], outcome)
+
+
+def members_only(outcome):
+    return {"anonymous": LOGIN, "applicant": FORBIDDEN, "other_student": FORBIDDEN, "student": outcome} | {
+        "ta": outcome,
+        "instructor": outcome,
+    }
+
+
+def staff_only(outcome):
+    return members_only(outcome) | {"student": FORBIDDEN}
+
+
+def instructor_only(outcome):
+    return staff_only(outcome) | {"ta": FORBIDDEN}
+
+
+# name: (method, URL kwargs from the fixtures, POST data, expected outcome per role)
+MATRIX = {
+    "courseapp:course_list": ("get", lambda f: {}, None, logged_in(OK)),
+    "courseapp:signup": ("get", lambda f: {}, None, {"anonymous": OK} | dict.fromkeys(ROLES[1:], REDIRECT)),
+    "courseapp:course_home": ("get", lambda f: {"slug": f.course.slug}, None, everyone(OK)),
+    "courseapp:schedule": ("get", lambda f: {"slug": f.course.slug}, None, everyone(OK)),
+    # Only someone who is not in the course (yet, or any more) asks to join it.
+    "courseapp:course_join": (
+        "post",
+        lambda f: {"slug": f.course.slug},
+        {"note": "Please"},
+        {"anonymous": LOGIN, "other_student": REDIRECT}
+        | dict.fromkeys(("applicant", "student", "ta", "instructor"), 403),
+    ),
+    "courseapp:reading_list": ("get", lambda f: {"slug": f.course.slug}, None, members_only(OK)),
+    "courseapp:members": ("get", lambda f: {"slug": f.course.slug}, None, staff_only(OK)),
+    "courseapp:members_add": (
+        "post",
+        lambda f: {"slug": f.course.slug},
+        {"addresses": "new.student@example.edu"},
+        instructor_only(OK),
+    ),
+    "courseapp:membership_decide": (
+        "post",
+        lambda f: {"slug": f.course.slug, "membership_id": f.pending.pk},
+        {"decision": "approve"},
+        instructor_only(OK),
+    ),
+    # Django's auth views
+    "login": ("get", lambda f: {}, None, everyone(OK)),
+    "logout": ("post", lambda f: {}, {}, everyone(REDIRECT)),
+    "password_change": ("get", lambda f: {}, None, logged_in(OK)),
+    "password_change_done": ("get", lambda f: {}, None, logged_in(OK)),
+    "password_reset": ("get", lambda f: {}, None, everyone(OK)),
+    "password_reset_done": ("get", lambda f: {}, None, everyone(OK)),
+    "password_reset_confirm": ("get", lambda f: {"uidb64": "MQ", "token": "bad-token"}, None, everyone(OK)),
+    "password_reset_complete": ("get", lambda f: {}, None, everyone(OK)),
+}
+
+
+def url_names(resolver: URLResolver, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue  # Django's admin checks is_staff itself; see test_admin_is_for_staff_only
+            child_namespace = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= url_names(pattern, child_namespace)
+        elif isinstance(pattern, URLPattern):
+            assert pattern.name, f"URL pattern {pattern.pattern} has no name, so it cannot be in the matrix"
+            names.add(namespace + pattern.name)
+    return names
+
+
+def test_every_url_is_classified():
+    assert url_names(get_resolver()) == set(MATRIX)
+
+
+class Fixtures:
+    def __init__(self, course, users, pending):
+        self.course = course
+        self.users = users
+        self.pending = pending
+
+
+@pytest.fixture
+def world(course, applicant, student, other_student, ta, instructor):
+    pending = MembershipFactory(course=course, status=Membership.Status.PENDING)
+    users = {
+        "anonymous": None,
+        "applicant": applicant,
+        "student": student,
+        "other_student": other_student,
+        "ta": ta,
+        "instructor": instructor,
+    }
+    return Fixtures(course, users, pending)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_role_outcome(name, role, world, client_for):
+    method, kwargs, data, outcomes = MATRIX[name]
+    client = client_for(world.users[role])
+    url = reverse(name, kwargs=kwargs(world))
+    response = client.post(url, data) if method == "post" else client.get(url)
+    expected = outcomes[role]
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login") + "?next=")
+    else:
+        assert response.status_code == expected, f"{role} on {name}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_get_on_post_only_endpoints_is_refused(role, world, client_for):
+    client = client_for(world.users[role])
+    for name, (method, kwargs, _, _) in MATRIX.items():
+        if method == "post" and name != "logout":
+            assert client.get(reverse(name, kwargs=kwargs(world))).status_code == 405, name
+
+
+def test_admin_is_for_staff_only(world, client_for, admin_user):
+    for role in ROLES:
+        response = client_for(world.users[role]).get(reverse("admin:index"))
+        assert response.status_code == 302 and "/admin/login/" in response["Location"], role
+    assert client_for(admin_user).get(reverse("admin:index")).status_code == 200
+
+
+def test_unknown_course_is_404_for_everyone(world, client_for):
+    for role in ROLES:
+        assert client_for(world.users[role]).get("/courses/no-such-course/").status_code == 404
