@@ -63,14 +63,14 @@ check-deploy: install
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 test: export DJANGO_DEBUG = true
-test: export DATABASE_URL ?= $(TEST_DATABASE_URL)
+test: export DATABASE_URL = $(TEST_DATABASE_URL)
 test: export TEST_REDIS_URL := $(TEST_REDIS_URL)
 test: install chromium lint check-deploy
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: export DJANGO_DEBUG = true
-bench: export DATABASE_URL ?= $(TEST_DATABASE_URL)
+bench: export DATABASE_URL = $(TEST_DATABASE_URL)
 bench: install
 	$(PY) bench/pages.py
 

@@ -114,9 +114,11 @@ STORAGES = {
     },
 }
 
-# E-mail: printed to the console unless EMAIL_URL names a server or a folder, e.g.
-# smtp+tls://user:password@smtp.example.edu:587 or filemail:///var/mail/courseapp
-_email = env.email_url("EMAIL_URL", default="consolemail://")
+# E-mail: printed to the console in DEBUG, else sent to an SMTP server on localhost,
+# unless EMAIL_URL names a server, e.g.
+# smtp+tls://user:password@smtp.example.edu:587, or is filemail:// with EMAIL_FILE_PATH
+# naming a folder (django-environ would read a path in the URL as relative).
+_email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
 _email_options = {
     "host": _email.get("EMAIL_HOST"),
     "port": _email.get("EMAIL_PORT"),
@@ -124,7 +126,7 @@ _email_options = {
     "password": _email.get("EMAIL_HOST_PASSWORD"),
     "use_tls": _email.get("EMAIL_USE_TLS"),
     "use_ssl": _email.get("EMAIL_USE_SSL"),
-    "file_path": _email.get("EMAIL_FILE_PATH"),
+    "file_path": env.str("EMAIL_FILE_PATH", default=_email.get("EMAIL_FILE_PATH")),
 }
 MAILERS = {
     "default": {

@@ -20,7 +20,8 @@ def _page_context(request, course, **extra) -> dict:
         "course": course,
         "access": request.access,
         "pending": by_status[Membership.Status.PENDING],
-        "members": by_status[Membership.Status.ACTIVE],
+        # Staff first, then students; each group stays in name order.
+        "members": sorted(by_status[Membership.Status.ACTIVE], key=lambda m: m.role == Membership.Role.STUDENT),
         "declined": by_status[Membership.Status.DECLINED],
         "bulk_form": BulkAddForm(),
         **extra,

@@ -1,0 +1,92 @@
+"""Server time and query count of the course pages as the class grows.
+
+Builds the demo course in a throwaway database (test_<name> of DATABASE_URL), adds
+students with sign-ups, and times each page through Django's test client: the whole
+request through middleware, views and templates, without a network in between.
+
+    make bench
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_DEBUG", "true")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+from courseapp.models import Membership, Signup, Slot, User  # noqa: E402
+from courseapp.services.demo import demo_course_load  # noqa: E402
+
+RUNS = 30
+
+
+def grow_class(course, n_students: int) -> None:
+    """Make the class n_students strong, and fill every seat of every paper."""
+    have = Membership.objects.filter(course=course, role="student").count()
+    users = User.objects.bulk_create(
+        User(username=f"bench{i:04d}", email=f"bench{i:04d}@example.edu", first_name="Bench", last_name=f"{i:04d}")
+        for i in range(have, n_students)
+    )
+    Membership.objects.bulk_create(Membership(course=course, user=u, status="active") for u in users)
+    students = list(User.objects.filter(memberships__course=course, memberships__role="student"))
+    Signup.objects.filter(slot__meeting__course=course).delete()
+    signups, taken = [], iter(students)
+    for slot in Slot.objects.filter(meeting__course=course, kind="paper"):
+        for role, seats in (("presenter", course.presenters_per_slot), ("commentator", course.commentators_per_slot)):
+            for seat in range(1, seats + 1):
+                student = next(taken, None)
+                if student:
+                    signups.append(Signup(slot=slot, student=student, role=role, seat=seat))
+    Signup.objects.bulk_create(signups)
+
+
+def measure(client: Client, url: str) -> tuple[float, int]:
+    timings = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        response = client.get(url)
+        timings.append(time.perf_counter() - start)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return statistics.median(timings) * 1000, len(queries)
+
+
+def main() -> None:
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        course = demo_course_load().course
+        client = Client()
+        client.force_login(User.objects.get(username="instructor"))
+        pages = {
+            "course home": f"/courses/{course.slug}/",
+            "schedule": f"/courses/{course.slug}/schedule/",
+            "reading list": f"/courses/{course.slug}/readings/",
+            "members": f"/courses/{course.slug}/members/",
+        }
+        print(f"{connection.vendor}, median of {RUNS} requests as the instructor")
+        print(f"{'page':<14}{'students':>10}{'queries':>10}{'ms':>10}")
+        for n_students in (24, 300):
+            grow_class(course, n_students)
+            for name, url in pages.items():
+                ms, queries = measure(client, url)
+                print(f"{name:<14}{n_students:>10}{queries:>10}{ms:>10.1f}")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""Tasks on a real Celery worker with Redis as broker, against the test database (not eager mode)."""
+
+import email
+import email.policy
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from config.celery_app import app as celery_app
+from courseapp.models import Membership
+from courseapp.tasks import send_course_invitation
+
+from .conftest import IN_CI
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.skipif(not REDIS_URL and not IN_CI, reason="TEST_REDIS_URL is not set (make test sets it)"),
+]
+
+
+def wait_for(predicate, *, timeout=30.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := predicate():
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def use_broker(**conf):
+    celery_app.conf.update(conf)
+    # Earlier tests may have made the app cache connections to the in-memory broker; drop
+    # them, as Celery itself does after a fork.
+    celery_app._after_fork()
+
+
+@pytest.fixture
+def worker(transactional_db, tmp_path):
+    """A `celery worker` process on TEST_REDIS_URL, sharing this test's PostgreSQL database."""
+    db = connection.settings_dict
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    name = f"test-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
+    env = os.environ | {
+        "DJANGO_DEBUG": "true",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "REDIS_URL": REDIS_URL,
+        "EMAIL_URL": "filemail://",
+        "EMAIL_FILE_PATH": str(mail_dir),
+    }
+    previous = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
+    use_broker(broker_url=REDIS_URL, task_always_eager=False)
+    celery_app.control.purge()
+    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 (closed in teardown)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-n", name, "--loglevel=INFO"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    try:
+        wait_for(lambda: celery_app.control.ping([name], timeout=0.5), what="the worker to answer a ping")
+        yield SimpleNamespace(mail_dir=mail_dir, log=tmp_path / "worker.log")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+        use_broker(**previous)
+
+
+def processed(task_name: str) -> int:
+    stats = celery_app.control.inspect(timeout=1).stats() or {}
+    return sum(worker_stats.get("total", {}).get(task_name, 0) for worker_stats in stats.values())
+
+
+def test_bulk_add_invitation_is_sent_by_the_worker_once(worker, client, course, instructor):
+    client.force_login(instructor)
+    client.post(reverse("courseapp:members_add", args=[course.slug]), {"addresses": "grace@example.edu"})
+
+    mails = wait_for(lambda: list(worker.mail_dir.iterdir()), what=f"the invitation e-mail; {worker.log}")
+    # The file backend writes each message, then a line of dashes.
+    message = email.message_from_string(mails[0].read_text().split("\n" + "-" * 79)[0], policy=email.policy.default)
+    assert message["To"] == "grace@example.edu"
+    body = message.get_content()
+    assert "Choose a password here to log in" in body and "/accounts/reset/" in body
+    membership = Membership.objects.get(user__email="grace@example.edu")
+    assert membership.invitation_sent_at is not None
+
+    # The broker may deliver a task twice (a lost ack, a restarted worker): still one e-mail.
+    send_course_invitation.delay(membership.pk, new_account=True)
+    send_course_invitation.delay(membership.pk, new_account=True)
+    wait_for(lambda: processed(send_course_invitation.name) == 3, what="three deliveries to be processed")
+    assert len(list(worker.mail_dir.iterdir())) == 1, worker.log.read_text()

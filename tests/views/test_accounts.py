@@ -1,0 +1,84 @@
+import re
+
+from django.core import mail
+from django.urls import reverse
+
+from courseapp.models import User
+
+from ..factories import UserFactory
+
+SIGNUP = {
+    "first_name": "Ada",
+    "last_name": "Achebe",
+    "email": "Ada.Achebe@Example.edu",
+    "password1": "a-long-passphrase",
+    "password2": "a-long-passphrase",
+}
+
+
+class TestSignUp:
+    def test_creates_the_account_and_logs_in(self, db, client):
+        response = client.post(reverse("courseapp:signup"), SIGNUP, follow=True)
+        assert response.redirect_chain[-1][0] == reverse("courseapp:course_list")
+        user = User.objects.get(email="ada.achebe@example.edu")
+        assert (user.username, user.get_full_name()) == ("ada.achebe@example.edu", "Ada Achebe")
+        assert "Ada Achebe" in response.content.decode()
+
+    def test_an_address_in_use_is_refused_whatever_its_case_and_the_form_is_kept(self, db, client):
+        UserFactory(email="ada.achebe@example.edu")
+        response = client.post(reverse("courseapp:signup"), SIGNUP)
+        html = response.content.decode()
+        assert response.status_code == 400
+        assert "An account with this e-mail address exists already" in html
+        assert 'value="Ada"' in html and 'value="Achebe"' in html
+        assert User.objects.filter(email__iexact="ada.achebe@example.edu").count() == 1
+
+    def test_mismatched_passwords(self, db, client):
+        response = client.post(reverse("courseapp:signup"), SIGNUP | {"password2": "something-else"})
+        assert response.status_code == 400
+        assert "The two password fields didn’t match." in response.content.decode()
+        assert not User.objects.exists()
+
+
+class TestLogin:
+    def test_with_username_or_email(self, db, client):
+        UserFactory(username="student01", email="Student01@example.edu")
+        assert client.login(username="student01", password="pw")
+        assert client.login(username="student01@EXAMPLE.edu", password="pw")
+        assert not client.login(username="student01@example.edu", password="wrong")
+
+    def test_login_page_sends_you_back_where_you_were(self, db, client):
+        UserFactory(username="student01")
+        response = client.post(
+            reverse("login"), {"username": "student01", "password": "pw", "next": "/courses/x/readings/"}
+        )
+        assert response["Location"] == "/courses/x/readings/"
+
+    def test_logout(self, db, client):
+        client.force_login(UserFactory())
+        assert client.post(reverse("logout"))["Location"] == reverse("login")
+        assert client.get(reverse("courseapp:course_list")).status_code == 302
+
+
+class TestPasswords:
+    def test_reset_by_email(self, db, client):
+        UserFactory(username="student02", email="student02@example.edu")
+        client.post(reverse("password_reset"), {"email": "student02@example.edu"})
+        [message] = mail.outbox
+        assert message.subject == "Reset your password"
+        link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", message.body).group(1)
+        form_url = client.get(link, follow=True).redirect_chain[-1][0]
+        response = client.post(form_url, {"new_password1": "new-passphrase-1", "new_password2": "new-passphrase-1"})
+        assert response["Location"] == reverse("password_reset_complete")
+        assert client.login(username="student02", password="new-passphrase-1")
+
+    def test_change(self, db, client):
+        user = UserFactory()
+        client.force_login(user)
+        response = client.post(
+            reverse("password_change"),
+            {"old_password": "pw", "new_password1": "another-passphrase", "new_password2": "another-passphrase"},
+        )
+        assert response["Location"] == reverse("password_change_done")
+        user.refresh_from_db()
+        assert user.check_password("another-passphrase")

@@ -1,0 +1,168 @@
+import re
+import threading
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from courseapp.models import Membership, User
+
+from ..factories import MembershipFactory, UserFactory
+
+HTMX = {"HX-Request": "true"}
+
+
+def decide_url(membership):
+    return reverse("courseapp:membership_decide", args=[membership.course.slug, membership.pk])
+
+
+class TestMembersPage:
+    def test_instructor_sees_requests_with_their_notes_and_buttons(self, course, instructor, applicant, client_for):
+        html = client_for(instructor).get(reverse("courseapp:members", args=[course.slug])).content.decode()
+        assert "I took CS 449." in html
+        assert 'value="approve"' in html and "Add students" in html
+
+    def test_ta_sees_the_roster_but_cannot_decide_or_add(self, course, ta, applicant, client_for):
+        html = client_for(ta).get(reverse("courseapp:members", args=[course.slug])).content.decode()
+        assert applicant.email in html and "Waiting for the instructor" in html
+        assert 'value="approve"' not in html and "Add students" not in html
+
+    def test_query_count_does_not_grow_with_students(self, course, instructor, client_for, django_assert_num_queries):
+        for _ in range(30):
+            MembershipFactory(course=course)
+            MembershipFactory(course=course, status="pending")
+        client = client_for(instructor)
+        # session, user, course, membership, roster
+        with django_assert_num_queries(5):
+            client.get(reverse("courseapp:members", args=[course.slug]))
+
+
+class TestDecide:
+    def test_approve_inline_returns_the_updated_row(self, course, instructor, applicant, client_for):
+        membership = Membership.objects.get(user=applicant)
+        response = client_for(instructor).post(decide_url(membership), {"decision": "approve"}, headers=HTMX)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert html.lstrip().startswith(f'<tr id="request-{membership.pk}">') and "Approved" in html
+        membership.refresh_from_db()
+        assert (membership.status, membership.decided_by) == ("active", instructor)
+
+    def test_an_approved_student_can_open_the_reading_list(self, course, instructor, applicant, client_for):
+        url = reverse("courseapp:reading_list", args=[course.slug])
+        assert client_for(applicant).get(url).status_code == 403
+        client_for(instructor).post(decide_url(Membership.objects.get(user=applicant)), {"decision": "approve"})
+        assert client_for(applicant).get(url).status_code == 200
+
+    def test_decline(self, course, instructor, applicant, client_for):
+        membership = Membership.objects.get(user=applicant)
+        response = client_for(instructor).post(decide_url(membership), {"decision": "decline"}, headers=HTMX)
+        assert "Declined" in response.content.decode()
+        membership.refresh_from_db()
+        assert membership.status == "declined"
+
+    def test_deciding_twice_is_a_conflict_that_says_so(self, course, instructor, applicant, client_for):
+        membership = Membership.objects.get(user=applicant)
+        client = client_for(instructor)
+        client.post(decide_url(membership), {"decision": "approve"}, headers=HTMX)
+        response = client.post(decide_url(membership), {"decision": "decline"}, headers=HTMX)
+        assert response.status_code == 409
+        assert "already approved" in response.content.decode()
+        membership.refresh_from_db()
+        assert membership.status == "active"
+
+    def test_a_request_of_another_course_is_404(self, course, instructor, client_for):
+        elsewhere = MembershipFactory(status="pending")
+        url = reverse("courseapp:membership_decide", args=[course.slug, elsewhere.pk])
+        assert client_for(instructor).post(url, {"decision": "approve"}).status_code == 404
+        elsewhere.refresh_from_db()
+        assert elsewhere.status == "pending"
+
+    def test_unknown_decision_is_400(self, course, instructor, applicant, client_for):
+        membership = Membership.objects.get(user=applicant)
+        assert client_for(instructor).post(decide_url(membership), {"decision": "maybe"}).status_code == 400
+
+    @pytest.mark.django_db(transaction=True)
+    def test_two_tabs_deciding_at_once_one_wins(self, course, instructor, applicant):
+        """Approve and decline race on PostgreSQL: the row lock lets exactly one through."""
+        membership = Membership.objects.get(user=applicant)
+        barrier = threading.Barrier(2)
+        results = {}
+
+        def decide(decision):
+            client = Client()
+            client.force_login(instructor)
+            barrier.wait()
+            results[decision] = client.post(decide_url(membership), {"decision": decision}, headers=HTMX).status_code
+            connection.close()
+
+        threads = [threading.Thread(target=decide, args=(d,)) for d in ("approve", "decline")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(results.values()) == [200, 409]
+        membership.refresh_from_db()
+        winner = next(d for d, code in results.items() if code == 200)
+        assert membership.status == {"approve": "active", "decline": "declined"}[winner]
+
+
+class TestBulkAdd:
+    @pytest.fixture(autouse=True)
+    def _commit_callbacks(self, django_capture_on_commit_callbacks):
+        self.capture = django_capture_on_commit_callbacks
+
+    def post(self, client, course, text, **kwargs):
+        """Post the form and run what waits for the commit (queuing the invitations)."""
+        with self.capture(execute=True):
+            return client.post(reverse("courseapp:members_add", args=[course.slug]), {"addresses": text}, **kwargs)
+
+    def test_adds_existing_users_invites_new_ones_and_skips_members(self, course, instructor, student, client_for):
+        known = UserFactory(email="Known.Person@Example.edu")
+        pending = MembershipFactory(course=course, status="pending").user
+        text = f"known.person@example.edu\nNew Person <new.person@example.edu>; {student.email}, {pending.email}"
+        response = self.post(client_for(instructor), course, text, headers=HTMX | {"HX-Target": "bulk_add"})
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert html.lstrip().startswith('<section id="bulk_add"')
+        assert "Added 2: known.person@example.edu" in html
+        assert "Made accounts for and invited 1: new.person@example.edu" in html
+        assert f"Already members, left as they were: {student.email}" in html
+        active = Membership.objects.filter(course=course, status="active", role="student")
+        assert set(active.values_list("user__email", flat=True)) >= {
+            known.email,
+            pending.email,
+            "new.person@example.edu",
+        }
+        invited = sorted(m.to[0] for m in mail.outbox)
+        assert invited == sorted(["Known.Person@Example.edu", pending.email, "new.person@example.edu"])
+
+    def test_a_new_student_sets_a_password_from_the_invitation_and_logs_in(self, course, instructor, client_for):
+        self.post(client_for(instructor), course, "ada@example.edu")
+        [message] = mail.outbox
+        assert course.title in message.subject
+        link = re.search(r"http://127\.0\.0\.1:8000(/accounts/reset/\S+)", message.body).group(1)
+        client = Client()
+        form_url = client.get(link, follow=True).redirect_chain[-1][0]
+        client.post(form_url, {"new_password1": "a-long-passphrase", "new_password2": "a-long-passphrase"})
+        assert client.login(username="ada@example.edu", password="a-long-passphrase")
+        assert client.get(reverse("courseapp:reading_list", args=[course.slug])).status_code == 200
+
+    def test_one_bad_address_adds_nobody_and_keeps_the_text(self, course, instructor, client_for):
+        text = "good@example.edu\nnot-an-address\nalso good <fine@example.edu>"
+        response = self.post(client_for(instructor), course, text, headers=HTMX | {"HX-Target": "bulk_add"})
+        html = response.content.decode()
+        assert response.status_code == 400
+        assert "These are not e-mail addresses: not-an-address" in html
+        assert "good@example.edu\nnot-an-address\nalso good &lt;fine@example.edu&gt;" in html
+        assert not User.objects.filter(email__in=["good@example.edu", "fine@example.edu"]).exists()
+        assert mail.outbox == []
+
+    def test_invitation_is_sent_once_however_often_the_task_runs(self, course, instructor, client_for):
+        from courseapp.tasks import send_course_invitation
+
+        self.post(client_for(instructor), course, "once@example.edu")
+        membership = Membership.objects.get(user__email="once@example.edu")
+        assert send_course_invitation(membership.pk, new_account=True) is False
+        assert len(mail.outbox) == 1
