@@ -1,6 +1,10 @@
+import itertools
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import BaseUserCreationForm
+
+from .models import Course
 
 User = get_user_model()
 
@@ -54,3 +58,89 @@ class BulkAddForm(forms.Form):
             "Students without an account get one and an e-mail to set their password."
         ),
     )
+
+
+class GradeScaleField(forms.CharField):
+    """The letter-grade scale as lines of "letter lowest-percentage", best first, e.g. "A 93"."""
+
+    widget = forms.Textarea(attrs={"rows": 10})
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(f"{letter} {lowest:g}" for letter, lowest in value)
+        return value
+
+    def to_python(self, value) -> list[list]:
+        scale = []
+        for number, line in enumerate(filter(None, (line.strip() for line in (value or "").splitlines())), start=1):
+            letter, _, lowest = line.rpartition(" ")
+            try:
+                lowest = float(lowest)
+            except ValueError:
+                raise forms.ValidationError(
+                    'Line %(number)s: write a letter and its lowest percentage, e.g. "A- 90".',
+                    code="grade_line",
+                    params={"number": number},
+                ) from None
+            scale.append([letter.strip(), int(lowest) if lowest.is_integer() else lowest])
+        return scale
+
+    def validate(self, value: list[list]) -> None:
+        super().validate(value)
+        letters = [letter for letter, _ in value]
+        lowest = [bound for _, bound in value]
+        if not value or lowest[-1] != 0:
+            raise forms.ValidationError("The last grade must start at 0%.", code="grade_floor")
+        if len(set(letters)) != len(letters) or not all(letters):
+            raise forms.ValidationError("Each letter must appear once.", code="grade_letters")
+        if any(a <= b for a, b in itertools.pairwise(lowest)) or lowest[0] > 100:
+            raise forms.ValidationError(
+                "Percentages must fall from best grade to worst, at most 100.", code="grade_order"
+            )
+
+
+COURSE_SETTINGS_FIELDSETS = [
+    ("Course", ["title", "term", "description", "prerequisites"]),
+    ("Calendar", ["time_zone", "term_starts_on", "term_ends_on", "class_starts_at"]),
+    ("Sign-ups", ["signup_opens_at", "signup_closes_at"]),
+    ("Grade", ["review_points", "presentation_points", "participation_points", "final_exam_points", "grade_scale"]),
+    ("Reviews", ["reviews_required", "scheduled_paper_reviews_required", "review_word_limit", "late_policy"]),
+    (
+        "Presentations and participation",
+        [
+            "presenters_per_slot",
+            "commentators_per_slot",
+            "presentations_per_student",
+            "commentaries_per_student",
+            "presentation_minutes",
+            "discussion_minutes",
+        ],
+    ),
+    ("Final exam", ["exam_starts_at", "exam_ends_at", "exam_slot_minutes"]),
+]
+
+
+class CourseSettingsForm(forms.ModelForm):
+    """Every course rule, grouped as the settings page shows them."""
+
+    grade_scale = GradeScaleField(
+        help_text="One grade a line, best first: the letter and the lowest percentage that earns it."
+    )
+
+    class Meta:
+        model = Course
+        fields = [name for _, names in COURSE_SETTINGS_FIELDSETS for name in names]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "prerequisites": forms.Textarea(attrs={"rows": 3}),
+            "term_starts_on": forms.DateInput(attrs={"type": "date"}),
+            "term_ends_on": forms.DateInput(attrs={"type": "date"}),
+            "class_starts_at": forms.TimeInput(attrs={"type": "time"}),
+            "signup_opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "signup_closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "exam_starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "exam_ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        }
+
+    def grouped_fields(self):
+        return [(title, [self[name] for name in names]) for title, names in COURSE_SETTINGS_FIELDSETS]

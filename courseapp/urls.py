@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, courses, members, readings, schedule
+from .views import accounts, courses, members, readings, schedule, settings
 
 app_name = "courseapp"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("signup/", accounts.signup, name="signup"),
     path("courses/<slug:slug>/", courses.course_home, name="course_home"),
     path("courses/<slug:slug>/join/", courses.course_join, name="course_join"),
+    path("courses/<slug:slug>/settings/", settings.course_settings, name="course_settings"),
     path("courses/<slug:slug>/schedule/", schedule.schedule_page, name="schedule"),
     path("courses/<slug:slug>/readings/", readings.reading_list, name="reading_list"),
     path("courses/<slug:slug>/members/", members.members_page, name="members"),
@@ -18,4 +19,5 @@ urlpatterns = [
         members.membership_decide_view,
         name="membership_decide",
     ),
+    path("courses/<slug:slug>/members/<int:membership_id>/role/", members.membership_role, name="membership_role"),
 ]

@@ -69,6 +69,13 @@ MATRIX = {
         {"decision": "approve"},
         instructor_only(OK),
     ),
+    "courseapp:course_settings": ("get", lambda f: {"slug": f.course.slug}, None, instructor_only(OK)),
+    "courseapp:membership_role": (
+        "post",
+        lambda f: {"slug": f.course.slug, "membership_id": f.users_membership("student").pk},
+        {"role": "ta"},
+        instructor_only(OK),
+    ),
     # Django's auth views
     "login": ("get", lambda f: {}, None, everyone(OK)),
     "logout": ("post", lambda f: {}, {}, everyone(REDIRECT)),
@@ -104,6 +111,9 @@ class Fixtures:
         self.course = course
         self.users = users
         self.pending = pending
+
+    def users_membership(self, role):
+        return Membership.objects.get(course=self.course, user=self.users[role])
 
 
 @pytest.fixture

@@ -137,3 +137,24 @@ def members_add_by_email(*, course: Course, added_by, text: str) -> BulkAddResul
             (result.invited if new_account else result.added).append(address)
             send_course_invitation.delay_on_commit(membership.pk, new_account=new_account)
     return result
+
+
+ROLE_NOT_ASSIGNABLE = "Only students and TAs can change role here."
+
+
+def membership_set_role(*, membership_id: int, course: Course, role: str) -> Membership:
+    """Make an active member a student or a TA; instructors are set up by site staff."""
+    if role not in (Membership.Role.STUDENT, Membership.Role.TA):
+        raise ServiceError(ROLE_NOT_ASSIGNABLE, code="role_not_assignable")
+    with transaction.atomic():
+        membership = (
+            Membership.objects.select_for_update()
+            .select_related("user")
+            .get(pk=membership_id, course=course, status=Membership.Status.ACTIVE)
+        )
+        if membership.role == Membership.Role.INSTRUCTOR:
+            raise ServiceError(ROLE_NOT_ASSIGNABLE, code="role_not_assignable")
+        if membership.role != role:
+            membership.role = role
+            membership.save(update_fields=["role"])
+        return membership

@@ -1,4 +1,4 @@
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST, require_safe
 
@@ -7,7 +7,7 @@ from ..models import Membership
 from ..permissions import Perm, course_view
 from ..selectors import roster
 from ..services import ServiceError
-from ..services.memberships import members_add_by_email, membership_decide
+from ..services.memberships import members_add_by_email, membership_decide, membership_set_role
 from .rendering import render_page
 
 PAGE = "courseapp/members/page.html"
@@ -85,3 +85,21 @@ def members_add(request, course):
         partial="bulk_add",
         status=status,
     )
+
+
+@require_POST
+@course_view(Perm.MANAGE_MEMBERS)
+def membership_role(request, course, membership_id: int):
+    """Make a member a student or a TA; htmx swaps the member's row."""
+    status, error = 200, None
+    try:
+        membership = membership_set_role(membership_id=membership_id, course=course, role=request.POST.get("role", ""))
+    except Membership.DoesNotExist:
+        raise Http404 from None
+    except ServiceError as exc:
+        membership = get_object_or_404(Membership.objects.select_related("user"), pk=membership_id, course=course)
+        status, error = 400, exc.message
+    if request.htmx:
+        context = {"course": course, "access": request.access, "membership": membership, "error": error}
+        return render(request, f"{PAGE}#member_row", context, status=status)
+    return render(request, PAGE, _page_context(request, course, decide_error=error), status=status)

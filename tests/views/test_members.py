@@ -166,3 +166,33 @@ class TestBulkAdd:
         membership = Membership.objects.get(user__email="once@example.edu")
         assert send_course_invitation(membership.pk, new_account=True) is False
         assert len(mail.outbox) == 1
+
+
+class TestRoles:
+    def test_instructor_makes_a_student_a_ta_who_then_sees_the_roster(self, course, instructor, student, client_for):
+        membership = Membership.objects.get(user=student)
+        url = reverse("courseapp:membership_role", args=[course.slug, membership.pk])
+        response = client_for(instructor).post(url, {"role": "ta"}, headers=HTMX)
+        assert response.content.decode().lstrip().startswith(f'<tr id="member-{membership.pk}">')
+        assert '<option value="ta" selected>' in response.content.decode()
+        assert client_for(student).get(reverse("courseapp:members", args=[course.slug])).status_code == 200
+
+    def test_nobody_is_made_instructor_here(self, course, instructor, student, client_for):
+        membership = Membership.objects.get(user=student)
+        url = reverse("courseapp:membership_role", args=[course.slug, membership.pk])
+        response = client_for(instructor).post(url, {"role": "instructor"}, headers=HTMX)
+        assert response.status_code == 400 and "Only students and TAs" in response.content.decode()
+        membership.refresh_from_db()
+        assert membership.role == "student"
+
+    def test_the_instructors_own_role_stays(self, course, instructor, client_for):
+        membership = Membership.objects.get(user=instructor)
+        url = reverse("courseapp:membership_role", args=[course.slug, membership.pk])
+        assert client_for(instructor).post(url, {"role": "ta"}).status_code == 400
+        membership.refresh_from_db()
+        assert membership.role == "instructor"
+
+    def test_a_pending_request_has_no_role_to_change(self, course, instructor, applicant, client_for):
+        membership = Membership.objects.get(user=applicant)
+        url = reverse("courseapp:membership_role", args=[course.slug, membership.pk])
+        assert client_for(instructor).post(url, {"role": "ta"}).status_code == 404

@@ -1,0 +1,92 @@
+"""Rules the database itself enforces, whatever code writes the rows."""
+
+import pytest
+from django.contrib import admin
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.urls import reverse
+
+from courseapp.models import Course, Membership, Reading, Slot
+
+from .factories import CourseFactory, MembershipFactory, ReadingFactory, SignupFactory, SlotFactory, UserFactory
+
+
+@pytest.mark.parametrize(
+    ("factory", "kwargs"),
+    [
+        (CourseFactory, {"review_points": 50}),
+        (CourseFactory, {"scheduled_paper_reviews_required": 21}),
+        (CourseFactory, {"term_ends_on": "2024-01-01"}),
+    ],
+)
+def test_course_rules(db, factory, kwargs):
+    with pytest.raises(IntegrityError):
+        factory(**kwargs)
+
+
+def test_one_membership_per_user_and_course(course):
+    user = MembershipFactory(course=course).user
+    with pytest.raises(IntegrityError):
+        Membership.objects.create(course=course, user=user, status="pending")
+
+
+def test_one_account_per_email_whatever_its_case(db):
+    UserFactory(email="ada@example.edu")
+    with pytest.raises(IntegrityError):
+        UserFactory(email="ADA@example.edu")
+
+
+def test_a_paper_once_per_course_by_arxiv_id(course):
+    ReadingFactory(course=course, arxiv_id="1706.03762")
+    ReadingFactory(course=CourseFactory(), arxiv_id="1706.03762")  # another course may list it too
+    with pytest.raises(IntegrityError):
+        ReadingFactory(course=course, arxiv_id="1706.03762", title="Attention (again)")
+
+
+def test_a_seat_is_taken_once_and_nobody_holds_two_seats_of_a_slot(course):
+    slot = SlotFactory(meeting__course=course)
+    first = SignupFactory(slot=slot, seat=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SignupFactory(slot=slot, seat=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SignupFactory(slot=slot, student=first.student, role="commentator", seat=1)
+
+
+def test_a_scheduled_reading_cannot_be_deleted(course):
+    slot = SlotFactory(meeting__course=course)
+    with pytest.raises(ProtectedError):
+        slot.reading.delete()
+    assert Reading.objects.filter(pk=slot.reading_id).exists()
+
+
+def test_a_paper_slot_needs_a_reading(course):
+    with pytest.raises(IntegrityError):
+        SlotFactory(meeting__course=course, reading=None, kind=Slot.Kind.PAPER, title="Something")
+
+
+def test_admin_pages_of_every_model_render(admin_client, course):
+    SignupFactory(slot=SlotFactory(meeting__course=course))
+
+    for model in admin.site._registry:
+        if model._meta.app_label != "courseapp":
+            continue
+        opts = model._meta
+        changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        assert admin_client.get(changelist).status_code == 200, changelist
+        assert admin_client.get(changelist, {"q": "a"}).status_code == 200, changelist
+        obj = model.objects.first()
+        if obj is not None:
+            change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+            assert admin_client.get(change).status_code == 200, change
+    assert {m.__name__ for m in admin.site._registry if m._meta.app_label == "courseapp"} == {
+        "Course",
+        "Listing",
+        "Meeting",
+        "Membership",
+        "Reading",
+        "Section",
+        "Signup",
+        "Slot",
+        "User",
+    }
+    assert Course.objects.exists()
