@@ -101,7 +101,7 @@ class GradeScaleField(forms.CharField):
 
 COURSE_SETTINGS_FIELDSETS = [
     ("Course", ["title", "term", "description", "prerequisites"]),
-    ("Calendar", ["time_zone", "term_starts_on", "term_ends_on", "class_starts_at"]),
+    ("Calendar", ["time_zone", "term_starts_on", "term_ends_on", "class_starts_at", "class_ends_at"]),
     ("Sign-ups", ["signup_opens_at", "signup_closes_at"]),
     ("Grade", ["review_points", "presentation_points", "participation_points", "final_exam_points", "grade_scale"]),
     ("Reviews", ["reviews_required", "scheduled_paper_reviews_required", "review_word_limit", "late_policy"]),
@@ -136,6 +136,7 @@ class CourseSettingsForm(forms.ModelForm):
             "term_starts_on": forms.DateInput(attrs={"type": "date"}),
             "term_ends_on": forms.DateInput(attrs={"type": "date"}),
             "class_starts_at": forms.TimeInput(attrs={"type": "time"}),
+            "class_ends_at": forms.TimeInput(attrs={"type": "time"}),
             "signup_opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
             "signup_closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
             "exam_starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),

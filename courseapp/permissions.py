@@ -33,16 +33,18 @@ class Perm(enum.StrEnum):
     VIEW_ROSTER = "view_roster"  # members and pending requests
     MANAGE_MEMBERS = "manage_members"  # approve, decline, add students
     EDIT_COURSE = "edit_course"  # course settings
+    TAKE_SEAT = "take_seat"  # sign up to present or comment, waitlists, invitations, swaps
+    MANAGE_SCHEDULE = "manage_schedule"  # meetings, slots, and anyone's seats at any time
 
 
 _MEMBER = {Perm.VIEW_PUBLIC, Perm.VIEW_COURSE}
-_STAFF = _MEMBER | {Perm.VIEW_ROSTER}
+_STAFF = _MEMBER | {Perm.VIEW_ROSTER, Perm.MANAGE_SCHEDULE}
 
 GRANTS: dict[Role, frozenset[Perm]] = {
     Role.ANONYMOUS: frozenset({Perm.VIEW_PUBLIC}),
     Role.VISITOR: frozenset({Perm.VIEW_PUBLIC, Perm.REQUEST_TO_JOIN}),
     Role.APPLICANT: frozenset({Perm.VIEW_PUBLIC}),
-    Role.STUDENT: frozenset(_MEMBER),
+    Role.STUDENT: frozenset(_MEMBER | {Perm.TAKE_SEAT}),
     # A TA does what the instructor does, except course settings and membership decisions.
     Role.TA: frozenset(_STAFF),
     Role.INSTRUCTOR: frozenset(_STAFF | {Perm.MANAGE_MEMBERS, Perm.EDIT_COURSE}),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, courses, members, readings, schedule, settings
+from .views import accounts, calendar, courses, members, readings, schedule, schedule_editor, settings
 
 app_name = "courseapp"
 
@@ -11,6 +11,38 @@ urlpatterns = [
     path("courses/<slug:slug>/join/", courses.course_join, name="course_join"),
     path("courses/<slug:slug>/settings/", settings.course_settings, name="course_settings"),
     path("courses/<slug:slug>/schedule/", schedule.schedule_page, name="schedule"),
+    path("courses/<slug:slug>/slots/<int:slot_id>/seat/", schedule.slot_seat, name="slot_seat"),
+    path("courses/<slug:slug>/slots/<int:slot_id>/invite/", schedule.slot_invite, name="slot_invite"),
+    path("courses/<slug:slug>/slots/<int:slot_id>/swap/", schedule.swap_propose, name="swap_propose"),
+    path(
+        "courses/<slug:slug>/invitations/<int:invitation_id>/answer/",
+        schedule.invitation_answer,
+        name="invitation_answer",
+    ),
+    path("courses/<slug:slug>/swaps/<int:swap_id>/answer/", schedule.swap_answer, name="swap_answer"),
+    path("courses/<slug:slug>/notices/dismiss/", schedule.notices_dismiss, name="notices_dismiss"),
+    path("courses/<slug:slug>/calendar.ics", calendar.course_calendar, name="course_calendar"),
+    path("courses/<slug:slug>/calendar/<str:token>.ics", calendar.member_calendar, name="member_calendar"),
+    path("courses/<slug:slug>/calendar/reset/", calendar.calendar_token_reset, name="calendar_token_reset"),
+    path("courses/<slug:slug>/schedule/edit/", schedule_editor.schedule_edit, name="schedule_edit"),
+    path("courses/<slug:slug>/schedule/meetings/", schedule_editor.meeting_save, name="meeting_create"),
+    path(
+        "courses/<slug:slug>/schedule/meetings/<int:meeting_id>/", schedule_editor.meeting_save, name="meeting_update"
+    ),
+    path(
+        "courses/<slug:slug>/schedule/meetings/<int:meeting_id>/remove/",
+        schedule_editor.meeting_remove,
+        name="meeting_remove",
+    ),
+    path("courses/<slug:slug>/schedule/meetings/<int:meeting_id>/slots/", schedule_editor.slot_add, name="slot_add"),
+    path("courses/<slug:slug>/schedule/slots/<int:slot_id>/", schedule_editor.slot_update, name="slot_update"),
+    path(
+        "courses/<slug:slug>/schedule/slots/<int:slot_id>/reorder/", schedule_editor.slot_reorder, name="slot_reorder"
+    ),
+    path("courses/<slug:slug>/schedule/slots/<int:slot_id>/remove/", schedule_editor.slot_remove, name="slot_remove"),
+    path("courses/<slug:slug>/schedule/slots/<int:slot_id>/assign/", schedule_editor.seat_assign, name="seat_assign"),
+    path("courses/<slug:slug>/schedule/signups/<int:signup_id>/", schedule_editor.signup_change, name="signup_change"),
+    path("courses/<slug:slug>/schedule/readings/", schedule_editor.reading_picker, name="reading_picker"),
     path("courses/<slug:slug>/readings/", readings.reading_list, name="reading_list"),
     path("courses/<slug:slug>/members/", members.members_page, name="members"),
     path("courses/<slug:slug>/members/add/", members.members_add, name="members_add"),

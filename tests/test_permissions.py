@@ -6,9 +6,9 @@ A URL missing from MATRIX fails ``test_every_url_is_classified``: new endpoints 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from courseapp.models import Membership
+from courseapp.models import Invitation, Membership, Swap
 
-from .factories import MembershipFactory
+from .factories import MeetingFactory, MembershipFactory, SignupFactory, SlotFactory
 
 ROLES = ("anonymous", "applicant", "student", "other_student", "ta", "instructor")
 
@@ -39,6 +39,10 @@ def staff_only(outcome):
 
 def instructor_only(outcome):
     return staff_only(outcome) | {"ta": FORBIDDEN}
+
+
+def student_only(outcome):
+    return members_only(FORBIDDEN) | {"student": outcome}
 
 
 # name: (method, URL kwargs from the fixtures, POST data, expected outcome per role)
@@ -76,6 +80,109 @@ MATRIX = {
         {"role": "ta"},
         instructor_only(OK),
     ),
+    # Sign-ups: students only
+    "courseapp:slot_seat": (
+        "post",
+        lambda f: {"slug": f.course.slug, "slot_id": f.slot_c.pk},
+        {"action": "take", "role": "presenter"},
+        student_only(REDIRECT),
+    ),
+    "courseapp:slot_invite": (
+        "post",
+        lambda f: {"slug": f.course.slug, "slot_id": f.slot_c.pk},
+        lambda f: {"invitee": f.presenter.pk},
+        student_only(REDIRECT),
+    ),
+    "courseapp:swap_propose": (
+        "post",
+        lambda f: {"slug": f.course.slug, "slot_id": f.slot_a.pk},
+        lambda f: {"partner": f.presenter.pk},
+        student_only(REDIRECT),
+    ),
+    "courseapp:invitation_answer": (
+        "post",
+        lambda f: {"slug": f.course.slug, "invitation_id": f.invitation.pk},
+        {"decision": "decline"},
+        student_only(REDIRECT),
+    ),
+    "courseapp:swap_answer": (
+        "post",
+        lambda f: {"slug": f.course.slug, "swap_id": f.swap.pk},
+        {"decision": "decline"},
+        student_only(REDIRECT),
+    ),
+    "courseapp:notices_dismiss": ("post", lambda f: {"slug": f.course.slug}, {}, student_only(REDIRECT)),
+    "courseapp:calendar_token_reset": ("post", lambda f: {"slug": f.course.slug}, {}, student_only(REDIRECT)),
+    # Calendars: the course's is public; a student's private feed opens with its token, for anyone holding it.
+    "courseapp:course_calendar": ("get", lambda f: {"slug": f.course.slug}, None, everyone(OK)),
+    "courseapp:member_calendar": (
+        "get",
+        lambda f: {"slug": f.course.slug, "token": f.users_membership("student").calendar_token},
+        None,
+        everyone(OK),
+    ),
+    # The schedule editor: instructor and TA
+    "courseapp:schedule_edit": ("get", lambda f: {"slug": f.course.slug}, None, staff_only(OK)),
+    "courseapp:meeting_create": (
+        "post",
+        lambda f: {"slug": f.course.slug},
+        {"new-date": "2024-11-13", "new-kind": "lecture", "new-topic": "Extra"},
+        staff_only(REDIRECT),
+    ),
+    "courseapp:meeting_update": (
+        "post",
+        lambda f: {"slug": f.course.slug, "meeting_id": f.meeting.pk},
+        lambda f: {f"m{f.meeting.pk}-date": "2024-10-17", f"m{f.meeting.pk}-kind": "papers"},
+        staff_only(REDIRECT),
+    ),
+    "courseapp:meeting_remove": (
+        "post",
+        lambda f: {"slug": f.course.slug, "meeting_id": f.empty_meeting.pk},
+        {},
+        staff_only(REDIRECT),
+    ),
+    "courseapp:slot_add": (
+        "post",
+        lambda f: {"slug": f.course.slug, "meeting_id": f.empty_meeting.pk},
+        lambda f: {"reading": f.slot_a.reading_id, "kind": "paper"},
+        staff_only(REDIRECT),
+    ),
+    "courseapp:slot_update": (
+        "post",
+        lambda f: {"slug": f.course.slug, "slot_id": f.slot_c.pk},
+        {"kind": "instructor"},
+        staff_only(REDIRECT),
+    ),
+    "courseapp:slot_reorder": (
+        "post",
+        lambda f: {"slug": f.course.slug, "slot_id": f.slot_c.pk},
+        {"direction": "up"},
+        staff_only(REDIRECT),
+    ),
+    "courseapp:slot_remove": (
+        "post",
+        lambda f: {"slug": f.course.slug, "slot_id": f.slot_c.pk},
+        {},
+        staff_only(REDIRECT),
+    ),
+    "courseapp:seat_assign": (
+        "post",
+        lambda f: {"slug": f.course.slug, "slot_id": f.slot_c.pk},
+        lambda f: {"student": f.users["student"].pk, "role": "commentator"},
+        staff_only(REDIRECT),
+    ),
+    "courseapp:signup_change": (
+        "post",
+        lambda f: {"slug": f.course.slug, "signup_id": f.presenter_signup.pk},
+        {},
+        staff_only(REDIRECT),
+    ),
+    "courseapp:reading_picker": (
+        "get",
+        lambda f: {"slug": f.course.slug},
+        lambda f: {"meeting": f.meeting.pk, "q": "paper"},
+        staff_only(OK),
+    ),
     # Django's auth views
     "login": ("get", lambda f: {}, None, everyone(OK)),
     "logout": ("post", lambda f: {}, {}, everyone(REDIRECT)),
@@ -111,6 +218,18 @@ class Fixtures:
         self.course = course
         self.users = users
         self.pending = pending
+        # A paper session: slot A presented by a classmate who invites the student, slot B
+        # presented by one who proposes a swap, slot C empty; and a meeting with no agenda.
+        self.meeting = MeetingFactory(course=course)
+        self.empty_meeting = MeetingFactory(course=course)
+        self.slot_a, self.slot_b, self.slot_c = (SlotFactory(meeting=self.meeting) for _ in range(3))
+        self.presenter, swapper = (MembershipFactory(course=course).user for _ in range(2))
+        self.presenter_signup = SignupFactory(slot=self.slot_a, student=self.presenter)
+        SignupFactory(slot=self.slot_b, student=swapper)
+        self.invitation = Invitation.objects.create(slot=self.slot_a, inviter=self.presenter, invitee=users["student"])
+        self.swap = Swap.objects.create(
+            proposer=swapper, proposer_slot=self.slot_b, partner=users["student"], partner_slot=self.slot_a
+        )
 
     def users_membership(self, role):
         return Membership.objects.get(course=self.course, user=self.users[role])
@@ -136,7 +255,8 @@ def test_role_outcome(name, role, world, client_for):
     method, kwargs, data, outcomes = MATRIX[name]
     client = client_for(world.users[role])
     url = reverse(name, kwargs=kwargs(world))
-    response = client.post(url, data) if method == "post" else client.get(url)
+    data = data(world) if callable(data) else data
+    response = client.post(url, data) if method == "post" else client.get(url, data)
     expected = outcomes[role]
     if expected == LOGIN:
         assert response.status_code == 302

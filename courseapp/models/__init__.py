@@ -3,6 +3,20 @@
 from .accounts import User
 from .courses import Course, Membership
 from .readings import Listing, Reading, Section
-from .schedule import Meeting, Signup, Slot
+from .schedule import Invitation, Meeting, Notice, Signup, Slot, Swap, WaitlistEntry
 
-__all__ = ["Course", "Listing", "Meeting", "Membership", "Reading", "Section", "Signup", "Slot", "User"]
+__all__ = [
+    "Course",
+    "Invitation",
+    "Listing",
+    "Meeting",
+    "Membership",
+    "Notice",
+    "Reading",
+    "Section",
+    "Signup",
+    "Slot",
+    "Swap",
+    "User",
+    "WaitlistEntry",
+]

@@ -1,4 +1,5 @@
 import datetime
+import secrets
 import zoneinfo
 
 from django.conf import settings
@@ -23,6 +24,10 @@ def default_grade_scale() -> list[list]:
         ["D", 60],
         ["F", 0],
     ]
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 def validate_time_zone(value: str) -> None:
@@ -51,6 +56,7 @@ class Course(models.Model):
         default=datetime.time(14, 0),
         help_text="When a class starts; a review of a scheduled paper is due then.",
     )
+    class_ends_at = models.TimeField(default=datetime.time(16, 50), help_text="When a class ends (for calendars).")
     signup_opens_at = models.DateTimeField(null=True, blank=True)
     signup_closes_at = models.DateTimeField(null=True, blank=True)
 
@@ -165,6 +171,8 @@ class Membership(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The secret in the address of this member's private calendar feed; resetting it revokes old links.
+    calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token, editable=False)
     invitation_sent_at = models.DateTimeField(
         null=True, blank=True, help_text="When the e-mail telling an added student about the course went out."
     )

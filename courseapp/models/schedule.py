@@ -39,8 +39,14 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return f"{self.date:%a %b %-d}: {self.topic or self.get_kind_display()}"
 
-    def start_time(self) -> datetime.time:
-        return self.starts_at or self.course.class_starts_at
+    def starts(self) -> datetime.datetime:
+        """When the meeting starts, in the course's time zone."""
+        time = self.starts_at or self.course.class_starts_at
+        return datetime.datetime.combine(self.date, time, tzinfo=self.course.tzinfo)
+
+    def ends(self) -> datetime.datetime:
+        time = self.ends_at or self.course.class_ends_at
+        return datetime.datetime.combine(self.date, time, tzinfo=self.course.tzinfo)
 
 
 class Slot(models.Model):
@@ -113,3 +119,99 @@ class Signup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} {self.get_role_display().lower()} of {self.slot}"
+
+
+class Invitation(models.Model):
+    """A presenter asks a named classmate to take the other presenter seat of their slot.
+
+    While it is pending, the seat is held for the invitee.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        CANCELLED = "cancelled", "Cancelled"
+
+    slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="invitations")
+    inviter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations_sent")
+    invitee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations_received")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot", "invitee"], condition=Q(status="pending"), name="invitation_pending_once_per_invitee"
+            ),
+            models.CheckConstraint(condition=~Q(inviter=models.F("invitee")), name="invitation_not_to_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inviter} invites {self.invitee} to {self.slot}"
+
+
+class WaitlistEntry(models.Model):
+    """A student in line for a seat of a full slot; the first in line gets the next free seat."""
+
+    slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="waitlist")
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="waitlist_entries")
+    role = models.CharField(max_length=20, choices=Signup.Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["slot", "role", "created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["slot", "student"], name="waitlist_once_per_slot")]
+        verbose_name_plural = "waitlist entries"
+
+    def __str__(self) -> str:
+        return f"{self.student} waits for a {self.role} seat of {self.slot}"
+
+
+class Swap(models.Model):
+    """Two presenters exchange their slots; the one asked accepts, and both move at once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        CANCELLED = "cancelled", "Cancelled"
+
+    proposer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="swaps_proposed")
+    proposer_slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="swaps_received")
+    partner_slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposer", "partner"], condition=Q(status="pending"), name="swap_pending_once_per_pair"
+            ),
+            models.CheckConstraint(condition=~Q(proposer=models.F("partner")), name="swap_not_with_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposer} ({self.proposer_slot}) <-> {self.partner} ({self.partner_slot})"
+
+
+class Notice(models.Model):
+    """A message for one student about their seats: what happened and who did it."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="notices")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
+    message = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["course", "user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.message

@@ -17,7 +17,7 @@ def invitation_send(*, membership_id: int, new_account: bool) -> bool:
     """Send the invitation once; returns False when it was sent before or the membership is gone."""
     with transaction.atomic():
         membership = (
-            Membership.objects.select_for_update()
+            Membership.objects.select_for_update(of=("self",))
             .select_related("user", "course")
             .filter(pk=membership_id, status=Membership.Status.ACTIVE, invitation_sent_at__isnull=True)
             .first()

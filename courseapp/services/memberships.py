@@ -50,7 +50,11 @@ def membership_request(*, course: Course, user, note: str = "") -> Membership:
 def membership_decide(*, membership_id: int, course: Course, decided_by, approve: bool) -> Membership:
     """Approve or decline a pending request. Deciding twice (two tabs, a double click) is refused."""
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().select_related("user").get(pk=membership_id, course=course)
+        membership = (
+            Membership.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .get(pk=membership_id, course=course)
+        )
         if membership.status != Membership.Status.PENDING:
             raise ServiceError(
                 ALREADY_DECIDED.format(status="approved" if membership.status == "active" else "declined"),
@@ -148,7 +152,7 @@ def membership_set_role(*, membership_id: int, course: Course, role: str) -> Mem
         raise ServiceError(ROLE_NOT_ASSIGNABLE, code="role_not_assignable")
     with transaction.atomic():
         membership = (
-            Membership.objects.select_for_update()
+            Membership.objects.select_for_update(of=("self",))
             .select_related("user")
             .get(pk=membership_id, course=course, status=Membership.Status.ACTIVE)
         )

@@ -59,3 +59,62 @@ def test_newcomer_signs_up_asks_to_join_and_the_instructor_approves_inline(demo,
     expect(page.get_by_role("heading", name="Reading list")).to_be_visible()
     newcomer.screenshot("readings-student")
     assert newcomer.errors == [] and instructor.errors == []
+
+
+def test_presenter_invites_a_partner_who_accepts_and_a_third_student_joins_the_waitlist(demo, new_page):
+    title = "The Curious Case of Neural Text Degeneration"
+
+    ada = new_page()
+    ada.login("student01")
+    ada.page.goto(f"/courses/{demo.slug}/schedule/")
+    row = ada.page.locator("tr.slot", has_text=title)
+    row.get_by_role("button", name="Present").click()
+    expect(row.get_by_text("You are now a presenter of this paper.")).to_be_visible()
+    panel = ada.page.locator("#my-term")
+    expect(panel).to_contain_text(title)
+    panel.get_by_label("Invite a partner").select_option(label="Bruno Bianchi")
+    panel.get_by_role("button", name="Invite").click()
+    expect(ada.page.locator("tr.slot", has_text=title)).to_contain_text("Held for Bruno Bianchi")
+
+    bruno = new_page()
+    bruno.login("student02")
+    bruno.page.goto(f"/courses/{demo.slug}/schedule/")
+    invitation = bruno.page.locator("#my-term li", has_text="Ada Achebe invites you to present")
+    expect(invitation).to_be_visible()
+    invitation.get_by_role("button", name="Accept").click()
+    expect(bruno.page.locator("#my-term")).to_contain_text("with Ada Achebe")
+    expect(bruno.page.locator("tr.slot", has_text=title).locator(".seat.taken")).to_have_count(2)
+
+    chen = new_page()
+    chen.login("student03")
+    chen.page.goto(f"/courses/{demo.slug}/schedule/")
+    row = chen.page.locator("tr.slot", has_text=title)
+    expect(row.get_by_role("button", name="Present")).to_have_count(0)
+    row.get_by_role("button", name="Join the waitlist").first.click()
+    expect(row).to_contain_text("You are number 1 in line.")
+    chen.screenshot("schedule-waitlist")
+
+    # Ada gives up her seat: Chen, first in line, gets it and is told.
+    ada.page.reload()
+    ada.page.locator("tr.slot", has_text=title).get_by_role("button", name="Give up my seat").click()
+    chen.page.reload()
+    expect(chen.page.locator("#my-term")).to_contain_text("freed up and is now yours")
+    expect(chen.page.locator("#my-term")).to_contain_text("with Bruno Bianchi")
+    assert ada.errors == [] and bruno.errors == [] and chen.errors == []
+
+
+def test_instructor_builds_a_meeting_in_the_editor(demo, new_page):
+    tab = new_page()
+    tab.login("instructor")
+    page = tab.page
+    page.goto(f"/courses/{demo.slug}/schedule/edit/")
+    card = page.locator("article.meeting-card", has_text="No class: read some papers!")
+    card.get_by_label("Add a reading").fill("mamba")
+    result = card.locator(".picker li", has_text="Mamba: Linear-Time Sequence Modeling")
+    expect(result).to_be_visible()
+    result.get_by_role("button", name="Add").click()
+    card = page.locator("article.meeting-card", has_text="No class: read some papers!")
+    expect(card.locator(".agenda")).to_contain_text("Mamba: Linear-Time Sequence Modeling")
+    expect(page.locator("#editor .flash-success")).to_contain_text("Added")
+    tab.screenshot("schedule-editor")
+    assert tab.errors == []

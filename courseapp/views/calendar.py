@@ -1,0 +1,111 @@
+"""iCalendar feeds: the course's public calendar and each student's private one."""
+
+import datetime
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+from icalendar import Calendar, Event
+
+from ..models import Course, Membership, Signup
+from ..permissions import Perm, course_view
+from ..selectors import schedule
+from .schedule import schedule_update
+
+
+def _calendar(course: Course, name: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Paper seminar//courseapp//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", course.time_zone)
+    return calendar
+
+
+def _event(uid: str, summary: str, start: datetime.datetime, end: datetime.datetime, description: str, url: str):
+    event = Event()
+    event.add("uid", uid)
+    event.add("summary", summary)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("dtstamp", timezone.now())
+    event.add("description", description)
+    event.add("url", url)
+    return event
+
+
+def _response(calendar: Calendar, filename: str) -> HttpResponse:
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_safe
+@course_view(Perm.VIEW_PUBLIC)
+def course_calendar(request, course):
+    """Every meeting with its topic and papers (no student names), for calendar apps."""
+    calendar = _calendar(course, f"{course.title} ({course.term})")
+    page = request.build_absolute_uri(course.get_absolute_url())
+    for meeting in schedule(course):
+        items = [slot.display_title for slot in meeting.slots.all()]
+        summary = f"{course.title}: {meeting.topic or meeting.get_kind_display()}"
+        if meeting.kind == meeting.Kind.PAPERS and not meeting.topic:
+            summary = f"{course.title}: {len(items)} paper{'s' if len(items) != 1 else ''}"
+        description = "\n".join(f"- {item}" for item in items)
+        calendar.add_component(
+            _event(
+                f"meeting-{meeting.pk}@{request.get_host()}",
+                summary,
+                meeting.starts(),
+                meeting.ends(),
+                description,
+                page,
+            )
+        )
+    return _response(calendar, f"{course.slug}.ics")
+
+
+@require_safe
+def member_calendar(request, slug: str, token: str):
+    """A student's private feed: their presentation and commentaries. The token in the address is the key."""
+    membership = (
+        Membership.objects.select_related("course", "user")
+        .filter(course__slug=slug, calendar_token=token, status=Membership.Status.ACTIVE)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    course, user = membership.course, membership.user
+    calendar = _calendar(course, f"{course.title}: my seats")
+    page = request.build_absolute_uri(course.get_absolute_url())
+    signups = Signup.objects.filter(student=user, slot__meeting__course=course).select_related(
+        "slot__reading", "slot__meeting__course"
+    )
+    for signup in signups:
+        meeting = signup.slot.meeting
+        verb = "You present" if signup.role == Signup.Role.PRESENTER else "You comment on"
+        link = signup.slot.reading.url if signup.slot.reading_id else ""
+        calendar.add_component(
+            _event(
+                f"signup-{signup.pk}@{request.get_host()}",
+                f"{verb}: {signup.slot.display_title}",
+                meeting.starts(),
+                meeting.ends(),
+                f"{course.title}, {meeting.date:%a %b %-d}. {link}".strip(),
+                page,
+            )
+        )
+    return _response(calendar, f"{course.slug}-{user.username}.ics")
+
+
+@require_POST
+@course_view(Perm.TAKE_SEAT)
+def calendar_token_reset(request, course):
+    """Give my private feed a new address; the old one stops working."""
+    membership = request.access.membership
+    membership.calendar_token = Membership._meta.get_field("calendar_token").default()
+    membership.save(update_fields=["calendar_token"])
+    if request.htmx:
+        return schedule_update(request, course, done="Your calendar has a new private address.")
+    return redirect("courseapp:schedule", course.slug)

@@ -1,0 +1,240 @@
+"""The staff's schedule editor: one page, every change an htmx post that re-renders it."""
+
+from django import forms
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from ..models import Meeting, Membership, Reading, Signup, Slot, User
+from ..permissions import Perm, course_view
+from ..selectors import schedule, schedule_warnings
+from ..services import ServiceError
+from ..services import schedule as editor
+from ..services import signups as seats
+
+PAGE = "courseapp/schedule/edit.html"
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["date", "kind", "topic", "starts_at", "ends_at", "notes"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "starts_at": forms.TimeInput(attrs={"type": "time"}),
+            "ends_at": forms.TimeInput(attrs={"type": "time"}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"starts_at": "Starts (if not the usual time)", "ends_at": "Ends"}
+
+
+def editor_context(request, course, *, bound: MeetingForm | None = None, **extra) -> dict:
+    meetings = schedule(course)
+    for meeting in meetings:
+        is_bound = bound is not None and bound.instance.pk == meeting.pk
+        meeting.form = bound if is_bound else MeetingForm(instance=meeting, prefix=f"m{meeting.pk}")
+    students = User.objects.filter(
+        memberships__course=course, memberships__status=Membership.Status.ACTIVE, memberships__role="student"
+    ).order_by("last_name", "first_name", "username")
+    new_form = bound if bound is not None and bound.instance.pk is None else MeetingForm(prefix="new")
+    return {
+        "course": course,
+        "access": request.access,
+        "meetings": meetings,
+        "paper_slots": [slot for meeting in meetings for slot in meeting.slots.all() if slot.has_seats],
+        "students": list(students),
+        "warnings": schedule_warnings(course, meetings),
+        "new_form": new_form,
+        "slot_kinds": Slot.Kind.choices,
+        **extra,
+    }
+
+
+def editor_update(request, course, *, done=None, error=None, status=None, **extra):
+    """Answer an editor action: the re-rendered editor for htmx, a redirect with a message otherwise."""
+    if not request.htmx and status is None:
+        if error:
+            messages.error(request, error)
+        elif done:
+            messages.success(request, done)
+        return redirect("courseapp:schedule_edit", course.slug)
+    context = editor_context(request, course, done=done, error=error, **extra)
+    template = f"{PAGE}#editor" if request.htmx else PAGE
+    return render(request, template, context, status=status or (409 if error else 200))
+
+
+def confirm_first(request, course, slots, question: str):
+    """Name the students a change would affect and ask again; None once confirmed or nobody is affected."""
+    if request.POST.get("confirm") == "yes":
+        return None
+    affected = editor.students_affected(slots)
+    if not affected:
+        return None
+    data = [(key, value) for key, value in request.POST.items() if key not in ("csrfmiddlewaretoken", "confirm")]
+    confirm = {"question": question, "affected": affected, "url": request.path, "data": data}
+    return editor_update(request, course, confirm=confirm, status=200)
+
+
+@require_safe
+@course_view(Perm.MANAGE_SCHEDULE)
+def schedule_edit(request, course):
+    """Build the term: meetings, the papers in their slots, and anyone's seats."""
+    return render(request, PAGE, editor_context(request, course))
+
+
+@require_POST
+@course_view(Perm.MANAGE_SCHEDULE)
+def meeting_save(request, course, meeting_id: int | None = None):
+    """Add a meeting, or change one's date, kind, topic, hours or notes."""
+    meeting = get_object_or_404(Meeting, pk=meeting_id, course=course) if meeting_id else Meeting(course=course)
+    form = MeetingForm(request.POST, instance=meeting, prefix=f"m{meeting_id}" if meeting_id else "new")
+    if not form.is_valid():
+        return editor_update(request, course, bound=form, error="The meeting was not saved: see the form.", status=400)
+    form.save()
+    return editor_update(request, course, done=f"Saved the meeting of {meeting.date:%a %b %-d}.")
+
+
+@require_POST
+@course_view(Perm.MANAGE_SCHEDULE)
+def meeting_remove(request, course, meeting_id: int):
+    """Remove a meeting and its agenda, after naming the students who lose their seats."""
+    meeting = get_object_or_404(Meeting, pk=meeting_id, course=course)
+    question = f"Remove the meeting of {meeting.date:%a %b %-d}? These students lose their seats and will be told:"
+    if asked := confirm_first(request, course, meeting.slots.all(), question):
+        return asked
+    editor.meeting_remove(course=course, meeting_id=meeting.pk, by=request.user)
+    return editor_update(request, course, done=f"Removed the meeting of {meeting.date:%a %b %-d}.")
+
+
+@require_POST
+@course_view(Perm.MANAGE_SCHEDULE)
+def slot_add(request, course, meeting_id: int):
+    """Put a reading, or a titled agenda item, at the end of a meeting."""
+    kind = request.POST.get("kind", Slot.Kind.PAPER)
+    if kind not in Slot.Kind.values:
+        return HttpResponseBadRequest("unknown kind")
+    try:
+        slot = editor.slot_add(
+            course=course,
+            meeting_id=meeting_id,
+            reading_id=request.POST.get("reading") or None,
+            title=request.POST.get("title", ""),
+            kind=kind,
+        )
+    except (Meeting.DoesNotExist, Reading.DoesNotExist):
+        raise Http404 from None
+    except ServiceError as exc:
+        return editor_update(request, course, error=exc.message)
+    return editor_update(request, course, done=f"Added “{slot.display_title}”.")
+
+
+@require_POST
+@course_view(Perm.MANAGE_SCHEDULE)
+def slot_update(request, course, slot_id: int):
+    """Make a slot presented, instructor-led or a discussion, or move it to another meeting."""
+    slot = get_object_or_404(Slot.objects.select_related("meeting"), pk=slot_id, meeting__course=course)
+    kind = request.POST.get("kind", slot.kind)
+    try:
+        meeting_id = int(request.POST.get("meeting", slot.meeting_id))
+    except ValueError:
+        return HttpResponseBadRequest("meeting must be an id")
+    if kind not in Slot.Kind.values:
+        return HttpResponseBadRequest("unknown kind")
+    if meeting_id != slot.meeting_id or (kind != slot.kind and kind != Slot.Kind.PAPER):
+        verb = "Move" if meeting_id != slot.meeting_id else "Take the seats off"
+        question = f"{verb} “{slot.display_title}”? These students are signed up and will be told:"
+        if asked := confirm_first(request, course, [slot], question):
+            return asked
+    try:
+        editor.slot_update(course=course, slot_id=slot.pk, kind=kind, meeting_id=meeting_id, by=request.user)
+    except Meeting.DoesNotExist:
+        raise Http404 from None
+    except ServiceError as exc:
+        return editor_update(request, course, error=exc.message)
+    return editor_update(request, course, done=f"Updated “{slot.display_title}”.")
+
+
+@require_POST
+@course_view(Perm.MANAGE_SCHEDULE)
+def slot_reorder(request, course, slot_id: int):
+    """Move a slot up or down its meeting's agenda."""
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        return HttpResponseBadRequest("direction must be up or down")
+    try:
+        editor.slot_reorder(course=course, slot_id=slot_id, direction=direction)
+    except Slot.DoesNotExist:
+        raise Http404 from None
+    return editor_update(request, course)
+
+
+@require_POST
+@course_view(Perm.MANAGE_SCHEDULE)
+def slot_remove(request, course, slot_id: int):
+    """Take a slot off the schedule, after naming the students who lose their seats."""
+    slot = get_object_or_404(Slot.objects.select_related("reading"), pk=slot_id, meeting__course=course)
+    question = f"Take “{slot.display_title}” off the schedule? These students lose their seats and will be told:"
+    if asked := confirm_first(request, course, [slot], question):
+        return asked
+    editor.slot_remove(course=course, slot_id=slot.pk, by=request.user)
+    return editor_update(request, course, done=f"Removed “{slot.display_title}”.")
+
+
+@require_POST
+@course_view(Perm.MANAGE_SCHEDULE)
+def seat_assign(request, course, slot_id: int):
+    """Put any student in a seat, whatever the window and the per-student limits."""
+    get_object_or_404(Slot, pk=slot_id, meeting__course=course)
+    student = User.objects.filter(pk=request.POST.get("student") or 0).first()
+    role = request.POST.get("role")
+    if role not in Signup.Role.values:
+        return HttpResponseBadRequest("role must be presenter or commentator")
+    try:
+        if student is None:
+            raise ServiceError("Choose a student.", code="no_student")
+        seats.seat_assign(course=course, slot_id=slot_id, student=student, role=role, by=request.user)
+    except ServiceError as exc:
+        return editor_update(request, course, error=exc.message)
+    return editor_update(request, course, done=f"{student.display_name} is now a {role}.")
+
+
+@require_POST
+@course_view(Perm.MANAGE_SCHEDULE)
+def signup_change(request, course, signup_id: int):
+    """Remove a student from a seat, or move the seat to another slot."""
+    signup = get_object_or_404(Signup.objects.select_related("student"), pk=signup_id, slot__meeting__course=course)
+    to_slot = request.POST.get("to_slot")
+    try:
+        if to_slot:
+            moved = seats.signup_move(course=course, signup_id=signup.pk, to_slot_id=int(to_slot), by=request.user)
+            done = f"Moved {moved.student.display_name}."
+        else:
+            seats.signup_remove(course=course, signup_id=signup.pk, by=request.user)
+            done = f"Removed {signup.student.display_name} from the seat."
+    except (ValueError, Slot.DoesNotExist):
+        raise Http404 from None
+    except ServiceError as exc:
+        return editor_update(request, course, error=exc.message)
+    return editor_update(request, course, done=done)
+
+
+@require_safe
+@course_view(Perm.MANAGE_SCHEDULE)
+def reading_picker(request, course):
+    """Search-as-you-type over the reading list, to add a reading to a meeting."""
+    meeting = get_object_or_404(Meeting, pk=request.GET.get("meeting") or 0, course=course)
+    query = request.GET.get("q", "").strip()
+    readings = []
+    if query:
+        readings = (
+            course.readings.filter(
+                Q(title__icontains=query) | Q(authors__icontains=query) | Q(arxiv_id__icontains=query)
+            )
+            .prefetch_related("slots__meeting")
+            .order_by("title")[:12]
+        )
+    return render(
+        request, f"{PAGE}#picker", {"course": course, "meeting": meeting, "readings": readings, "query": query}
+    )

@@ -1,0 +1,235 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from icalendar import Calendar
+
+from courseapp.models import Meeting, Membership, Notice, Signup, Slot
+
+from ..factories import MeetingFactory, MembershipFactory, ReadingFactory, SignupFactory, SlotFactory
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def meeting(course):
+    return MeetingFactory(course=course, date=datetime.date(2024, 10, 16))
+
+
+@pytest.fixture
+def slot(meeting):
+    return SlotFactory(meeting=meeting, reading__title="The Curious Case of Neural Text Degeneration")
+
+
+def seat_url(course, slot):
+    return reverse("courseapp:slot_seat", args=[course.slug, slot.pk])
+
+
+class TestTakingASeat:
+    def test_htmx_returns_the_table_and_the_panel_out_of_band(self, course, slot, student, client_for):
+        response = client_for(student).post(
+            seat_url(course, slot), {"action": "take", "role": "presenter"}, headers=HTMX
+        )
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert html.lstrip().startswith('<div class="table-scroll" id="schedule-table">')
+        assert "You are now a presenter of this paper." in html
+        assert f'<li class="seat taken">{student.display_name}' in html
+        assert '<aside id="my-term" class="my-term" aria-labelledby="my-term-heading" hx-swap-oob="true">' in html
+        assert Signup.objects.get(student=student).slot == slot
+
+    def test_a_refusal_says_why_in_the_row(self, course, slot, student, client_for):
+        for _ in range(2):
+            SignupFactory(slot=slot, seat=Signup.objects.filter(slot=slot).count() + 1)
+        response = client_for(student).post(
+            seat_url(course, slot), {"action": "take", "role": "presenter"}, headers=HTMX
+        )
+        assert response.status_code == 409
+        assert "All presenter seats of this paper are taken. Join the waitlist" in response.content.decode()
+        assert 'value="wait"' in response.content.decode()
+
+    def test_without_javascript_it_redirects_with_the_message(self, course, slot, student, client_for):
+        response = client_for(student).post(
+            seat_url(course, slot), {"action": "take", "role": "presenter"}, follow=True
+        )
+        assert "You are now a presenter of this paper." in response.content.decode()
+
+    def test_the_panel_shows_my_presentation_partner_invitations_and_the_private_feed(
+        self, course, slot, student, client_for
+    ):
+        partner = MembershipFactory(course=course, user__first_name="Grace", user__last_name="Hopper").user
+        SignupFactory(slot=slot, student=student, seat=1)
+        client = client_for(student)
+        html = client.get(reverse("courseapp:schedule", args=[course.slug])).content.decode()
+        assert "no partner yet" in html and "Invite a partner" in html and "Grace Hopper" in html
+        client.post(reverse("courseapp:slot_invite", args=[course.slug, slot.pk]), {"invitee": partner.pk})
+        html = client.get(reverse("courseapp:schedule", args=[course.slug])).content.decode()
+        assert "Seat held for Grace Hopper, waiting for an answer." in html
+        assert "Held for Grace Hopper" in html
+        token = Membership.objects.get(user=student).calendar_token
+        assert f"/courses/{course.slug}/calendar/{token}.ics" in html
+
+    def test_staff_see_no_seat_buttons(self, course, slot, instructor, client_for):
+        html = client_for(instructor).get(reverse("courseapp:schedule", args=[course.slug])).content.decode()
+        assert 'value="take"' not in html and "My term" not in html
+        assert "Edit the schedule" in html
+
+    def test_a_closed_window_hides_the_buttons_and_says_so(self, course, slot, student, client_for):
+        course.signup_closes_at = datetime.datetime(2024, 10, 1, 12, tzinfo=datetime.UTC)
+        course.save()
+        html = client_for(student).get(reverse("courseapp:schedule", args=[course.slug])).content.decode()
+        assert "Sign-ups closed Tue Oct 1, 7:00 AM." in html
+        assert 'value="take"' not in html
+
+    def test_notices_are_shown_until_dismissed(self, course, slot, student, client_for):
+        Notice.objects.create(course=course, user=student, message="A presenter seat freed up and is now yours.")
+        client = client_for(student)
+        assert (
+            "freed up and is now yours"
+            in client.get(reverse("courseapp:schedule", args=[course.slug])).content.decode()
+        )
+        client.post(reverse("courseapp:notices_dismiss", args=[course.slug]))
+        assert "freed up" not in client.get(reverse("courseapp:schedule", args=[course.slug])).content.decode()
+
+
+class TestEditor:
+    def url(self, course, name, *args):
+        return reverse(f"courseapp:{name}", args=[course.slug, *args])
+
+    def test_add_a_meeting_and_see_the_warnings(self, course, meeting, slot, instructor, client_for):
+        client = client_for(instructor)
+        response = client.post(
+            self.url(course, "meeting_create"),
+            {"new-date": "2024-10-16", "new-kind": "papers", "new-topic": "Sampling"},
+            headers=HTMX,
+        )
+        html = response.content.decode()
+        assert response.status_code == 200 and html.lstrip().startswith('<div id="editor">')
+        assert "2 meetings are on Wed Oct 16." in html
+        client.post(self.url(course, "meeting_create"), {"new-date": "2025-03-01", "new-kind": "lecture"})
+        other = Meeting.objects.get(date="2025-03-01")
+        SlotFactory(meeting=other, reading=slot.reading)
+        html = client.get(self.url(course, "schedule_edit")).content.decode()
+        assert "The meeting of Sat Mar 1, 2025 is outside the term (Sep 25 to Dec 13, 2024)." in html
+        assert "“The Curious Case of Neural Text Degeneration” is scheduled 2 times (Oct 16, Mar 1)." in html
+
+    def test_an_invalid_meeting_keeps_what_was_typed(self, course, instructor, client_for):
+        response = client_for(instructor).post(
+            self.url(course, "meeting_create"), {"new-date": "not a date", "new-topic": "Diffusion"}, headers=HTMX
+        )
+        assert response.status_code == 400
+        assert "Enter a valid date." in response.content.decode() and 'value="Diffusion"' in response.content.decode()
+
+    def test_search_as_you_type_and_add_a_reading(self, course, meeting, instructor, client_for):
+        reading = ReadingFactory(course=course, title="Denoising Diffusion Probabilistic Models")
+        ReadingFactory(course=course, title="Attention is All You Need")
+        client = client_for(instructor)
+        html = client.get(
+            self.url(course, "reading_picker"), {"meeting": meeting.pk, "q": "diffusion"}
+        ).content.decode()
+        assert "Denoising Diffusion Probabilistic Models" in html and "Attention" not in html
+        client.post(self.url(course, "slot_add", meeting.pk), {"reading": reading.pk, "kind": "paper"})
+        assert meeting.slots.get().reading == reading
+        response = client.post(
+            self.url(course, "slot_add", meeting.pk), {"reading": reading.pk, "kind": "paper"}, headers=HTMX
+        )
+        assert response.status_code == 409
+        assert "is on this meeting&#x27;s agenda already" in response.content.decode()
+
+    def test_reorder(self, course, meeting, instructor, client_for):
+        first, second = SlotFactory(meeting=meeting, position=1), SlotFactory(meeting=meeting, position=2)
+        client_for(instructor).post(self.url(course, "slot_reorder", second.pk), {"direction": "up"})
+        assert list(meeting.slots.order_by("position")) == [second, first]
+
+    def test_moving_a_slot_with_sign_ups_names_the_students_first(self, course, meeting, slot, instructor, client_for):
+        signup = SignupFactory(slot=slot, student=MembershipFactory(course=course, user__first_name="Ada").user)
+        later = MeetingFactory(course=course, date=datetime.date(2024, 11, 6))
+        client = client_for(instructor)
+        response = client.post(
+            self.url(course, "slot_update", slot.pk), {"meeting": later.pk, "kind": "paper"}, headers=HTMX
+        )
+        html = response.content.decode()
+        assert "These students are signed up and will be told:" in html and signup.student.display_name in html
+        slot.refresh_from_db()
+        assert slot.meeting == meeting, "nothing moves before the instructor confirms"
+        client.post(self.url(course, "slot_update", slot.pk), {"meeting": later.pk, "kind": "paper", "confirm": "yes"})
+        slot.refresh_from_db()
+        assert slot.meeting == later and slot.signups.get() == signup
+        assert "moved “The Curious Case of Neural Text Degeneration” (Wed Oct 16) to Wed Nov 6" in (
+            Notice.objects.get(user=signup.student).message
+        )
+
+    def test_instructor_led_slot_has_no_seats(self, course, slot, instructor, client_for):
+        client_for(instructor).post(self.url(course, "slot_update", slot.pk), {"kind": "instructor"})
+        slot.refresh_from_db()
+        assert slot.kind == Slot.Kind.INSTRUCTOR
+
+    def test_remove_slot_with_confirmation(self, course, slot, instructor, client_for):
+        student = MembershipFactory(course=course).user
+        SignupFactory(slot=slot, student=student)
+        client = client_for(instructor)
+        client.post(self.url(course, "slot_remove", slot.pk))
+        assert Slot.objects.filter(pk=slot.pk).exists()
+        client.post(self.url(course, "slot_remove", slot.pk), {"confirm": "yes"})
+        assert not Slot.objects.filter(pk=slot.pk).exists()
+        assert "took “The Curious Case of Neural Text Degeneration” (Wed Oct 16) off the schedule" in (
+            Notice.objects.get(user=student).message
+        )
+
+    def test_assign_and_move_a_student(self, course, meeting, slot, instructor, student, client_for):
+        other = SlotFactory(meeting=meeting)
+        client = client_for(instructor)
+        client.post(self.url(course, "seat_assign", slot.pk), {"student": student.pk, "role": "commentator"})
+        signup = Signup.objects.get(student=student)
+        assert (signup.slot, signup.role) == (slot, "commentator")
+        client.post(self.url(course, "signup_change", signup.pk), {"to_slot": other.pk})
+        signup.refresh_from_db()
+        assert signup.slot == other
+        client.post(self.url(course, "signup_change", signup.pk))
+        assert not Signup.objects.exists()
+
+    def test_editor_query_count_does_not_grow_with_students(
+        self, course, meeting, instructor, client_for, django_assert_num_queries
+    ):
+        slots = [SlotFactory(meeting=meeting) for _ in range(3)]
+        for i in range(40):
+            user = MembershipFactory(course=course).user
+            if i < 6:
+                SignupFactory(slot=slots[i // 2], student=user, seat=i % 2 + 1)
+        client = client_for(instructor)
+        # session, user, course, membership; meetings, slots, sign-ups, held seats, waitlists; students
+        with django_assert_num_queries(10):
+            client.get(self.url(course, "schedule_edit"))
+
+
+class TestCalendars:
+    def test_course_feed_lists_every_meeting_without_names(self, course, meeting, slot, client):
+        MeetingFactory(course=course, date=datetime.date(2024, 12, 13), kind="exam", topic="Final exam")
+        SignupFactory(slot=slot, student=MembershipFactory(course=course, user__first_name="Ada").user)
+        response = client.get(reverse("courseapp:course_calendar", args=[course.slug]))
+        assert response["Content-Type"] == "text/calendar; charset=utf-8"
+        events = Calendar.from_ical(response.content).walk("VEVENT")
+        assert [str(event["summary"]) for event in events] == [
+            f"{course.title}: 1 paper",
+            f"{course.title}: Final exam",
+        ]
+        first = events[0]
+        assert first.decoded("dtstart") == datetime.datetime(2024, 10, 16, 14, tzinfo=course.tzinfo)
+        assert "The Curious Case of Neural Text Degeneration" in str(first["description"])
+        assert b"Ada" not in response.content
+
+    def test_private_feed_has_my_seats_and_its_address_can_be_reset(self, course, slot, student, client, client_for):
+        SignupFactory(slot=slot, student=student, role="commentator")
+        token = Membership.objects.get(user=student).calendar_token
+        url = reverse("courseapp:member_calendar", args=[course.slug, token])
+        events = Calendar.from_ical(client.get(url).content).walk("VEVENT")
+        assert [str(event["summary"]) for event in events] == [
+            "You comment on: The Curious Case of Neural Text Degeneration"
+        ]
+        client_for(student).post(reverse("courseapp:calendar_token_reset", args=[course.slug]))
+        assert client.get(url).status_code == 404
+        new_token = Membership.objects.get(user=student).calendar_token
+        assert client.get(reverse("courseapp:member_calendar", args=[course.slug, new_token])).status_code == 200
+
+    def test_a_wrong_token_is_404(self, course, student, client):
+        assert client.get(reverse("courseapp:member_calendar", args=[course.slug, "guess"])).status_code == 404
