@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
-from courseapp.models import Meeting, Membership, Notice, Signup, Slot
+from courseapp.models import Meeting, Membership, Notice, Signup, Slot, Swap
 
 from ..factories import MeetingFactory, MembershipFactory, ReadingFactory, SignupFactory, SlotFactory
 
@@ -233,3 +233,36 @@ class TestCalendars:
 
     def test_a_wrong_token_is_404(self, course, student, client):
         assert client.get(reverse("courseapp:member_calendar", args=[course.slug, "guess"])).status_code == 404
+
+
+class TestSwapThroughThePage:
+    def test_propose_from_the_row_and_accept_from_the_panel(self, course, meeting, student, client_for):
+        mine, theirs = SlotFactory(meeting=meeting), SlotFactory(meeting=meeting, reading__title="Mamba")
+        other = MembershipFactory(course=course, user__first_name="Wen", user__last_name="Wang").user
+        SignupFactory(slot=mine, student=student)
+        SignupFactory(slot=theirs, student=other)
+        proposer = client_for(student)
+        page = proposer.get(reverse("courseapp:schedule", args=[course.slug])).content.decode()
+        assert f'<input type="hidden" name="partner" value="{other.pk}">' in page
+        proposer.post(reverse("courseapp:swap_propose", args=[course.slug, theirs.pk]), {"partner": other.pk})
+
+        partner = client_for(other)
+        page = partner.get(reverse("courseapp:schedule", args=[course.slug])).content.decode()
+        assert f"{student.display_name} proposes a swap" in page
+        swap_id = Swap.objects.get(proposer=student).pk
+        response = partner.post(
+            reverse("courseapp:swap_answer", args=[course.slug, swap_id]), {"decision": "accept"}, headers=HTMX
+        )
+        assert response.status_code == 200
+        assert Signup.objects.get(student=student).slot == theirs
+        assert Signup.objects.get(student=other).slot == mine
+
+    def test_only_the_partner_can_accept(self, course, meeting, student, client_for):
+        mine, theirs = SlotFactory(meeting=meeting), SlotFactory(meeting=meeting)
+        other = MembershipFactory(course=course).user
+        SignupFactory(slot=mine, student=student)
+        SignupFactory(slot=theirs, student=other)
+        swap = Swap.objects.create(proposer=student, proposer_slot=mine, partner=other, partner_slot=theirs)
+        url = reverse("courseapp:swap_answer", args=[course.slug, swap.pk])
+        assert client_for(student).post(url, {"decision": "accept"}).status_code == 404
+        assert Signup.objects.get(student=student).slot == mine
