@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from .forms import COURSE_SETTINGS_FIELDSETS
 from .models import Course, Listing, Meeting, Membership, Reading, Section, Signup, Slot, User
 
 
@@ -25,50 +26,8 @@ class CourseAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title", "term"]}
     inlines = [MembershipInline]
     fieldsets = [
-        (None, {"fields": ["slug", "title", "term", "description", "prerequisites"]}),
-        (
-            "Calendar",
-            {
-                "fields": [
-                    "time_zone",
-                    "term_starts_on",
-                    "term_ends_on",
-                    "class_starts_at",
-                    "signup_opens_at",
-                    "signup_closes_at",
-                ]
-            },
-        ),
-        (
-            "Grade",
-            {
-                "fields": [
-                    "review_points",
-                    "presentation_points",
-                    "participation_points",
-                    "final_exam_points",
-                    "grade_scale",
-                ]
-            },
-        ),
-        (
-            "Reviews",
-            {"fields": ["reviews_required", "scheduled_paper_reviews_required", "review_word_limit", "late_policy"]},
-        ),
-        (
-            "Presentations and participation",
-            {
-                "fields": [
-                    "presenters_per_slot",
-                    "commentators_per_slot",
-                    "presentations_per_student",
-                    "commentaries_per_student",
-                    "presentation_minutes",
-                    "discussion_minutes",
-                ]
-            },
-        ),
-        ("Final exam", {"fields": ["exam_starts_at", "exam_ends_at", "exam_slot_minutes"]}),
+        (None, {"fields": ["slug"]}),
+        *((title, {"fields": names}) for title, names in COURSE_SETTINGS_FIELDSETS),
     ]
 
 

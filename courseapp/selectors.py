@@ -152,15 +152,7 @@ def my_term(course: Course, user) -> Term:
         )
         .select_related("proposer", "partner")
     )
-    classmates = (
-        User.objects.filter(
-            memberships__course=course,
-            memberships__status=Membership.Status.ACTIVE,
-            memberships__role=Membership.Role.STUDENT,
-        )
-        .exclude(pk=user.pk)
-        .order_by("last_name", "first_name", "username")
-    )
+    classmates = course_students(course).exclude(pk=user.pk)
     return Term(
         signups=signups,
         invitations_received=[i for i in invitations if i.invitee_id == user.pk],
@@ -213,6 +205,15 @@ def reading_sections(course: Course) -> list[SectionNode]:
 def unlisted_scheduled_readings(course: Course) -> QuerySet[Reading]:
     """Readings on the calendar that no section lists, so the list page still shows them."""
     return course.readings.filter(listings__isnull=True, slots__isnull=False).distinct().order_by("title")
+
+
+def course_students(course: Course) -> QuerySet[User]:
+    """The course's admitted students, by name."""
+    return User.objects.filter(
+        memberships__course=course,
+        memberships__status=Membership.Status.ACTIVE,
+        memberships__role=Membership.Role.STUDENT,
+    ).order_by("last_name", "first_name", "username")
 
 
 def roster(course: Course) -> QuerySet[Membership]:

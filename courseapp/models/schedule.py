@@ -121,11 +121,8 @@ class Signup(models.Model):
         return f"{self.student} {self.get_role_display().lower()} of {self.slot}"
 
 
-class Invitation(models.Model):
-    """A presenter asks a named classmate to take the other presenter seat of their slot.
-
-    While it is pending, the seat is held for the invitee.
-    """
+class Proposal(models.Model):
+    """Something one student offers another, who accepts or declines; the proposer may cancel."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for an answer"
@@ -133,15 +130,26 @@ class Invitation(models.Model):
         DECLINED = "declined", "Declined"
         CANCELLED = "cancelled", "Cancelled"
 
-    slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="invitations")
-    inviter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations_sent")
-    invitee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations_received")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at"]
+
+
+class Invitation(Proposal):
+    """A presenter asks a named classmate to take the other presenter seat of their slot.
+
+    While it is pending, the seat is held for the invitee.
+    """
+
+    slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="invitations")
+    inviter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations_sent")
+    invitee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations_received")
+
+    class Meta(Proposal.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["slot", "invitee"], condition=Q(status="pending"), name="invitation_pending_once_per_invitee"
@@ -170,25 +178,15 @@ class WaitlistEntry(models.Model):
         return f"{self.student} waits for a {self.role} seat of {self.slot}"
 
 
-class Swap(models.Model):
+class Swap(Proposal):
     """Two presenters exchange their slots; the one asked accepts, and both move at once."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for an answer"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        CANCELLED = "cancelled", "Cancelled"
 
     proposer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="swaps_proposed")
     proposer_slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="+")
     partner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="swaps_received")
     partner_slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="+")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
-    created_at = models.DateTimeField(auto_now_add=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(Proposal.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["proposer", "partner"], condition=Q(status="pending"), name="swap_pending_once_per_pair"

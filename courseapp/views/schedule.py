@@ -97,22 +97,25 @@ def slot_invite(request, course, slot_id: int):
     return schedule_update(request, course, slot_id=slot_id, done=f"The seat is held for {invitee.display_name}.")
 
 
-@require_POST
-@course_view(Perm.TAKE_SEAT)
-def invitation_answer(request, course, invitation_id: int):
-    """The invitee accepts or declines; the one who invited may cancel."""
+def _answer(request, course, service, not_found: type[Exception], **ids) -> HttpResponse:
+    """Accept, decline or cancel a proposal (an invitation or a swap) addressed to this user."""
     decision = request.POST.get("decision")
     if decision not in ("accept", "decline", "cancel"):
         return HttpResponseBadRequest("decision must be accept, decline or cancel")
     try:
-        invitation = seats.invitation_answer(
-            course=course, invitation_id=invitation_id, user=request.user, decision=decision
-        )
-    except Invitation.DoesNotExist:
+        proposal = service(course=course, user=request.user, decision=decision, **ids)
+    except not_found:
         raise Http404 from None
     except ServiceError as exc:
         return schedule_update(request, course, error=exc.message)
-    return schedule_update(request, course, slot_id=invitation.slot_id, done=f"Invitation {invitation.status}.")
+    return schedule_update(request, course, done=f"{proposal._meta.verbose_name.capitalize()} {proposal.status}.")
+
+
+@require_POST
+@course_view(Perm.TAKE_SEAT)
+def invitation_answer(request, course, invitation_id: int):
+    """The invitee accepts or declines; the one who invited may cancel."""
+    return _answer(request, course, seats.invitation_answer, Invitation.DoesNotExist, invitation_id=invitation_id)
 
 
 @require_POST
@@ -133,16 +136,7 @@ def swap_propose(request, course, slot_id: int):
 @course_view(Perm.TAKE_SEAT)
 def swap_answer(request, course, swap_id: int):
     """The student asked accepts (both move at once) or declines; the proposer may cancel."""
-    decision = request.POST.get("decision")
-    if decision not in ("accept", "decline", "cancel"):
-        return HttpResponseBadRequest("decision must be accept, decline or cancel")
-    try:
-        swap = seats.swap_answer(course=course, swap_id=swap_id, user=request.user, decision=decision)
-    except Swap.DoesNotExist:
-        raise Http404 from None
-    except ServiceError as exc:
-        return schedule_update(request, course, error=exc.message)
-    return schedule_update(request, course, slot_id=swap.partner_slot_id, done=f"Swap {swap.status}.")
+    return _answer(request, course, seats.swap_answer, Swap.DoesNotExist, swap_id=swap_id)
 
 
 @require_POST

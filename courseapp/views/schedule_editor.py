@@ -7,9 +7,9 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from ..models import Meeting, Membership, Reading, Signup, Slot, User
+from ..models import Meeting, Reading, Signup, Slot, User
 from ..permissions import Perm, course_view
-from ..selectors import schedule, schedule_warnings
+from ..selectors import course_students, schedule, schedule_warnings
 from ..services import ServiceError
 from ..services import schedule as editor
 from ..services import signups as seats
@@ -35,9 +35,7 @@ def editor_context(request, course, *, bound: MeetingForm | None = None, **extra
     for meeting in meetings:
         is_bound = bound is not None and bound.instance.pk == meeting.pk
         meeting.form = bound if is_bound else MeetingForm(instance=meeting, prefix=f"m{meeting.pk}")
-    students = User.objects.filter(
-        memberships__course=course, memberships__status=Membership.Status.ACTIVE, memberships__role="student"
-    ).order_by("last_name", "first_name", "username")
+    students = course_students(course)
     new_form = bound if bound is not None and bound.instance.pk is None else MeetingForm(prefix="new")
     return {
         "course": course,
