@@ -104,7 +104,16 @@ COURSE_SETTINGS_FIELDSETS = [
     ("Calendar", ["time_zone", "term_starts_on", "term_ends_on", "class_starts_at", "class_ends_at"]),
     ("Sign-ups", ["signup_opens_at", "signup_closes_at"]),
     ("Grade", ["review_points", "presentation_points", "participation_points", "final_exam_points", "grade_scale"]),
-    ("Reviews", ["reviews_required", "scheduled_paper_reviews_required", "review_word_limit", "late_policy"]),
+    (
+        "Reviews",
+        [
+            "reviews_required",
+            "scheduled_paper_reviews_required",
+            "review_word_limit",
+            "late_policy",
+            "similarity_threshold",
+        ],
+    ),
     (
         "Presentations and participation",
         [

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -35,16 +35,18 @@ class Perm(enum.StrEnum):
     EDIT_COURSE = "edit_course"  # course settings
     TAKE_SEAT = "take_seat"  # sign up to present or comment, waitlists, invitations, swaps
     MANAGE_SCHEDULE = "manage_schedule"  # meetings, slots, and anyone's seats at any time
+    WRITE_REVIEWS = "write_reviews"  # one's own reviews and progress
+    READ_REVIEWS = "read_reviews"  # every student's reviews, progress and similarity flags
 
 
 _MEMBER = {Perm.VIEW_PUBLIC, Perm.VIEW_COURSE}
-_STAFF = _MEMBER | {Perm.VIEW_ROSTER, Perm.MANAGE_SCHEDULE}
+_STAFF = _MEMBER | {Perm.VIEW_ROSTER, Perm.MANAGE_SCHEDULE, Perm.READ_REVIEWS}
 
 GRANTS: dict[Role, frozenset[Perm]] = {
     Role.ANONYMOUS: frozenset({Perm.VIEW_PUBLIC}),
     Role.VISITOR: frozenset({Perm.VIEW_PUBLIC, Perm.REQUEST_TO_JOIN}),
     Role.APPLICANT: frozenset({Perm.VIEW_PUBLIC}),
-    Role.STUDENT: frozenset(_MEMBER | {Perm.TAKE_SEAT}),
+    Role.STUDENT: frozenset(_MEMBER | {Perm.TAKE_SEAT, Perm.WRITE_REVIEWS}),
     # A TA does what the instructor does, except course settings and membership decisions.
     Role.TA: frozenset(_STAFF),
     Role.INSTRUCTOR: frozenset(_STAFF | {Perm.MANAGE_MEMBERS, Perm.EDIT_COURSE}),
@@ -94,10 +96,12 @@ class CourseAccess:
         return self.can(Perm.VIEW_COURSE)
 
 
-def course_view(perm: Perm) -> Callable:
+def course_view(perm: Perm, *, hide: bool = False) -> Callable:
     """Load the course named by the ``slug`` URL argument and require ``perm`` in it.
 
-    Anonymous users are sent to log in; logged-in users without the permission get 403.
+    Anonymous users are sent to log in (an htmx request gets 401, so a page that autosaves can
+    say so instead of swapping in the login form); logged-in users without the permission get
+    403, or 404 with ``hide`` for pages whose very existence is private (other students' work).
     """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -107,7 +111,11 @@ def course_view(perm: Perm) -> Callable:
             role, membership = role_in(request.user, course)
             if not can(role, perm):
                 if role == Role.ANONYMOUS:
+                    if getattr(request, "htmx", False):
+                        return HttpResponse("Your session ended: log in again.", status=401)
                     return redirect_to_login(request.get_full_path())
+                if hide:
+                    raise Http404
                 raise PermissionDenied
             request.access = CourseAccess(course, role, membership)
             # Dates and times on a course's pages are the course's local time.

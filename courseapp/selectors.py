@@ -1,10 +1,12 @@
 """Reads for pages: a fixed number of queries whatever the number of students or readings."""
 
 import dataclasses
+import datetime
 from collections import defaultdict
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from . import reviewing
 from .models import (
     Course,
     Invitation,
@@ -13,8 +15,10 @@ from .models import (
     Membership,
     Notice,
     Reading,
+    Review,
     Section,
     Signup,
+    SimilarityFlag,
     Slot,
     Swap,
     User,
@@ -243,3 +247,107 @@ def schedule_warnings(course: Course, meetings: list[Meeting]) -> list[str]:
             dates = ", ".join(f"{slot.meeting.date:%b %-d}" for slot in slots)
             warnings.append(f"“{slots[0].display_title}” is scheduled {len(slots)} times ({dates}).")
     return warnings
+
+
+def presented_reading_ids(course: Course) -> set[int]:
+    """Readings in a slot that students present: their reviews count toward the scheduled-paper rule."""
+    slots = Slot.objects.filter(meeting__course=course, kind=Slot.Kind.PAPER, reading__isnull=False)
+    return set(slots.values_list("reading_id", flat=True))
+
+
+def review_deadlines(course: Course) -> dict[int, datetime.datetime]:
+    """Reading id to the start of the first class that discusses it (one query); others: end of term."""
+    deadlines: dict[int, datetime.datetime] = {}
+    slots = Slot.objects.filter(meeting__course=course, reading__isnull=False).select_related("meeting__course")
+    for slot in slots:
+        starts = slot.meeting.starts()
+        if slot.reading_id not in deadlines or starts < deadlines[slot.reading_id]:
+            deadlines[slot.reading_id] = starts
+    return deadlines
+
+
+def tally_reviews(course: Course, submitted: list[Review], presented: set[int]) -> reviewing.Tally:
+    """The course's 20 / 15 rule applied to submitted reviews (their readings loaded)."""
+    return reviewing.tally(
+        [
+            reviewing.ReviewFacts(
+                key=review.pk,
+                is_paper=review.reading.is_paper,
+                scheduled_for_presentation=review.reading_id in presented,
+                kind_label=review.reading.get_kind_display(),
+                late=review.is_late,
+                submitted_at=review.submitted_at,
+            )
+            for review in submitted
+        ],
+        required=course.reviews_required,
+        scheduled_required=course.scheduled_paper_reviews_required,
+        late_refused=course.late_policy == Course.LatePolicy.REFUSE,
+    )
+
+
+@dataclasses.dataclass
+class ReviewProgress:
+    tally: reviewing.Tally
+    reviews: list[Review]  # submitted, each with .verdict and .due
+    drafts: list[Review]  # started, never submitted, each with .due
+    upcoming: list[Meeting]  # the next meetings; their slots carry .my_review
+
+
+def review_progress(course: Course, student, *, now: datetime.datetime) -> ReviewProgress:
+    """A student's reviews against the 20 / 15 rule, and what is due next (six queries)."""
+    deadlines = review_deadlines(course)
+    term_end = reviewing.end_of_term(course.term_ends_on, course.tzinfo)
+    presented = presented_reading_ids(course)
+    reviews = list(
+        Review.objects.filter(student=student, reading__course=course)
+        .select_related("reading")
+        .order_by("-submitted_at")
+    )
+    submitted = [review for review in reviews if review.is_submitted]
+    result = tally_reviews(course, submitted, presented)
+    by_reading = {review.reading_id: review for review in reviews}
+    for review in reviews:
+        review.verdict = result.verdicts.get(review.pk)
+        review.due = deadlines.get(review.reading_id, term_end)
+    today = now.astimezone(course.tzinfo).date()
+    upcoming = list(
+        course.meetings.filter(date__gte=today, kind=Meeting.Kind.PAPERS).prefetch_related(
+            Prefetch("slots", queryset=Slot.objects.filter(reading__isnull=False).select_related("reading"))
+        )[:3]
+    )
+    for meeting in upcoming:
+        for slot in meeting.slots.all():
+            slot.my_review = by_reading.get(slot.reading_id)
+    return ReviewProgress(
+        tally=result, reviews=submitted, drafts=[r for r in reviews if not r.is_submitted], upcoming=upcoming
+    )
+
+
+@dataclasses.dataclass
+class ReviewTable:
+    columns: list[Slot]  # the papers students present, in calendar order
+    rows: list[tuple[User, list[Review | None], reviewing.Tally, int]]  # student, cells, tally, other reviews
+    flagged: int
+
+
+def review_table(course: Course) -> ReviewTable:
+    """Who has reviewed which presented paper, and each student's count (five queries)."""
+    columns = list(
+        Slot.objects.filter(meeting__course=course, kind=Slot.Kind.PAPER)
+        .select_related("reading", "meeting")
+        .order_by("meeting__date", "position")
+    )
+    presented = {slot.reading_id for slot in columns}
+    students = list(course_students(course))
+    reviews = defaultdict(dict)
+    for review in Review.objects.filter(reading__course=course, submitted_at__isnull=False).select_related("reading"):
+        reviews[review.student_id][review.reading_id] = review
+    rows = []
+    for student in students:
+        mine = reviews[student.pk]
+        result = tally_reviews(course, list(mine.values()), presented)
+        cells = [mine.get(slot.reading_id) for slot in columns]
+        rows.append((student, cells, result, len([r for r in mine if r not in presented])))
+    flagged = SimilarityFlag.objects.filter(review__reading__course=course).count()
+    return ReviewTable(columns=columns, rows=rows, flagged=flagged)

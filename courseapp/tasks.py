@@ -5,6 +5,7 @@ import smtplib
 from celery import shared_task
 
 from .services.invitations import invitation_send
+from .services.reviews import similarity_check
 
 
 @shared_task(
@@ -16,3 +17,9 @@ from .services.invitations import invitation_send
 def send_course_invitation(membership_id: int, *, new_account: bool) -> bool:
     """E-mail a student who was added to a course (once, however often it is delivered)."""
     return invitation_send(membership_id=membership_id, new_account=new_account)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def check_review_similarity(review_id: int) -> int:
+    """Flag reviews of the same reading that share much of their wording (idempotent: safe to redeliver)."""
+    return len(similarity_check(review_id=review_id))

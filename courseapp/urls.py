@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, calendar, courses, members, readings, schedule, schedule_editor, settings
+from .views import accounts, calendar, courses, members, readings, reviews, schedule, schedule_editor, settings
 
 app_name = "courseapp"
 
@@ -44,6 +44,15 @@ urlpatterns = [
     path("courses/<slug:slug>/schedule/signups/<int:signup_id>/", schedule_editor.signup_change, name="signup_change"),
     path("courses/<slug:slug>/schedule/readings/", schedule_editor.reading_picker, name="reading_picker"),
     path("courses/<slug:slug>/readings/", readings.reading_list, name="reading_list"),
+    path("courses/<slug:slug>/readings/<int:reading_id>/review/", reviews.review_edit, name="review_edit"),
+    path("courses/<slug:slug>/readings/<int:reading_id>/review/draft/", reviews.review_draft, name="review_draft"),
+    path(
+        "courses/<slug:slug>/readings/<int:reading_id>/review/submit/", reviews.review_submit_view, name="review_submit"
+    ),
+    path("courses/<slug:slug>/readings/<int:reading_id>/reviews/", reviews.reading_reviews, name="reading_reviews"),
+    path("courses/<slug:slug>/reviews/", reviews.reviews_table, name="reviews_table"),
+    path("courses/<slug:slug>/reviews/mine/", reviews.my_reviews, name="my_reviews"),
+    path("courses/<slug:slug>/students/<int:user_id>/reviews/", reviews.student_reviews, name="student_reviews"),
     path("courses/<slug:slug>/members/", members.members_page, name="members"),
     path("courses/<slug:slug>/members/add/", members.members_add, name="members_add"),
     path(

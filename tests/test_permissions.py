@@ -45,6 +45,14 @@ def student_only(outcome):
     return members_only(FORBIDDEN) | {"student": outcome}
 
 
+NOT_FOUND = 404
+
+
+def staff_hidden(outcome):
+    """Staff pages about students' work: to anyone else they do not exist."""
+    return dict.fromkeys(ROLES, NOT_FOUND) | {"anonymous": LOGIN, "ta": outcome, "instructor": outcome}
+
+
 # name: (method, URL kwargs from the fixtures, POST data, expected outcome per role)
 MATRIX = {
     "courseapp:course_list": ("get", lambda f: {}, None, logged_in(OK)),
@@ -182,6 +190,39 @@ MATRIX = {
         lambda f: {"slug": f.course.slug},
         lambda f: {"meeting": f.meeting.pk, "q": "paper"},
         staff_only(OK),
+    ),
+    # Reviews: students write their own; staff read everyone's
+    "courseapp:review_edit": (
+        "get",
+        lambda f: {"slug": f.course.slug, "reading_id": f.slot_a.reading_id},
+        None,
+        student_only(OK),
+    ),
+    "courseapp:review_draft": (
+        "post",
+        lambda f: {"slug": f.course.slug, "reading_id": f.slot_a.reading_id},
+        {"text": "A first thought."},
+        student_only(OK),
+    ),
+    "courseapp:review_submit": (
+        "post",
+        lambda f: {"slug": f.course.slug, "reading_id": f.slot_a.reading_id},
+        {"text": "My review.", "attest": "yes"},
+        student_only(OK),
+    ),
+    "courseapp:my_reviews": ("get", lambda f: {"slug": f.course.slug}, None, student_only(OK)),
+    "courseapp:reviews_table": ("get", lambda f: {"slug": f.course.slug}, None, staff_hidden(OK)),
+    "courseapp:reading_reviews": (
+        "get",
+        lambda f: {"slug": f.course.slug, "reading_id": f.slot_a.reading_id},
+        None,
+        staff_hidden(OK),
+    ),
+    "courseapp:student_reviews": (
+        "get",
+        lambda f: {"slug": f.course.slug, "user_id": f.users["student"].pk},
+        None,
+        staff_hidden(OK),
     ),
     # Django's auth views
     "login": ("get", lambda f: {}, None, everyone(OK)),

@@ -3,6 +3,7 @@
 from .accounts import User
 from .courses import Course, Membership
 from .readings import Listing, Reading, Section
+from .reviews import Review, ReviewSubmission, SimilarityFlag
 from .schedule import Invitation, Meeting, Notice, Signup, Slot, Swap, WaitlistEntry
 
 __all__ = [
@@ -13,8 +14,11 @@ __all__ = [
     "Membership",
     "Notice",
     "Reading",
+    "Review",
+    "ReviewSubmission",
     "Section",
     "Signup",
+    "SimilarityFlag",
     "Slot",
     "Swap",
     "User",

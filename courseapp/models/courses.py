@@ -74,6 +74,12 @@ class Course(models.Model):
     )
     review_word_limit = models.PositiveIntegerField(default=600, help_text='"One page", in words.')
     late_policy = models.CharField(max_length=20, choices=LatePolicy.choices, default=LatePolicy.ACCEPT_FLAGGED)
+    similarity_threshold = models.FloatField(
+        default=0.4,
+        validators=[MinValueValidator(0.05), MaxValueValidator(1)],
+        help_text="Flag two reviews of a reading for staff when this share of the shorter one's wording "
+        "(5-word runs) is in the other.",
+    )
 
     # Presentations and participation
     presenters_per_slot = models.PositiveSmallIntegerField(default=2, validators=[MinValueValidator(1)])

@@ -1,0 +1,138 @@
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from .. import reviewing
+from ..models import Reading, Review, SimilarityFlag
+from ..permissions import Perm, course_view
+from ..selectors import course_students, review_progress, review_table
+from ..services import ServiceError
+from ..services.reviews import draft_save, review_deadline, review_submit
+
+EDITOR = "courseapp/reviews/editor.html"
+PROGRESS = "courseapp/reviews/progress.html"
+
+
+def _editor_context(request, course, reading, review, **extra) -> dict:
+    text = review.draft if review and review.draft else (review.text if review else "")
+    return {
+        "course": course,
+        "access": request.access,
+        "reading": reading,
+        "review": review,
+        "text": text,
+        "words": reviewing.word_count(text),
+        "preview": reviewing.render_markdown(text),
+        "due": review_deadline(reading, course),
+        "now": timezone.now(),
+        **extra,
+    }
+
+
+@require_safe
+@course_view(Perm.WRITE_REVIEWS)
+def review_edit(request, course, reading_id: int):
+    """Write a review: Markdown with a live preview, the word count and the deadline in view."""
+    reading = get_object_or_404(Reading, pk=reading_id, course=course)
+    review = Review.objects.filter(reading=reading, student=request.user).first()
+    return render(request, EDITOR, _editor_context(request, course, reading, review))
+
+
+@require_POST
+@course_view(Perm.WRITE_REVIEWS)
+def review_draft(request, course, reading_id: int):
+    """Autosave: keep the draft, answer with the save state and, out of band, the preview."""
+    reading = get_object_or_404(Reading, pk=reading_id, course=course)
+    text = request.POST.get("text", "")
+    try:
+        review = draft_save(reading=reading, student=request.user, text=text)
+    except ServiceError as exc:
+        review = Review.objects.filter(reading=reading, student=request.user).first()
+        context = _editor_context(request, course, reading, review, save_error=exc.message)
+        return HttpResponse(render_to_string(f"{EDITOR}#save_status", context, request), status=400)
+    context = _editor_context(request, course, reading, review, oob=True)
+    html = render_to_string(f"{EDITOR}#save_status", context, request)
+    html += render_to_string(f"{EDITOR}#preview", context, request)
+    return HttpResponse(html)
+
+
+@require_POST
+@course_view(Perm.WRITE_REVIEWS)
+def review_submit_view(request, course, reading_id: int):
+    """Submit the review with the attestation; a refusal says why and keeps the text as the draft."""
+    reading = get_object_or_404(Reading, pk=reading_id, course=course)
+    status, message, error = 200, None, None
+    try:
+        review = review_submit(
+            reading=reading,
+            student=request.user,
+            text=request.POST.get("text", ""),
+            attested=request.POST.get("attest") == "yes",
+        )
+    except ServiceError as exc:
+        review = Review.objects.filter(reading=reading, student=request.user).first()
+        status, error = 409 if exc.code in ("late_refused", "revision_closed") else 400, exc.message
+    else:
+        when = timezone.localtime(review.submitted_at)
+        message = f"Submitted at {when:%-I:%M %p} on {when:%a %b %-d}" + (
+            ", after the deadline: marked late." if review.is_late else "."
+        )
+    context = _editor_context(request, course, reading, review, submit_error=error, submit_done=message)
+    template = f"{EDITOR}#editor" if request.htmx else EDITOR
+    return render(request, template, context, status=status)
+
+
+@require_safe
+@course_view(Perm.WRITE_REVIEWS)
+def my_reviews(request, course):
+    """My progress against the reading rule: what counts and why, what is due next, my drafts."""
+    progress = review_progress(course, request.user, now=timezone.now())
+    return render(
+        request, PROGRESS, {"course": course, "access": request.access, "progress": progress, "student": request.user}
+    )
+
+
+@require_safe
+@course_view(Perm.READ_REVIEWS, hide=True)
+def student_reviews(request, course, user_id: int):
+    """One student's reviews and progress, as they see them, with the texts."""
+    student = get_object_or_404(course_students(course), pk=user_id)
+    progress = review_progress(course, student, now=timezone.now())
+    return render(
+        request,
+        PROGRESS,
+        {"course": course, "access": request.access, "progress": progress, "student": student, "staff_view": True},
+    )
+
+
+@require_safe
+@course_view(Perm.READ_REVIEWS, hide=True)
+def reading_reviews(request, course, reading_id: int):
+    """Every submitted review of one reading, to prepare the discussion; close pairs are flagged."""
+    reading = get_object_or_404(Reading, pk=reading_id, course=course)
+    reviews = list(
+        Review.objects.filter(reading=reading, submitted_at__isnull=False)
+        .select_related("student")
+        .order_by("submitted_at")
+    )
+    flags = SimilarityFlag.objects.filter(review__reading=reading).select_related("review__student", "other__student")
+    for review in reviews:
+        review.html = reviewing.render_markdown(review.text)
+    return render(
+        request,
+        "courseapp/reviews/reading.html",
+        {"course": course, "access": request.access, "reading": reading, "reviews": reviews, "flags": list(flags)},
+    )
+
+
+@require_safe
+@course_view(Perm.READ_REVIEWS, hide=True)
+def reviews_table(request, course):
+    """Who has reviewed what: students by presented papers, with each student's count."""
+    return render(
+        request,
+        "courseapp/reviews/table.html",
+        {"course": course, "access": request.access, "table": review_table(course)},
+    )
