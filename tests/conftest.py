@@ -1,7 +1,13 @@
 import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from courseapp.models import Membership
 
@@ -91,3 +97,46 @@ def client_for(client):
 def fast_password_hasher(settings):
     """The real hasher is slow on purpose; tests log in hundreds of times."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_database_url() -> str:
+    """The URL of the database this test run created, for other processes (workers, servers)."""
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def gunicorn_url(transactional_db, tmp_path):
+    """The app served by gunicorn (4 processes, 8 threads each) on the test database, as in production."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = os.environ | {"DJANGO_DEBUG": "true", "DATABASE_URL": test_database_url()}
+    log = open(tmp_path / "gunicorn.log", "w")  # noqa: SIM115 (closed in teardown)
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
+    process = subprocess.Popen(
+        [*command, "--workers", "4", "--threads", "8", "--backlog", "512"],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError(f"gunicorn did not start: {(tmp_path / 'gunicorn.log').read_text()}") from None
+            time.sleep(0.2)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()

@@ -12,14 +12,13 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from config.celery_app import app as celery_app
 from courseapp.models import Membership
 from courseapp.tasks import send_course_invitation
 
-from .conftest import IN_CI
+from .conftest import IN_CI, test_database_url
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 
@@ -48,13 +47,12 @@ def use_broker(**conf):
 @pytest.fixture
 def worker(transactional_db, tmp_path):
     """A `celery worker` process on TEST_REDIS_URL, sharing this test's PostgreSQL database."""
-    db = connection.settings_dict
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
     name = f"test-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
     env = os.environ | {
         "DJANGO_DEBUG": "true",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": test_database_url(),
         "REDIS_URL": REDIS_URL,
         "EMAIL_URL": "filemail://",
         "EMAIL_FILE_PATH": str(mail_dir),

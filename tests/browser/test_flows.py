@@ -97,6 +97,7 @@ def test_presenter_invites_a_partner_who_accepts_and_a_third_student_joins_the_w
     # Ada gives up her seat: Chen, first in line, gets it and is told.
     ada.page.reload()
     ada.page.locator("tr.slot", has_text=title).get_by_role("button", name="Give up my seat").click()
+    expect(ada.page.locator("tr.slot", has_text=title)).to_contain_text("You gave up your seat.")
     chen.page.reload()
     expect(chen.page.locator("#my-term")).to_contain_text("freed up and is now yours")
     expect(chen.page.locator("#my-term")).to_contain_text("with Bruno Bianchi")

@@ -5,7 +5,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -41,13 +40,12 @@ def post(url: str, session: str) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_exactly_two_get_the_seats_and_everyone_is_told_the_truth(live_server):
+def test_exactly_two_get_the_seats_and_everyone_is_told_the_truth(gunicorn_url):
     course = CourseFactory()
     slot = SlotFactory(meeting__course=course)
     students = [MembershipFactory(course=course).user for _ in range(30)]
     sessions = {student.pk: session_cookie(student) for student in students}
-    url = live_server.url + reverse("courseapp:slot_seat", args=[course.slug, slot.pk])
+    url = gunicorn_url + reverse("courseapp:slot_seat", args=[course.slug, slot.pk])
     attempts = [*students, students[0]]  # the first student double-clicks
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=len(attempts)) as pool:
