@@ -102,7 +102,7 @@ def fast_password_hasher(settings):
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_database_url() -> str:
+def shared_database_url() -> str:
     """The URL of the database this test run created, for other processes (workers, servers)."""
     db = connection.settings_dict
     return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
@@ -114,7 +114,7 @@ def gunicorn_url(transactional_db, tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = os.environ | {"DJANGO_DEBUG": "true", "DATABASE_URL": test_database_url()}
+    env = os.environ | {"DJANGO_DEBUG": "true", "DATABASE_URL": shared_database_url()}
     log = open(tmp_path / "gunicorn.log", "w")  # noqa: SIM115 (closed in teardown)
     command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
     process = subprocess.Popen(

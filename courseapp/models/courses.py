@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.formats import date_format
 
 
 def default_grade_scale() -> list[list]:
@@ -143,6 +144,10 @@ class Course(models.Model):
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    def when(self, moment: datetime.datetime) -> str:
+        """A moment as the course's students read it: in the course's time zone."""
+        return date_format(moment.astimezone(self.tzinfo), "D M j, g:i A")
 
     @property
     def total_points(self) -> int:

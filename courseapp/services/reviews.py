@@ -4,7 +4,6 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from .. import reviewing
 from ..models import Course, Reading, Review, ReviewSubmission, SimilarityFlag
@@ -26,10 +25,6 @@ MAX_DRAFT_CHARS = 100_000
 def review_deadline(reading: Reading, course: Course) -> datetime.datetime:
     """When the first class that discusses the reading starts, or the end of term if no class does."""
     return review_deadlines(course).get(reading.pk) or reviewing.end_of_term(course.term_ends_on, course.tzinfo)
-
-
-def _when(moment: datetime.datetime) -> str:
-    return date_format(timezone.localtime(moment), "D M j, g:i A")
 
 
 def draft_save(*, reading: Reading, student, text: str, now: datetime.datetime | None = None) -> Review:
@@ -65,9 +60,9 @@ def review_submit(
     with transaction.atomic():
         review = Review.objects.select_for_update().get(reading=reading, student=student)
         if late and review.is_submitted and not review.is_late:
-            raise ServiceError(REVISION_CLOSED.format(due=_when(due)), code="revision_closed")
+            raise ServiceError(REVISION_CLOSED.format(due=course.when(due)), code="revision_closed")
         if late and course.late_policy == Course.LatePolicy.REFUSE:
-            raise ServiceError(LATE_REFUSED.format(due=_when(due)), code="late_refused")
+            raise ServiceError(LATE_REFUSED.format(due=course.when(due)), code="late_refused")
         ReviewSubmission.objects.create(
             review=review, text=text, word_count=words, submitted_at=now, is_late=late, attested=True
         )

@@ -46,16 +46,12 @@ SEAT_LOST_RACE = "Someone took that seat a moment before you. Try another, or jo
 ROLE_NAMES = {Signup.Role.PRESENTER: "presenter", Signup.Role.COMMENTATOR: "commentator"}
 
 
-def _when(moment: datetime.datetime) -> str:
-    return date_format(timezone.localtime(moment), "D M j, g:i A")
-
-
 def signup_window_error(course: Course, now: datetime.datetime) -> str | None:
     """Why students cannot change their own seats now, or None while the window is open."""
     if course.signup_opens_at and now < course.signup_opens_at:
-        return WINDOW_NOT_OPEN.format(when=_when(course.signup_opens_at))
+        return WINDOW_NOT_OPEN.format(when=course.when(course.signup_opens_at))
     if course.signup_closes_at and now >= course.signup_closes_at:
-        return WINDOW_CLOSED.format(when=_when(course.signup_closes_at))
+        return WINDOW_CLOSED.format(when=course.when(course.signup_closes_at))
     return None
 
 

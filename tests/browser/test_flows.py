@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from courseapp.models import Membership
+from courseapp.models import Membership, Reading, Review
 from courseapp.services.demo import demo_course_load
 
 pytestmark = pytest.mark.browser
@@ -119,3 +119,51 @@ def test_instructor_builds_a_meeting_in_the_editor(demo, new_page):
     expect(page.locator("#editor .flash-success")).to_contain_text("Added")
     tab.screenshot("schedule-editor")
     assert tab.errors == []
+
+
+def test_student_writes_a_review_that_autosaves_survives_a_reload_and_is_submitted(demo, new_page):
+    reading = Reading.objects.get(course=demo, arxiv_id="2301.10226")
+    tab = new_page()
+    tab.login("student05")
+    page = tab.page
+    page.goto(f"/courses/{demo.slug}/readings/")
+    page.locator(f"#reading-{reading.pk}").get_by_role("link", name="write a review").click()
+    expect(page.get_by_role("heading", name="Review")).to_be_visible()
+
+    editor = page.get_by_label("Your review")
+    editor.fill("The watermark **biases** sampling toward a green list.")
+    expect(page.locator("#save-status")).to_contain_text("Draft saved at")
+    expect(page.locator("#save-status")).to_contain_text("8 of 600 words")
+    expect(page.locator("#preview strong")).to_have_text("biases")
+
+    page.reload()
+    expect(page.get_by_label("Your review")).to_have_value("The watermark **biases** sampling toward a green list.")
+
+    attest = page.get_by_label("I wrote this review myself, without a generative model.")
+    page.get_by_role("button", name="Submit the review").click()
+    assert attest.evaluate("box => box.validity.valueMissing"), "the browser asks for the attestation first"
+    assert Review.objects.get(reading=reading, student__username="student05").submitted_at is None
+    attest.check()
+    page.get_by_role("button", name="Submit the review").click()
+    expect(page.locator("#editor")).to_contain_text("Submitted at")
+    review = Review.objects.get(reading=reading, student__username="student05")
+    assert review.text == "The watermark **biases** sampling toward a green list." and review.is_late
+    tab.screenshot("review-submitted")
+    assert tab.errors == []
+
+
+def test_text_typed_while_offline_is_kept_and_saved_when_the_connection_returns(demo, new_page):
+    reading = Reading.objects.get(course=demo, arxiv_id="2301.10226")
+    tab = new_page()
+    tab.login("student06")
+    page = tab.page
+    page.goto(f"/courses/{demo.slug}/readings/{reading.pk}/review/")
+    tab.context.set_offline(True)
+    page.get_by_label("Your review").fill("Written on a train without network.")
+    expect(page.locator("#save-status")).to_contain_text("No connection: your text is kept in this browser")
+    assert not Review.objects.filter(student__username="student06").exists()
+    tab.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("#save-status")).to_contain_text("Draft saved at")
+    assert Review.objects.get(student__username="student06").draft == "Written on a train without network."
+    tab.errors.clear()  # the failed request while offline is logged by the browser, as it should be

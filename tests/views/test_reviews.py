@@ -1,0 +1,153 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from courseapp.models import Reading, Review, User
+from courseapp.services.demo import demo_course_load
+from courseapp.services.reviews import review_submit
+
+from ..factories import MembershipFactory, ReadingFactory, SlotFactory
+
+HTMX = {"HX-Request": "true"}
+
+
+def url(name, course, *args):
+    return reverse(f"courseapp:{name}", args=[course.slug, *args])
+
+
+@pytest.fixture
+def reading(course):
+    return SlotFactory(meeting__course=course, reading__title="A Watermark for Large Language Models").reading
+
+
+class TestWriting:
+    def test_autosave_answers_with_the_state_and_the_preview(self, course, reading, student, client_for):
+        response = client_for(student).post(
+            url("review_draft", course, reading.pk), {"text": "The **green list** idea."}, headers=HTMX
+        )
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert html.lstrip().startswith('<p id="save-status"') and "Draft saved at" in html and "4 of 600 words" in html
+        assert (
+            '<div id="preview" class="preview" hx-swap-oob="true"><p>The <strong>green list</strong> idea.</p>' in html
+        )
+        assert Review.objects.get(student=student).draft == "The **green list** idea."
+
+    def test_autosave_after_the_session_ended_is_401_not_the_login_page(self, course, reading, client):
+        response = client.post(url("review_draft", course, reading.pk), {"text": "lost?"}, headers=HTMX)
+        assert response.status_code == 401
+        assert not Review.objects.exists()
+
+    def test_the_editor_reopens_with_the_draft_deadline_and_count(self, course, reading, student, client_for):
+        client = client_for(student)
+        client.post(url("review_draft", course, reading.pk), {"text": "Half a thought"})
+        html = client.get(url("review_edit", course, reading.pk)).content.decode()
+        assert ">Half a thought</textarea>" in html and "3 of 600 words" in html
+        assert "Due <strong><time" in html and "(America/Chicago)" in html
+
+    def test_refused_submission_says_why_and_keeps_the_text(self, course, reading, student, client_for):
+        response = client_for(student).post(
+            url("review_submit", course, reading.pk), {"text": "My honest review."}, headers=HTMX
+        )
+        html = response.content.decode()
+        assert response.status_code == 400
+        assert "Tick the box to confirm you wrote this review yourself" in html
+        assert ">My honest review.</textarea>" in html
+
+    def test_submit(self, course, reading, student, client_for):
+        response = client_for(student).post(
+            url("review_submit", course, reading.pk), {"text": "My honest review.", "attest": "yes"}, headers=HTMX
+        )
+        assert response.status_code == 200
+        assert "Submitted at" in response.content.decode()
+        assert Review.objects.get(student=student).text == "My honest review."
+
+    def test_a_student_never_sees_another_students_review(self, course, reading, student, client_for):
+        other = MembershipFactory(course=course).user
+        review_submit(reading=reading, student=other, text="Secret thoughts of another student.", attested=True)
+        html = client_for(student).get(url("review_edit", course, reading.pk)).content.decode()
+        assert "Secret thoughts" not in html
+        assert client_for(student).get(url("reading_reviews", course, reading.pk)).status_code == 404
+        assert client_for(student).get(url("student_reviews", course, other.pk)).status_code == 404
+
+    def test_a_reading_of_another_course_is_404(self, course, student, client_for):
+        elsewhere = ReadingFactory()
+        assert client_for(student).get(url("review_edit", course, elsewhere.pk)).status_code == 404
+
+
+@pytest.fixture
+def demo(db):
+    return demo_course_load().course
+
+
+class TestProgress:
+    def test_counts_and_reasons_with_the_scheduled_blog_post(self, demo, client):
+        student = User.objects.get(username="student01")
+        long_ago = datetime.datetime(2024, 9, 1, tzinfo=datetime.UTC)
+        for title in (
+            "Deep Reinforcement Learning: Pong from Pixels",  # scheduled, but a blog post
+            "The Curious Case of Neural Text Degeneration",  # a scheduled paper
+            "Generative Adversarial Nets",  # a paper not on the calendar
+        ):
+            reading = Reading.objects.get(course=demo, title=title)
+            review_submit(reading=reading, student=student, text=f"On {title}.", attested=True, now=long_ago)
+        client.force_login(student)
+        html = client.get(url("my_reviews", demo)).content.decode()
+        assert '<p class="big">3 <small>of 20</small>' in html
+        assert '<p class="big">1 <small>of at least 15</small>' in html
+        assert '<p class="big">2 <small>of at most 5</small>' in html
+        assert "Counts as one of the 5 other readings: a blog post, not a paper." in html
+        assert "Counts: a paper scheduled for presentation." in html
+        assert "Counts as one of the 5 other readings: a paper not scheduled for presentation." in html
+
+    def test_the_reading_list_shows_my_review_status(self, demo, client):
+        student = User.objects.get(username="student01")
+        reading = Reading.objects.get(course=demo, arxiv_id="1904.09751")
+        review_submit(reading=reading, student=student, text="Done.", attested=True, now=timezone.now())
+        client.force_login(student)
+        html = client.get(url("reading_list", demo)).content.decode()
+        assert html.count('<span class="badge ok">reviewed, late</span>') == 1
+        assert html.count("write a review</a>") == 146
+
+
+class TestStaff:
+    def test_per_reading_page_renders_reviews_and_flags_copies(
+        self, course, reading, instructor, client_for, django_capture_on_commit_callbacks
+    ):
+        text = "Watermarking works by softly promoting a pseudo-random green list at each step of generation."
+        with django_capture_on_commit_callbacks(execute=True):
+            for prefix in ("", "Indeed: "):
+                student = MembershipFactory(course=course).user
+                review_submit(
+                    reading=reading, student=student, text=prefix + text + " <script>x</script>", attested=True
+                )
+        html = client_for(instructor).get(url("reading_reviews", course, reading.pk)).content.decode()
+        assert html.count("Watermarking works by softly promoting") == 2
+        assert "<script>x" not in html and "&lt;script&gt;x" in html
+        assert "100% of the shorter review" in html
+
+    def test_table_query_count_does_not_grow_with_students(
+        self, course, reading, instructor, client_for, django_assert_num_queries
+    ):
+        for n in range(25):
+            student = MembershipFactory(course=course).user
+            if n % 2:
+                review_submit(reading=reading, student=student, text="A review.", attested=True)
+        client = client_for(instructor)
+        # session, user, course, membership; columns, students, reviews, flags
+        with django_assert_num_queries(8):
+            html = client.get(url("reviews_table", course)).content.decode()
+        assert html.count('title="late">L</span>') == 12
+
+    def test_my_reviews_query_count_is_fixed(self, course, reading, student, client_for, django_assert_num_queries):
+        next_week = timezone.now().date() + datetime.timedelta(days=7)
+        SlotFactory(meeting__course=course, meeting__date=next_week)
+        for n in range(6):
+            other = SlotFactory(meeting__course=course).reading
+            review_submit(reading=other if n else reading, student=student, text="A review.", attested=True)
+        client = client_for(student)
+        # session, user, course, membership; deadlines, presented readings, my reviews, next meetings, their slots
+        with django_assert_num_queries(9):
+            client.get(url("my_reviews", course))
