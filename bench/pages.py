@@ -21,12 +21,12 @@ import django
 
 django.setup()
 
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, setup_test_environment
 
-from courseapp.models import Membership, Signup, Slot, User  # noqa: E402
-from courseapp.services.demo import demo_course_load  # noqa: E402
+from courseapp.models import Membership, Signup, Slot, User
+from courseapp.services.demo import demo_course_load
 
 RUNS = 30
 

@@ -1,9 +1,4 @@
 import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -12,6 +7,7 @@ from django.db import connection
 from courseapp.models import Membership
 
 from .factories import CourseFactory, MembershipFactory, UserFactory
+from .servers import gunicorn
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -99,9 +95,6 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
 def shared_database_url() -> str:
     """The URL of the database this test run created, for other processes (workers, servers)."""
     db = connection.settings_dict
@@ -111,32 +104,5 @@ def shared_database_url() -> str:
 @pytest.fixture
 def gunicorn_url(transactional_db, tmp_path):
     """The app served by gunicorn (4 processes, 8 threads each) on the test database, as in production."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = os.environ | {"DJANGO_DEBUG": "true", "DATABASE_URL": shared_database_url()}
-    log = open(tmp_path / "gunicorn.log", "w")  # noqa: SIM115 (closed in teardown)
-    command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
-    process = subprocess.Popen(
-        [*command, "--workers", "4", "--threads", "8", "--backlog", "512"],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise RuntimeError(f"gunicorn did not start: {(tmp_path / 'gunicorn.log').read_text()}") from None
-            time.sleep(0.2)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
+    with gunicorn(shared_database_url(), tmp_path / "gunicorn.log") as url:
+        yield url

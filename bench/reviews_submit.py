@@ -1,0 +1,119 @@
+"""300 students submit their review of the same paper at the same moment; count what is lost.
+
+The app runs under gunicorn (4 processes x 8 threads) on PostgreSQL, in a throwaway database
+(test_<name> of DATABASE_URL). Every student posts at once over HTTP; afterwards every
+review must be in the database with the exact text that was sent, and each student must have
+been told it was submitted. Without REDIS_URL the similarity check runs inside each request,
+which is the worst case for latency.
+
+    make bench
+"""
+
+import concurrent.futures
+import os
+import statistics
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_DEBUG", "true")
+
+import django
+
+django.setup()
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import setup_test_environment
+
+from courseapp.models import Membership, Reading, Review, User
+from courseapp.services.demo import demo_course_load
+from tests.servers import gunicorn
+
+STUDENTS = 300
+CSRF = "B" * 32
+
+
+def text_of(n: int) -> str:
+    return f"Review number {n}. " + " ".join(f"thought{n}x{i}" for i in range(200))
+
+
+def submit(url: str, session: str, n: int) -> tuple[int, float, bool]:
+    body = urllib.parse.urlencode({"text": text_of(n), "attest": "yes"}).encode()
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={
+            "Cookie": f"sessionid={session}; csrftoken={CSRF}",
+            "X-CSRFToken": CSRF,
+            "HX-Request": "true",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    start = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            status, answer = response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        status, answer = error.code, error.read().decode()
+    except OSError:
+        status, answer = 0, ""
+    return status, time.perf_counter() - start, "Submitted at" in answer
+
+
+def main() -> None:
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        course = demo_course_load().course
+        reading = Reading.objects.get(course=course, arxiv_id="1904.09751")
+        users = User.objects.bulk_create(
+            User(username=f"bench{n:03d}", email=f"bench{n:03d}@example.edu") for n in range(STUDENTS)
+        )
+        Membership.objects.bulk_create(Membership(course=course, user=u, status="active") for u in users)
+        sessions = []
+        for user in users:
+            client = Client()
+            client.force_login(user)
+            sessions.append(client.cookies["sessionid"].value)
+        db = connection.settings_dict
+        url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        log = Path(tempfile.mkdtemp()) / "gunicorn.log"
+        with gunicorn(url, log) as base:
+            target = f"{base}/courses/{course.slug}/readings/{reading.pk}/review/submit/"
+            start = time.perf_counter()
+            with concurrent.futures.ThreadPoolExecutor(max_workers=STUDENTS) as pool:
+                results = list(pool.map(lambda n: submit(target, sessions[n], n), range(STUDENTS)))
+            wall = time.perf_counter() - start
+        told = sum(1 for status, _, ok in results if status == 200 and ok)
+        stored = {r.student.username: r.text for r in Review.objects.filter(reading=reading).select_related("student")}
+        kept = sum(1 for n in range(STUDENTS) if stored.get(f"bench{n:03d}") == text_of(n))
+        latencies = sorted(seconds for _, seconds, _ in results)
+        statuses = {}
+        for status, _, _ in results:
+            statuses[status] = statuses.get(status, 0) + 1
+        print(f"{STUDENTS} simultaneous submissions, gunicorn 4x8 on {connection.vendor}")
+        print(f"  wall time          {wall:.2f} s")
+        print(
+            f"  latency p50 / p95  {statistics.median(latencies) * 1000:.0f} / {latencies[int(0.95 * len(latencies))] * 1000:.0f} ms"
+        )
+        print(f"  HTTP statuses      {dict(sorted(statuses.items()))}")
+        print(f"  told 'submitted'   {told}")
+        print(f"  stored exactly     {kept}")
+        print(f"  lost               {STUDENTS - kept}")
+        if kept != STUDENTS or told != STUDENTS:
+            sys.exit(1)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
