@@ -102,9 +102,8 @@ def main() -> None:
             statuses[status] = statuses.get(status, 0) + 1
         print(f"{STUDENTS} simultaneous submissions, gunicorn 4x8 on {connection.vendor}")
         print(f"  wall time          {wall:.2f} s")
-        print(
-            f"  latency p50 / p95  {statistics.median(latencies) * 1000:.0f} / {latencies[int(0.95 * len(latencies))] * 1000:.0f} ms"
-        )
+        p50, p95 = statistics.median(latencies), latencies[int(0.95 * len(latencies))]
+        print(f"  latency p50 / p95  {p50 * 1000:.0f} / {p95 * 1000:.0f} ms")
         print(f"  HTTP statuses      {dict(sorted(statuses.items()))}")
         print(f"  told 'submitted'   {told}")
         print(f"  stored exactly     {kept}")
