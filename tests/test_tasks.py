@@ -15,10 +15,11 @@ import pytest
 from django.urls import reverse
 
 from config.celery_app import app as celery_app
-from courseapp.models import Membership
+from courseapp.models import Membership, SimilarityFlag
 from courseapp.tasks import send_course_invitation
 
 from .conftest import IN_CI, shared_database_url
+from .factories import MembershipFactory, SlotFactory
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 
@@ -101,3 +102,17 @@ def test_bulk_add_invitation_is_sent_by_the_worker_once(worker, client, course, 
     send_course_invitation.delay(membership.pk, new_account=True)
     wait_for(lambda: processed(send_course_invitation.name) == 3, what="three deliveries to be processed")
     assert len(list(worker.mail_dir.iterdir())) == 1, worker.log.read_text()
+
+
+def test_similarity_check_runs_on_the_worker_and_flags_a_copy(worker, client, course):
+    reading = SlotFactory(meeting__course=course).reading
+    text = "Nucleus sampling keeps the smallest set of tokens whose probability mass exceeds p, and samples there."
+    for prefix in ("", "In my view: "):
+        client.force_login(MembershipFactory(course=course).user)
+        client.post(
+            reverse("courseapp:review_submit", args=[course.slug, reading.pk]),
+            {"text": prefix + text, "attest": "yes"},
+        )
+    flag = wait_for(lambda: SimilarityFlag.objects.first(), what=f"a similarity flag; {worker.log}")
+    assert flag.overlap == 1.0
+    assert {flag.review.reading_id, flag.other.reading_id} == {reading.pk}

@@ -4,13 +4,14 @@ import datetime
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 from icalendar import Calendar, Event
 
-from ..models import Course, Membership, Signup
+from ..models import Course, Membership, Review, Signup
 from ..permissions import Perm, course_view
-from ..selectors import schedule
+from ..selectors import presented_reading_ids, review_deadlines, schedule
 from .schedule import schedule_update
 
 
@@ -68,7 +69,7 @@ def course_calendar(request, course):
 
 @require_safe
 def member_calendar(request, slug: str, token: str):
-    """A student's private feed: their presentation and commentaries. The token in the address is the key."""
+    """A student's private feed: presentation, commentaries and review deadlines. The token is the key."""
     membership = (
         Membership.objects.select_related("course", "user")
         .filter(course__slug=slug, calendar_token=token, status=Membership.Status.ACTIVE)
@@ -94,6 +95,28 @@ def member_calendar(request, slug: str, token: str):
                 meeting.ends(),
                 f"{course.title}, {meeting.date:%a %b %-d}. {link}".strip(),
                 page,
+            )
+        )
+    # Review deadlines of the presented papers the student has not yet submitted a review of.
+    reviewed = set(
+        Review.objects.filter(student=user, reading__course=course, submitted_at__isnull=False).values_list(
+            "reading_id", flat=True
+        )
+    )
+    deadlines = review_deadlines(course)
+    titles = dict(course.readings.filter(pk__in=presented_reading_ids(course)).values_list("pk", "title"))
+    for reading_id, title in titles.items():
+        if reading_id in reviewed:
+            continue
+        due = deadlines[reading_id]
+        calendar.add_component(
+            _event(
+                f"review-{reading_id}-{user.pk}@{request.get_host()}",
+                f"Review due: {title}",
+                due - datetime.timedelta(minutes=15),
+                due,
+                f"{course.title}: a review of this paper is due when its class starts.",
+                request.build_absolute_uri(reverse("courseapp:review_edit", args=[course.slug, reading_id])),
             )
         )
     return _response(calendar, f"{course.slug}-{user.username}.ics")

@@ -5,6 +5,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from courseapp.models import Meeting, Membership, Notice, Signup, Slot, Swap
+from courseapp.services.reviews import review_submit
 
 from ..factories import MeetingFactory, MembershipFactory, ReadingFactory, SignupFactory, SlotFactory
 
@@ -222,6 +223,13 @@ class TestCalendars:
         SignupFactory(slot=slot, student=student, role="commentator")
         token = Membership.objects.get(user=student).calendar_token
         url = reverse("courseapp:member_calendar", args=[course.slug, token])
+        events = Calendar.from_ical(client.get(url).content).walk("VEVENT")
+        assert [str(event["summary"]) for event in events] == [
+            "You comment on: The Curious Case of Neural Text Degeneration",
+            "Review due: The Curious Case of Neural Text Degeneration",
+        ]
+        assert events[1].decoded("dtend") == datetime.datetime(2024, 10, 16, 14, tzinfo=course.tzinfo)
+        review_submit(reading=slot.reading, student=student, text="Reviewed.", attested=True)
         events = Calendar.from_ical(client.get(url).content).walk("VEVENT")
         assert [str(event["summary"]) for event in events] == [
             "You comment on: The Curious Case of Neural Text Degeneration"
