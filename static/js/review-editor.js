@@ -84,5 +84,6 @@
     if (textarea && localStorage.getItem(keyOf(textarea)) !== null) htmx.trigger(textarea, "restored");
   });
 
-  restore();
+  // Once htmx has wired the page (and again after each swap), so the "restored" trigger is heard.
+  htmx.onLoad(restore);
 })();

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
 
 from courseapp.models import Membership, Reading, Review
@@ -167,3 +168,22 @@ def test_text_typed_while_offline_is_kept_and_saved_when_the_connection_returns(
     expect(page.locator("#save-status")).to_contain_text("Draft saved at")
     assert Review.objects.get(student__username="student06").draft == "Written on a train without network."
     tab.errors.clear()  # the failed request while offline is logged by the browser, as it should be
+
+
+def test_text_typed_after_the_session_expired_survives_the_new_login(demo, new_page):
+    reading = Reading.objects.get(course=demo, arxiv_id="2301.10226")
+    tab = new_page()
+    tab.login("student07")
+    page = tab.page
+    page.goto(f"/courses/{demo.slug}/readings/{reading.pk}/review/")
+    Session.objects.all().delete()  # the session expires on the server while the student writes
+    page.get_by_label("Your review").fill("Written after my session ended.")
+    expect(page.locator("#save-status")).to_contain_text("You were logged out. Log in again")
+    assert not Review.objects.filter(student__username="student07").exists()
+
+    tab.login("student07")
+    page.goto(f"/courses/{demo.slug}/readings/{reading.pk}/review/")
+    expect(page.get_by_label("Your review")).to_have_value("Written after my session ended.")
+    expect(page.locator("#save-status")).to_contain_text("Draft saved at")
+    assert Review.objects.get(student__username="student07").draft == "Written after my session ended."
+    tab.errors.clear()  # the refused autosave (401) is logged by the browser, as it should be
