@@ -7,23 +7,13 @@ request through middleware, views and templates, without a network in between.
     make bench
 """
 
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DJANGO_DEBUG", "true")
-
-import django
-
-django.setup()
-
+from benchsetup import throwaway_database
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.test.utils import CaptureQueriesContext
 
 from courseapp.models import Membership, Signup, Slot, User
 from courseapp.services.demo import demo_course_load
@@ -64,10 +54,7 @@ def measure(client: Client, url: str) -> tuple[float, int]:
 
 
 def main() -> None:
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database():
         course = demo_course_load().course
         client = Client()
         client.force_login(User.objects.get(username="instructor"))
@@ -84,8 +71,6 @@ def main() -> None:
             for name, url in pages.items():
                 ms, queries = measure(client, url)
                 print(f"{name:<14}{n_students:>10}{queries:>10}{ms:>10.1f}")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

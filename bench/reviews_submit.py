@@ -10,34 +10,20 @@ which is the worst case for latency.
 """
 
 import concurrent.futures
-import os
 import statistics
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DJANGO_DEBUG", "true")
-
-import django
-
-django.setup()
-
+from benchsetup import throwaway_database
 from django.db import connection
-from django.test import Client
-from django.test.utils import setup_test_environment
 
 from courseapp.models import Membership, Reading, Review, User
 from courseapp.services.demo import demo_course_load
-from tests.servers import gunicorn
+from tests.servers import database_url, gunicorn, post_as, session_cookie
 
 STUDENTS = 300
-CSRF = "B" * 32
 
 
 def text_of(n: int) -> str:
@@ -45,49 +31,25 @@ def text_of(n: int) -> str:
 
 
 def submit(url: str, session: str, n: int) -> tuple[int, float, bool]:
-    body = urllib.parse.urlencode({"text": text_of(n), "attest": "yes"}).encode()
-    request = urllib.request.Request(
-        url,
-        data=body,
-        method="POST",
-        headers={
-            "Cookie": f"sessionid={session}; csrftoken={CSRF}",
-            "X-CSRFToken": CSRF,
-            "HX-Request": "true",
-            "Content-Type": "application/x-www-form-urlencoded",
-        },
-    )
     start = time.perf_counter()
     try:
-        with urllib.request.urlopen(request, timeout=120) as response:
-            status, answer = response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        status, answer = error.code, error.read().decode()
+        status, answer = post_as(url, session, {"text": text_of(n), "attest": "yes"})
     except OSError:
         status, answer = 0, ""
     return status, time.perf_counter() - start, "Submitted at" in answer
 
 
 def main() -> None:
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database():
         course = demo_course_load().course
         reading = Reading.objects.get(course=course, arxiv_id="1904.09751")
         users = User.objects.bulk_create(
             User(username=f"bench{n:03d}", email=f"bench{n:03d}@example.edu") for n in range(STUDENTS)
         )
         Membership.objects.bulk_create(Membership(course=course, user=u, status="active") for u in users)
-        sessions = []
-        for user in users:
-            client = Client()
-            client.force_login(user)
-            sessions.append(client.cookies["sessionid"].value)
-        db = connection.settings_dict
-        url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        sessions = [session_cookie(user) for user in users]
         log = Path(tempfile.mkdtemp()) / "gunicorn.log"
-        with gunicorn(url, log) as base:
+        with gunicorn(database_url(), log) as base:
             target = f"{base}/courses/{course.slug}/readings/{reading.pk}/review/submit/"
             start = time.perf_counter()
             with concurrent.futures.ThreadPoolExecutor(max_workers=STUDENTS) as pool:
@@ -110,8 +72,6 @@ def main() -> None:
         print(f"  lost               {STUDENTS - kept}")
         if kept != STUDENTS or told != STUDENTS:
             sys.exit(1)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -2,12 +2,11 @@ import os
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from courseapp.models import Membership
 
 from .factories import CourseFactory, MembershipFactory, UserFactory
-from .servers import gunicorn
+from .servers import database_url, gunicorn
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -95,14 +94,8 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def shared_database_url() -> str:
-    """The URL of the database this test run created, for other processes (workers, servers)."""
-    db = connection.settings_dict
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def gunicorn_url(transactional_db, tmp_path):
     """The app served by gunicorn (4 processes, 8 threads each) on the test database, as in production."""
-    with gunicorn(shared_database_url(), tmp_path / "gunicorn.log") as url:
+    with gunicorn(database_url(), tmp_path / "gunicorn.log") as url:
         yield url

@@ -6,9 +6,50 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
+from django.db import connection
+from django.test import Client
+
 ROOT = Path(__file__).resolve().parent.parent
+
+
+CSRF = "R" * 32  # a CSRF secret of our choosing, sent as cookie and header as a browser would
+
+
+def database_url() -> str:
+    """The URL of the database this process uses, for other processes (servers, workers)."""
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def session_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
+def post_as(url: str, session: str, data: dict, *, timeout: float = 120) -> tuple[int, str]:
+    """POST a form over HTTP as the logged-in owner of ``session``, the way htmx does."""
+    request = urllib.request.Request(
+        url,
+        data=urllib.parse.urlencode(data).encode(),
+        method="POST",
+        headers={
+            "Cookie": f"sessionid={session}; csrftoken={CSRF}",
+            "X-CSRFToken": CSRF,
+            "HX-Request": "true",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
 
 
 def free_port() -> int:
@@ -18,10 +59,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(database_url: str, log_path: Path, *, workers: int = 4, threads: int = 8, env: dict | None = None):
+def gunicorn(db_url: str, log_path: Path, *, workers: int = 4, threads: int = 8, env: dict | None = None):
     """Yield the base URL of the app served by gunicorn, as in production, until the block ends."""
     port = free_port()
-    environment = os.environ | {"DJANGO_DEBUG": "true", "DATABASE_URL": database_url} | (env or {})
+    environment = os.environ | {"DJANGO_DEBUG": "true", "DATABASE_URL": db_url} | (env or {})
     command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
     with open(log_path, "w") as log:
         process = subprocess.Popen(

@@ -18,8 +18,9 @@ from config.celery_app import app as celery_app
 from courseapp.models import Membership, SimilarityFlag
 from courseapp.tasks import send_course_invitation
 
-from .conftest import IN_CI, shared_database_url
+from .conftest import IN_CI
 from .factories import MembershipFactory, SlotFactory
+from .servers import database_url
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 
@@ -53,7 +54,7 @@ def worker(transactional_db, tmp_path):
     name = f"test-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
     env = os.environ | {
         "DJANGO_DEBUG": "true",
-        "DATABASE_URL": shared_database_url(),
+        "DATABASE_URL": database_url(),
         "REDIS_URL": REDIS_URL,
         "EMAIL_URL": "filemail://",
         "EMAIL_FILE_PATH": str(mail_dir),

@@ -1,43 +1,15 @@
 """Thirty students and a double click race for the two presenter seats of one paper."""
 
 import concurrent.futures
-import urllib.error
-import urllib.parse
-import urllib.request
 
-from django.test import Client
 from django.urls import reverse
 
 from courseapp.models import Signup
 
 from ..factories import CourseFactory, MembershipFactory, SlotFactory
+from ..servers import post_as, session_cookie
 
-CSRF = "R" * 32  # a CSRF secret we choose, sent as cookie and header like a browser would
-
-
-def session_cookie(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies["sessionid"].value
-
-
-def post(url: str, session: str) -> tuple[int, str]:
-    request = urllib.request.Request(
-        url,
-        data=urllib.parse.urlencode({"action": "take", "role": "presenter"}).encode(),
-        method="POST",
-        headers={
-            "Cookie": f"sessionid={session}; csrftoken={CSRF}",
-            "X-CSRFToken": CSRF,
-            "HX-Request": "true",
-            "Content-Type": "application/x-www-form-urlencoded",
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
+SEAT = {"action": "take", "role": "presenter"}
 
 
 def test_exactly_two_get_the_seats_and_everyone_is_told_the_truth(gunicorn_url):
@@ -49,7 +21,7 @@ def test_exactly_two_get_the_seats_and_everyone_is_told_the_truth(gunicorn_url):
     attempts = [*students, students[0]]  # the first student double-clicks
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=len(attempts)) as pool:
-        futures = {pool.submit(post, url, sessions[student.pk]): student for student in attempts}
+        futures = {pool.submit(post_as, url, sessions[student.pk], SEAT): student for student in attempts}
         results = [(futures[f], *f.result(timeout=120)) for f in concurrent.futures.as_completed(futures)]
 
     told_yes = [student for student, status, body in results if "You are now a presenter of this paper." in body]

@@ -1,0 +1,32 @@
+"""Django set up for the benchmarks, and a throwaway database to run them in.
+
+Import it first: it puts the project on the path and calls django.setup().
+"""
+
+import contextlib
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_DEBUG", "true")
+
+import django
+
+django.setup()
+
+from django.db import connection
+from django.test.utils import setup_test_environment
+
+
+@contextlib.contextmanager
+def throwaway_database():
+    """The test_<name> database of DATABASE_URL, made for this run and dropped after it."""
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        yield
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
