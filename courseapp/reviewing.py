@@ -21,7 +21,7 @@ def word_count(text: str) -> int:
 
 def end_of_term(term_ends_on: datetime.date, tz) -> datetime.datetime:
     """Reviews of readings not on the calendar are due when the last day of term ends."""
-    return datetime.datetime.combine(term_ends_on + datetime.timedelta(days=1), datetime.time(0), tzinfo=tz)
+    return datetime.datetime.combine(term_ends_on, datetime.time(23, 59, 59), tzinfo=tz)
 
 
 def is_late(submitted_at: datetime.datetime, due: datetime.datetime) -> bool:

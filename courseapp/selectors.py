@@ -327,7 +327,7 @@ def review_progress(course: Course, student, *, now: datetime.datetime) -> Revie
 @dataclasses.dataclass
 class ReviewTable:
     columns: list[Slot]  # the papers students present, in calendar order
-    rows: list[tuple[User, list[Review | None], reviewing.Tally, int]]  # student, cells, tally, other reviews
+    rows: list[tuple[User, list[Review | None], reviewing.Tally]]  # student, a cell per column, their tally
     flagged: int
 
 
@@ -348,6 +348,6 @@ def review_table(course: Course) -> ReviewTable:
         mine = reviews[student.pk]
         result = tally_reviews(course, list(mine.values()), presented)
         cells = [mine.get(slot.reading_id) for slot in columns]
-        rows.append((student, cells, result, len([r for r in mine if r not in presented])))
+        rows.append((student, cells, result))
     flagged = SimilarityFlag.objects.filter(review__reading__course=course).count()
     return ReviewTable(columns=columns, rows=rows, flagged=flagged)

@@ -33,9 +33,11 @@ class TestLateness:
     def test_a_second_before_at_and_after(self, offset, late):
         assert reviewing.is_late(self.due + datetime.timedelta(seconds=offset), self.due) is late
 
-    def test_end_of_term_is_midnight_after_the_last_day(self):
+    def test_end_of_term_is_the_last_second_of_the_last_day(self):
         tz = datetime.timezone(datetime.timedelta(hours=-6))
-        assert reviewing.end_of_term(datetime.date(2024, 12, 13), tz) == datetime.datetime(2024, 12, 14, tzinfo=tz)
+        assert reviewing.end_of_term(datetime.date(2024, 12, 13), tz) == datetime.datetime(
+            2024, 12, 13, 23, 59, 59, tzinfo=tz
+        )
 
 
 def facts(n, *, paper=True, scheduled=True, late=False, kind="Paper"):

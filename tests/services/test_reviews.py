@@ -45,7 +45,7 @@ class TestDeadlines:
 
     def test_other_readings_are_due_at_the_end_of_term(self, course):
         reading = ReadingFactory(course=course)
-        assert review_deadline(reading, course) == datetime.datetime(2024, 12, 14, tzinfo=course.tzinfo)
+        assert review_deadline(reading, course) == datetime.datetime(2024, 12, 13, 23, 59, 59, tzinfo=course.tzinfo)
 
     @pytest.mark.parametrize(("offset", "late"), [(-SECOND, False), (datetime.timedelta(0), False), (SECOND, True)])
     def test_one_second_before_at_and_after(self, course, scheduled, student, due, offset, late):

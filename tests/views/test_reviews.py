@@ -101,6 +101,12 @@ class TestProgress:
         assert "Counts as one of the 5 other readings: a blog post, not a paper." in html
         assert "Counts: a paper scheduled for presentation." in html
         assert "Counts as one of the 5 other readings: a paper not scheduled for presentation." in html
+        # The staff table applies the same rule: 3 counted, 1 scheduled paper, 2 others.
+        client.force_login(User.objects.get(username="instructor"))
+        table = client.get(url("reviews_table", demo)).content.decode()
+        row = table[table.index(student.display_name) :]
+        row = row[: row.index("</tr>")]
+        assert [cell.split("<")[0] for cell in row.split('<td class="num">')[1:4]] == ["3/20", "1", "2"]
 
     def test_the_reading_list_shows_my_review_status(self, demo, client):
         student = User.objects.get(username="student01")
@@ -140,6 +146,7 @@ class TestStaff:
         with django_assert_num_queries(8):
             html = client.get(url("reviews_table", course)).content.decode()
         assert html.count('title="late">L</span>') == 12
+        assert '<td class="num">1/20</td>' in html and '<td class="num">0/20</td>' in html
 
     def test_my_reviews_query_count_is_fixed(self, course, reading, student, client_for, django_assert_num_queries):
         next_week = timezone.now().date() + datetime.timedelta(days=7)
