@@ -1,0 +1,107 @@
+"""What a reading's link and title say about it, without fetching anything."""
+
+import re
+from urllib.parse import urlsplit
+
+# New-style ids (1706.03762, 2104.09864v5) and old-style ones (hep-th/9901001, math.GT/0309136).
+_ARXIV = re.compile(
+    r"arxiv\.org/(?:abs|pdf|html|format)/(?P<id>\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?",
+    re.IGNORECASE,
+)
+_DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"'<>]+", re.IGNORECASE)
+# "(NeurIPS 2017)", "(ICML 2024)", "(CVPR 2020)" at the end of a title.
+_VENUE_YEAR = re.compile(r"\s*\((?P<venue>[A-Za-z][\w&.\- ]{0,40}?)\s+(?P<year>(?:19|20)\d{2})\)\s*$")
+
+PAPER_HOSTS = (
+    "arxiv.org",
+    "openreview.net",
+    "aclanthology.org",
+    "aclweb.org",
+    "openaccess.thecvf.com",
+    "proceedings.mlr.press",
+    "proceedings.neurips.cc",
+    "papers.nips.cc",
+    "papers.neurips.cc",
+    "dl.acm.org",
+    "ieeexplore.ieee.org",
+    "link.springer.com",
+    "doi.org",
+    "dx.doi.org",
+    "jmlr.org",
+    "semanticscholar.org",
+    "aaai.org",
+    "ijcai.org",
+    "isca-archive.org",
+    "nature.com",
+    "science.org",
+)
+VIDEO_HOSTS = ("youtube.com", "youtu.be", "vimeo.com", "bilibili.com")
+CODE_HOSTS = ("github.com", "gitlab.com")
+BLOG_HOSTS = (
+    "medium.com",
+    "substack.com",
+    "distill.pub",
+    "lilianweng.github.io",
+    "jalammar.github.io",
+    "karpathy.github.io",
+    "colah.github.io",
+    "sander.ai",
+    "yang-song.net",
+    "blog.eleuther.ai",
+    "openai.com",
+    "towardsdatascience.com",
+    "wordpress.com",
+    "blogspot.com",
+)
+
+
+def arxiv_id(url: str) -> str:
+    """The arXiv id in any arXiv address form (abs, pdf, html, versioned), without the version."""
+    match = _ARXIV.search(url or "")
+    return match.group("id") if match else ""
+
+
+def doi(text: str) -> str:
+    """The DOI in a doi.org address or in text, without trailing punctuation."""
+    match = _DOI.search(text or "")
+    return match.group(0).rstrip(".,;)]") if match else ""
+
+
+def venue_and_year(title: str) -> tuple[str, str, int | None]:
+    """Split "Attention Is All You Need (NeurIPS 2017)" into the title, "NeurIPS" and 2017."""
+    match = _VENUE_YEAR.search(title or "")
+    if not match:
+        return title, "", None
+    return title[: match.start()].rstrip(), match.group("venue").strip(), int(match.group("year"))
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def _on(host: str, domains: tuple[str, ...]) -> bool:
+    return any(host == domain or host.endswith("." + domain) for domain in domains)
+
+
+def kind_from_url(url: str) -> str:
+    """A reading's kind guessed from its link: paper, video, code or blog ("" when the link does not say)."""
+    host = _host(url)
+    if not host:
+        return ""
+    path = urlsplit(url).path.lower()
+    if _on(host, VIDEO_HOSTS):
+        return "video"
+    if host == "huggingface.co":
+        return "paper" if path.startswith("/papers/") else "blog"
+    if _on(host, PAPER_HOSTS):
+        return "paper"
+    if _on(host, CODE_HOSTS):
+        return "code"
+    if _on(host, BLOG_HOSTS) or host.endswith(".github.io") or host.startswith("blog.") or "/blog" in path:
+        return "blog"
+    if path.endswith(".pdf"):
+        return "paper"
+    return ""
