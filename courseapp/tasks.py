@@ -4,7 +4,7 @@ import smtplib
 
 from celery import shared_task
 
-from .services.invitations import invitation_send
+from .services.invitations import course_invitation_send
 from .services.reviews import similarity_check
 
 
@@ -16,7 +16,7 @@ from .services.reviews import similarity_check
 )
 def send_course_invitation(membership_id: int, *, new_account: bool) -> bool:
     """E-mail a student who was added to a course (once, however often it is delivered)."""
-    return invitation_send(membership_id=membership_id, new_account=new_account)
+    return course_invitation_send(membership_id=membership_id, new_account=new_account)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

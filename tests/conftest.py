@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.conf import settings
+from hypothesis import settings as hypothesis_settings
 
 from courseapp.models import Membership
 
@@ -9,6 +10,11 @@ from .factories import CourseFactory, MembershipFactory, UserFactory
 from .servers import database_url, gunicorn
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+# Property tests judge correctness, not speed: no per-example deadline on a busy 2-core machine,
+# and no example database left in the work tree.
+hypothesis_settings.register_profile("project", deadline=None, database=None)
+hypothesis_settings.load_profile("project")
 
 
 def pytest_configure(config):

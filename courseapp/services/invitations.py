@@ -13,7 +13,7 @@ from django.utils.http import urlsafe_base64_encode
 from ..models import Membership
 
 
-def invitation_send(*, membership_id: int, new_account: bool) -> bool:
+def course_invitation_send(*, membership_id: int, new_account: bool) -> bool:
     """Send the invitation once; returns False when it was sent before or the membership is gone."""
     with transaction.atomic():
         membership = (
