@@ -96,10 +96,14 @@ def _capacity(course: Course, role: str) -> int:
     return course.presenters_per_slot if role == Signup.Role.PRESENTER else course.commentators_per_slot
 
 
-def _free_seat(slot: Slot, course: Course, role: str, *, holds: int = 0) -> int | None:
-    """The lowest free seat number of ``role``, keeping ``holds`` seats back for invitees."""
+def _free_seat(slot: Slot, course: Course, role: str, *, honour_holds: bool = True) -> int | None:
+    """The lowest free seat number of ``role``, or None when the seats are full.
+
+    Seats held for invited partners count as taken, except for staff, who may assign any seat.
+    """
     taken = set(slot.signups.filter(role=role).values_list("seat", flat=True))
     free = [n for n in range(1, _capacity(course, role) + 1) if n not in taken]
+    holds = _held(slot, role) if honour_holds else 0
     return free[0] if len(free) > holds else None
 
 
@@ -114,8 +118,8 @@ def _limit_error(course: Course, student, slot: Slot, role: str) -> ServiceError
     mine = Signup.objects.filter(student=student, slot__meeting__course=course).select_related(
         "slot__reading", "slot__meeting"
     )
-    if any(signup.slot_id == slot.pk for signup in mine):
-        own = next(s for s in mine if s.slot_id == slot.pk)
+    own = next((signup for signup in mine if signup.slot_id == slot.pk), None)
+    if own is not None:
         if role == Signup.Role.COMMENTATOR and own.role == Signup.Role.PRESENTER:
             return ServiceError(OWN_SLOT, code="own_slot")
         return ServiceError(ALREADY_IN_SLOT, code="already_in_slot")
@@ -163,7 +167,7 @@ def seat_take(*, course: Course, slot_id: int, student, role: str, now: datetime
         _lock_student(course, student)
         if error := _limit_error(course, student, slot, role):
             raise error
-        seat = _free_seat(slot, course, role, holds=_held(slot, role))
+        seat = _free_seat(slot, course, role)
         if seat is None:
             raise ServiceError(SEATS_FULL.format(role=ROLE_NAMES[role]), code="seats_full")
         WaitlistEntry.objects.filter(slot=slot, student=student).delete()
@@ -190,7 +194,7 @@ def seat_drop(*, course: Course, slot_id: int, student, now: datetime.datetime |
 def _promote(course: Course, slot: Slot, role: str) -> None:
     """Give free seats to the waitlist, first in line first; the slot is locked by the caller."""
     for entry in WaitlistEntry.objects.filter(slot=slot, role=role).select_related("student"):
-        seat = _free_seat(slot, course, role, holds=_held(slot, role))
+        seat = _free_seat(slot, course, role)
         if seat is None:
             return
         entry.delete()
@@ -219,7 +223,7 @@ def waitlist_join(*, course: Course, slot_id: int, student, role: str, now: date
             raise ServiceError(ALREADY_WAITING, code="already_waiting")
         if error := _limit_error(course, student, slot, role):
             raise error
-        if _free_seat(slot, course, role, holds=_held(slot, role)) is not None:
+        if _free_seat(slot, course, role) is not None:
             raise ServiceError(SEATS_OPEN.format(role=ROLE_NAMES[role]), code="seats_open")
         WaitlistEntry.objects.create(slot=slot, student=student, role=role)
         return WaitlistEntry.objects.filter(slot=slot, role=role).count()
@@ -250,8 +254,7 @@ def invitation_send(
             >= course.presentations_per_student
         ):
             raise ServiceError(INVITEE_BUSY.format(name=invitee.display_name), code="invitee_busy")
-        holds = _held(slot, Signup.Role.PRESENTER)
-        if _free_seat(slot, course, Signup.Role.PRESENTER, holds=holds) is None:
+        if _free_seat(slot, course, Signup.Role.PRESENTER) is None:
             raise ServiceError(NO_SEAT_TO_OFFER, code="no_seat_to_offer")
         try:
             with transaction.atomic():
@@ -283,7 +286,7 @@ def invitation_answer(
             invitation.status = Invitation.Status.ACCEPTED
             invitation.save(update_fields=["status", "answered_at"])
             # The held seat is this invitation's: count the other pending ones only.
-            seat = _free_seat(slot, course, Signup.Role.PRESENTER, holds=_held(slot, Signup.Role.PRESENTER))
+            seat = _free_seat(slot, course, Signup.Role.PRESENTER)
             if seat is None:  # staff gave the held seat away meanwhile
                 raise ServiceError(SEATS_FULL.format(role="presenter"), code="seats_full")
             WaitlistEntry.objects.filter(slot=slot, student=user).delete()
@@ -383,7 +386,7 @@ def seat_assign(*, course: Course, slot_id: int, student, role: str, by) -> Sign
         _lock_student(course, student)
         if slot.signups.filter(student=student).exists():
             raise ServiceError(INVITEE_IN_SLOT.format(name=student.display_name), code="already_in_slot")
-        seat = _free_seat(slot, course, role)
+        seat = _free_seat(slot, course, role, honour_holds=False)
         if seat is None:
             raise ServiceError(SEATS_FULL.format(role=ROLE_NAMES[role]), code="seats_full")
         WaitlistEntry.objects.filter(slot=slot, student=student).delete()
@@ -417,7 +420,7 @@ def signup_move(*, course: Course, signup_id: int, to_slot_id: int, by) -> Signu
         signup = Signup.objects.select_related("student").get(pk=signup_id, slot=source)
         if target.signups.filter(student=signup.student).exists():
             raise ServiceError(INVITEE_IN_SLOT.format(name=signup.student.display_name), code="already_in_slot")
-        seat = _free_seat(target, course, signup.role)
+        seat = _free_seat(target, course, signup.role, honour_holds=False)
         if seat is None:
             raise ServiceError(SEATS_FULL.format(role=ROLE_NAMES[signup.role]), code="seats_full")
         Signup.objects.filter(pk=signup.pk).update(slot=target, seat=seat)

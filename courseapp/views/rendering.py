@@ -1,5 +1,6 @@
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 
 def render_page(
@@ -12,3 +13,12 @@ def render_page(
     if partial and request.htmx and request.htmx.target == partial:
         template = f"{template}#{partial}"
     return render(request, template, context, status=status)
+
+
+def redirect_with_message(request: HttpRequest, to: str, *args, done: str | None, error: str | None) -> HttpResponse:
+    """Answer a form posted without JavaScript: say what happened on the page it returns to."""
+    if error:
+        messages.error(request, error)
+    elif done:
+        messages.success(request, done)
+    return redirect(to, *args)

@@ -1,6 +1,5 @@
-from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
@@ -11,6 +10,7 @@ from ..selectors import my_term, schedule
 from ..services import ServiceError
 from ..services import signups as seats
 from ..services.signups import signup_window_error
+from .rendering import redirect_with_message
 
 PAGE = "courseapp/schedule/page.html"
 
@@ -32,11 +32,7 @@ def schedule_context(request, course, **extra) -> dict:
 def schedule_update(request, course, *, slot_id=None, error=None, done=None) -> HttpResponse:
     """After a seat action: htmx gets the table and, out of band, the "my term" panel."""
     if not request.htmx:
-        if error:
-            messages.error(request, error)
-        elif done:
-            messages.success(request, done)
-        return redirect("courseapp:schedule", course.slug)
+        return redirect_with_message(request, "courseapp:schedule", course.slug, done=done, error=error)
     context = schedule_context(request, course, flash_slot=slot_id, flash_error=error, flash_done=done, oob=True)
     html = render_to_string(f"{PAGE}#schedule_table", context, request)
     if "term" in context:

@@ -1,10 +1,9 @@
 """The staff's schedule editor: one page, every change an htmx post that re-renders it."""
 
 from django import forms
-from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST, require_safe
 
 from ..models import Meeting, Reading, Signup, Slot, User
@@ -13,6 +12,7 @@ from ..selectors import course_students, schedule, schedule_warnings
 from ..services import ServiceError
 from ..services import schedule as editor
 from ..services import signups as seats
+from .rendering import redirect_with_message
 
 PAGE = "courseapp/schedule/edit.html"
 
@@ -53,11 +53,7 @@ def editor_context(request, course, *, bound: MeetingForm | None = None, **extra
 def editor_update(request, course, *, done=None, error=None, status=None, **extra):
     """Answer an editor action: the re-rendered editor for htmx, a redirect with a message otherwise."""
     if not request.htmx and status is None:
-        if error:
-            messages.error(request, error)
-        elif done:
-            messages.success(request, done)
-        return redirect("courseapp:schedule_edit", course.slug)
+        return redirect_with_message(request, "courseapp:schedule_edit", course.slug, done=done, error=error)
     context = editor_context(request, course, done=done, error=error, **extra)
     template = f"{PAGE}#editor" if request.htmx else PAGE
     return render(request, template, context, status=status or (409 if error else 200))
