@@ -2,7 +2,7 @@
 
 from .accounts import User
 from .courses import Course, Membership
-from .readings import Listing, Reading, Section
+from .readings import Listing, Reading, ReadingImport, Section
 from .reviews import Review, ReviewSubmission, SimilarityFlag
 from .schedule import Invitation, Meeting, Notice, Signup, Slot, Swap, WaitlistEntry
 
@@ -14,6 +14,7 @@ __all__ = [
     "Membership",
     "Notice",
     "Reading",
+    "ReadingImport",
     "Review",
     "ReviewSubmission",
     "Section",

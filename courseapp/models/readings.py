@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -11,6 +12,9 @@ class Section(models.Model):
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
     title = models.CharField(max_length=300)
     position = models.PositiveIntegerField(default=0)
+    # "You should be able to answer these questions": shown with the section, and to the
+    # instructor at the final quiz.
+    questions = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["course", "position"]
@@ -44,6 +48,8 @@ class Reading(models.Model):
     venue = models.CharField(max_length=200, blank=True)
     arxiv_id = models.CharField("arXiv id", max_length=40, blank=True)
     doi = models.CharField("DOI", max_length=200, blank=True)
+    # Fields the instructor corrected by hand; a re-import leaves them as they are.
+    edited_fields = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -85,3 +91,38 @@ class Listing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reading} in {self.section}"
+
+
+class ReadingImport(models.Model):
+    """A reading list uploaded or pasted for import: kept until the instructor confirms its preview.
+
+    Holding the text here (not in a session or in memory) lets the preview be an ordinary page
+    that survives a reload and any web process answer the confirmation.
+    """
+
+    class Format(models.TextChoices):
+        MARKDOWN = "markdown", "Markdown (headings and lists of links)"
+        TEXT = "text", "Plain text (a course page: headings and numbered items)"
+        BIBTEX = "bibtex", "BibTeX"
+
+    class Mode(models.TextChoices):
+        MERGE = "merge", "Add and update: keep readings the file does not mention"
+        REPLACE = "replace", "Replace: remove readings the file no longer lists (never scheduled or reviewed ones)"
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="reading_imports")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    format = models.CharField(max_length=20, choices=Format.choices)
+    mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.MERGE)
+    filename = models.CharField(max_length=255, blank=True)
+    text = models.TextField()
+    # For BibTeX, which has no headings: the section its entries go into.
+    section_title = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True, help_text="What the import did, once applied.")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_format_display()} import into {self.course} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -13,10 +13,10 @@ The rules, from the lists instructors keep on GitHub:
 - A section with neither readings nor subsections is reported, not created.
 """
 
-import dataclasses
 import re
 
 from . import metadata
+from .parsed import ParsedList, ParsedReading, ParsedSection, plain, reading_from
 
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
 _ITEM = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d{1,3}[.)])\s+(?P<body>.*\S)\s*$")
@@ -26,76 +26,9 @@ _LEADING_LINK = re.compile(
     r"^\[(?P<title>(?:[^\[\]]|\[[^\[\]]*\])+)\]\(\s*<?(?P<url>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)(?P<rest>.*)$"
 )
 _NESTED_LINK = re.compile(r"\[\[(?P<text>[^\[\]]+)\]\]\((?P<url>[^)\s]+)\)")
-_INLINE_LINK = re.compile(r"\[(?P<text>[^\[\]]+)\]\((?P<url>[^)\s]+)\)")
 _BRACKET_NOTE = re.compile(r"\[(?P<note>[^\[\]]+)\](?!\()")
 _QUESTIONS_INTRO = re.compile(r"answer\s+(?:these|the\s+following)\s+questions", re.IGNORECASE)
-_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?P<text>.+?)\1")
 _CONTENTS = {"contents", "table of contents", "toc"}
-
-
-@dataclasses.dataclass
-class ParsedReading:
-    title: str
-    url: str = ""
-    annotation: str = ""
-    kind: str = ""
-    arxiv_id: str = ""
-    doi: str = ""
-    venue: str = ""
-    year: int | None = None
-    line: int = 0
-
-
-@dataclasses.dataclass
-class ParsedSection:
-    title: str
-    level: int
-    readings: list[ParsedReading] = dataclasses.field(default_factory=list)
-    questions: list[str] = dataclasses.field(default_factory=list)
-    children: list["ParsedSection"] = dataclasses.field(default_factory=list)
-    line: int = 0
-
-    def walk(self):
-        yield self
-        for child in self.children:
-            yield from child.walk()
-
-
-@dataclasses.dataclass
-class ParsedList:
-    title: str
-    sections: list[ParsedSection]
-    warnings: list[str]
-
-    def all_sections(self) -> list[ParsedSection]:
-        return [section for top in self.sections for section in top.walk()]
-
-    def all_readings(self) -> list[ParsedReading]:
-        return [reading for section in self.all_sections() for reading in section.readings]
-
-
-def plain(text: str) -> str:
-    """Markdown inline text as a reader sees it: emphasis and link syntax removed."""
-    text = _INLINE_LINK.sub(lambda m: m.group("text"), text)
-    for _ in range(3):  # nested emphasis such as **_text_**
-        text = _EMPHASIS.sub(lambda m: m.group("text"), text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def reading_from(title: str, url: str = "", annotation: str = "", *, line: int = 0) -> ParsedReading:
-    """A reading with the metadata its link and title carry."""
-    title, venue, year = metadata.venue_and_year(plain(title))
-    return ParsedReading(
-        title=title,
-        url=url,
-        annotation=annotation,
-        kind=metadata.kind_from_url(url),
-        arxiv_id=metadata.arxiv_id(url),
-        doi=metadata.doi(url),
-        venue=venue,
-        year=year,
-        line=line,
-    )
 
 
 def _annotation(rest: str) -> str:
@@ -107,7 +40,7 @@ def _annotation(rest: str) -> str:
     return plain(rest.lstrip(" -–—:").strip())
 
 
-def _item(body: str, line: int) -> ParsedReading | None:
+def _item(body: str, line: int, section: str) -> ParsedReading | None:
     if body.startswith("!["):
         return None  # an image or a badge
     match = _LEADING_LINK.match(body)
@@ -117,12 +50,12 @@ def _item(body: str, line: int) -> ParsedReading | None:
         url = match.group("url")
         if url.startswith("#"):
             return None  # table of contents
-        return reading_from(match.group("title"), url, _annotation(match.group("rest")), line=line)
+        return reading_from(match.group("title"), url, _annotation(match.group("rest")), line=line, section=section)
     text = plain(body)
     if not text:
         return None
     title, *note = re.split(r"\s[-–—]\s", text, maxsplit=1)
-    return reading_from(title, annotation=note[0].strip() if note else "", line=line)
+    return reading_from(title, annotation=note[0].strip() if note else "", line=line, section=section)
 
 
 def parse_markdown(text: str) -> ParsedList:
@@ -172,7 +105,7 @@ def parse_markdown(text: str) -> ParsedList:
             if questions and stack:
                 stack[-1].questions.append(plain(item.group("body")))
                 continue
-            reading = _item(item.group("body"), number)
+            reading = _item(item.group("body"), number, stack[-1].title if stack else title)
             if reading is None:
                 continue
             if not stack:
@@ -194,3 +127,37 @@ def parse_markdown(text: str) -> ParsedList:
         return kept
 
     return ParsedList(title=title, sections=prune(roots), warnings=warnings)
+
+
+def _title_with_venue(reading: ParsedReading) -> str:
+    """ "Attention Is All You Need (NeurIPS 2017)": the form the parser reads venue and year back from."""
+    if reading.venue and reading.year:
+        candidate = f"{reading.title} ({reading.venue} {reading.year})"
+        if metadata.venue_and_year(candidate)[1:] == (reading.venue, reading.year):
+            return candidate
+    return reading.title
+
+
+def export_markdown(parsed: ParsedList) -> str:
+    """A reading list as Markdown that ``parse_markdown`` reads back to the same sections and readings."""
+    lines = [f"# {parsed.title or 'Reading list'}", ""]
+
+    def write(section: ParsedSection, depth: int) -> None:
+        lines.extend([f"{'#' * min(depth + 2, 6)} {section.title}", ""])
+        for reading in section.readings:
+            title = " ".join(_title_with_venue(reading).split())
+            note = " ".join(reading.annotation.split())
+            item = f"- [{title}]({reading.url})" if reading.url else f"- {title}"
+            lines.append(f"{item} - {note}" if note else item)
+        if section.readings:
+            lines.append("")
+        if section.questions:
+            lines.extend(["You should be able to answer these questions:", ""])
+            lines.extend(f"- {' '.join(question.split())}" for question in section.questions)
+            lines.append("")
+        for child in section.children:
+            write(child, depth + 1)
+
+    for section in parsed.sections:
+        write(section, 0)
+    return "\n".join(lines).rstrip() + "\n"

@@ -12,6 +12,9 @@ _DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"'<>]+", re.IGNORECASE)
 # "(NeurIPS 2017)", "(ICML 2024)", "(CVPR 2020)" at the end of a title.
 _VENUE_YEAR = re.compile(r"\s*\((?P<venue>[A-Za-z][\w&.\- ]{0,40}?)\s+(?P<year>(?:19|20)\d{2})\)\s*$")
 
+# The kinds a reading can have (the Reading model's choices, without importing Django).
+KINDS = ("paper", "blog", "video", "book", "slides", "notebook", "code", "other")
+
 PAPER_HOSTS = (
     "arxiv.org",
     "openreview.net",
@@ -105,3 +108,35 @@ def kind_from_url(url: str) -> str:
     if path.endswith(".pdf"):
         return "paper"
     return ""
+
+
+# Words that say what a reading is, most specific first: "Lecture Slides and Notebooks" lists
+# slides, with one notebook that says so in its own title. A note is held to stricter phrases,
+# since notes mention things in passing ("did GPT-2 memorize a Harry Potter book?").
+_KIND_WORDS = (
+    ("slides", re.compile(r"\b(?:slides?|lecture notes)\b", re.IGNORECASE)),
+    ("notebook", re.compile(r"\b(?:notebooks?|colab|jupyter)\b", re.IGNORECASE)),
+    ("video", re.compile(r"\bvideos?\b", re.IGNORECASE)),
+    ("blog", re.compile(r"\bblog(?:\s+post)?s?\b|^The (?:Illustrated|Annotated)\b", re.IGNORECASE)),
+    ("book", re.compile(r"\b(?:text)?books?\b", re.IGNORECASE)),
+)
+_NOTE_BOOK = re.compile(r"\b(?:an entire|the whole|this|a text)\s+book\b", re.IGNORECASE)
+
+
+def kind_from_text(title: str, annotation: str = "", context: str = "") -> str:
+    """The kind a reading's title, then its note, then its section's heading names, or ""."""
+    for text, role in ((title, "title"), (annotation, "note"), (context, "section")):
+        for kind, words in _KIND_WORDS:
+            pattern = _NOTE_BOOK if kind == "book" and role == "note" else words
+            if pattern.search(text or ""):
+                return kind
+    return ""
+
+
+def kind_of(url: str, title: str, annotation: str = "", context: str = "") -> str:
+    """A reading's kind from everything the list says: its link, then its own words, then its section's.
+
+    With nothing to go on, an unlinked item is a paper (course pages list papers by title) and a
+    link to a site we do not know is "other"; the preview shows every kind so it can be corrected.
+    """
+    return kind_from_url(url) or kind_from_text(title, annotation, context) or ("other" if url else "paper")

@@ -115,7 +115,7 @@ class TestItems:
         readings = [(r.title, r.url, r.annotation, r.kind) for r in parsed.all_readings()]
         assert readings == [
             ("A paper", "https://arxiv.org/abs/2106.09685", "read sections 1-3", "paper"),
-            ("The Deep Learning Book, chapter 14", "", "autoencoders", ""),
+            ("The Deep Learning Book, chapter 14", "", "autoencoders", "book"),
             ("Numbered", "https://youtu.be/abc", "talk", "video"),
         ]
 

@@ -1,0 +1,85 @@
+"""What every reading-list parser produces: sections with readings, plain data and no database."""
+
+import dataclasses
+import re
+
+from . import metadata
+
+_INLINE_LINK = re.compile(r"\[(?P<text>[^\[\]]+)\]\((?P<url>[^)\s]+)\)")
+_EMPHASIS = re.compile(r"(\*\*|\*|`)(?P<text>.+?)\1")
+# Underscores emphasise only at word edges, as in CommonMark: never inside spm_id_from=...
+_UNDERSCORES = re.compile(r"(?<!\w)(__|_)(?P<text>\S(?:.*?\S)??)\1(?!\w)")
+
+
+@dataclasses.dataclass
+class ParsedReading:
+    title: str
+    url: str = ""
+    annotation: str = ""
+    kind: str = ""
+    arxiv_id: str = ""
+    doi: str = ""
+    venue: str = ""
+    year: int | None = None
+    authors: str = ""
+    line: int = 0
+    # True when nothing in the list said what it is and ``kind`` is the default: an import
+    # does not overwrite a kind someone chose with a guess.
+    kind_is_guess: bool = False
+
+
+@dataclasses.dataclass
+class ParsedSection:
+    title: str
+    level: int
+    readings: list[ParsedReading] = dataclasses.field(default_factory=list)
+    questions: list[str] = dataclasses.field(default_factory=list)
+    children: list["ParsedSection"] = dataclasses.field(default_factory=list)
+    line: int = 0
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclasses.dataclass
+class ParsedList:
+    title: str
+    sections: list[ParsedSection]
+    warnings: list[str]
+    # Problems that make the whole file unusable (malformed BibTeX): nothing is imported.
+    errors: list[str] = dataclasses.field(default_factory=list)
+
+    def all_sections(self) -> list[ParsedSection]:
+        return [section for top in self.sections for section in top.walk()]
+
+    def all_readings(self) -> list[ParsedReading]:
+        return [reading for section in self.all_sections() for reading in section.readings]
+
+
+def plain(text: str) -> str:
+    """Markdown inline text as a reader sees it: emphasis and link syntax removed."""
+    text = _INLINE_LINK.sub(lambda m: m.group("text"), text)
+    for _ in range(3):  # nested emphasis such as **_text_**
+        text = _EMPHASIS.sub(lambda m: m.group("text"), text)
+        text = _UNDERSCORES.sub(lambda m: m.group("text"), text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def reading_from(title: str, url: str = "", annotation: str = "", *, line: int = 0, section: str = "") -> ParsedReading:
+    """A reading with the metadata its link, title and note carry (``section``: its heading, a hint at its kind)."""
+    title, venue, year = metadata.venue_and_year(plain(title))
+    stated = metadata.kind_from_url(url) or metadata.kind_from_text(title, annotation, section)
+    return ParsedReading(
+        title=title,
+        url=url,
+        annotation=annotation,
+        kind=stated or metadata.kind_of(url, title),
+        kind_is_guess=not stated,
+        arxiv_id=metadata.arxiv_id(url),
+        doi=metadata.doi(url),
+        venue=venue,
+        year=year,
+        line=line,
+    )

@@ -1,0 +1,157 @@
+"""Reading lists kept as plain text, as on a course page: headings, then numbered items.
+
+The rules, from the course pages instructors copy out of their web sites:
+
+- A numbered item (``1. Title: why to read it``) is a reading. Its title ends at the first
+  colon whose next part reads as a sentence rather than a subtitle, or at a sentence break
+  (``. Read this``, `` This is``, `` As of 2021``); the rest is the annotation. A web address
+  in the item becomes its link.
+- A short line standing alone (blank lines, or a list, around it) is a heading. A heading
+  in capitals, or one followed directly by another heading, starts a top-level section; the
+  headings after it are its subsections until a paragraph of prose ends the group. A heading
+  indented inside a numbered list is a subsection of the section that list is in.
+- Paragraphs, tables and bullet lists are prose, not readings; sections left without readings
+  are dropped and counted in one warning.
+"""
+
+import re
+
+from .parsed import ParsedList, ParsedReading, ParsedSection, reading_from
+
+_ITEM = re.compile(r"^(?P<indent>\s*)(?P<number>\d{1,3})[.)]\s+(?P<body>.*\S)\s*$")
+_URL = re.compile(r"<?(?P<url>https?://[^\s<>\"]+[^\s<>\".,;:)\]])>?")
+# Where an item's title certainly ends: a sentence break, or a sentence opener after the title.
+_TITLE_BREAK = re.compile(r"\s?\.\s+(?=[A-Z])|\s+(?=(?:This|These|As of)\b)|(?=…)")
+# Colons that separate parts: "Title: note", "Title : note", "GPT-3:Language" (never "9:00").
+_COLON = re.compile(r"\s*:(?!\d)\s*")
+_MAX_HEADING = 120
+
+
+def _is_blank(line: str) -> bool:
+    return not line.strip()
+
+
+def _title_like(part: str) -> bool:
+    """Whether a part after a colon reads as a subtitle ("A Generative Model for Raw Audio")."""
+    part = part.strip()
+    if not part or part[-1] in ".!":
+        return False
+    words = [word for word in re.findall(r"[^\W\d_][\w’'\-]*", part) if len(word) > 3]
+    if not words:
+        return True
+    return sum(word[0].isupper() for word in words) / len(words) >= 0.6
+
+
+def split_item(text: str) -> tuple[str, str]:
+    """An item's title and annotation: "WaveNet: A Generative Model for Raw Audio: A highly ..." ends after "Audio"."""
+    head_end = (m.start() for m in _TITLE_BREAK.finditer(text) if m.start() > 0)
+    cut = next(head_end, len(text))
+    head = text[:cut]
+    parts = list(_COLON.finditer(head))
+    end = parts[0].start() if parts else len(head)
+    for index, colon in enumerate(parts):
+        following = head[colon.end() : parts[index + 1].start() if index + 1 < len(parts) else len(head)]
+        if not following.strip() or not _title_like(following):
+            break
+        end = parts[index + 1].start() if index + 1 < len(parts) else len(head)
+    title = head[:end].strip(" :")
+    annotation = text[end:].lstrip(" :.")
+    if not title:  # an item that is all annotation: keep its words as the title
+        return annotation, ""
+    return title, annotation
+
+
+def _reading(body: str, line: int, section: str) -> ParsedReading | None:
+    match = _URL.search(body)
+    url = match.group("url") if match else ""
+    if match:
+        body = (body[: match.start()] + body[match.end() :]).strip()
+    title, annotation = split_item(re.sub(r"\s+", " ", body).strip())
+    if not title:
+        return None
+    return reading_from(title, url, annotation, line=line, section=section)
+
+
+def _is_caps(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+def parse_text(text: str) -> ParsedList:
+    """Parse a plain-text reading list. Never raises: whatever is not understood is skipped."""
+    lines = text.splitlines()
+    roots: list[ParsedSection] = []
+    group: ParsedSection | None = None  # the top-level section whose subsections come next
+    current: ParsedSection | None = None
+    in_list = False  # inside a numbered list (blank lines between items do not end it)
+
+    def next_content(index: int) -> str:
+        return next((raw for raw in lines[index + 1 :] if not _is_blank(raw)), "")
+
+    def is_heading(index: int) -> bool:
+        raw = lines[index]
+        if _is_blank(raw) or _ITEM.match(raw) or len(raw.strip()) > _MAX_HEADING:
+            return False
+        before = lines[index - 1] if index else ""
+        after = lines[index + 1] if index + 1 < len(lines) else ""
+        stands_alone = _is_blank(before) or bool(_ITEM.match(before))
+        return stands_alone and (_is_blank(after) or bool(_ITEM.match(after)))
+
+    for index, raw in enumerate(lines):
+        number = index + 1
+        item = _ITEM.match(raw)
+        if item:
+            if current is None:
+                current = ParsedSection(title="Readings", level=1, line=number)
+                roots.append(current)
+            reading = _reading(item.group("body"), number, current.title)
+            if reading is not None:
+                current.readings.append(reading)
+            in_list = True
+            continue
+        if _is_blank(raw):
+            continue
+        if not is_heading(index):
+            in_list = False
+            group = None  # prose ends a group of subsections
+            continue
+        title = raw.strip().rstrip(":")
+        section = ParsedSection(title=title, level=1, line=number)
+        following = next_content(index)
+        if in_list and raw[:1].isspace() and current is not None and current.readings:
+            section.level = current.level + 1
+            current.children.append(section)
+        elif _is_caps(title) or (
+            following and not _ITEM.match(following) and is_heading(lines.index(following, index + 1))
+        ):
+            group = section
+            roots.append(section)
+        elif group is not None:
+            section.level = 2
+            group.children.append(section)
+        else:
+            roots.append(section)
+        current = section
+        in_list = False
+
+    dropped = 0
+
+    def prune(sections: list[ParsedSection]) -> list[ParsedSection]:
+        nonlocal dropped
+        kept = []
+        for section in sections:
+            section.children = prune(section.children)
+            if section.readings or section.children:
+                kept.append(section)
+            else:
+                dropped += 1
+        return kept
+
+    sections = prune(roots)
+    warnings = []
+    if dropped:
+        warnings.append(
+            f"{dropped} heading{'s' if dropped != 1 else ''} without numbered items under them "
+            "(course description, assignments, calendar and the like) were left out."
+        )
+    return ParsedList(title="", sections=sections, warnings=warnings)
