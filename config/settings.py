@@ -195,3 +195,9 @@ LOGGING = {
 
 # Absolute links in e-mails sent by workers, which have no request to build them from.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# The largest reading list an instructor may import (upload or paste), in bytes.
+READING_LIST_MAX_BYTES = env.int("READING_LIST_MAX_BYTES", default=2 * 1024 * 1024)
+# A pasted list arrives as a form field: let one over the limit through to be refused with a
+# message that says so, instead of Django's bare 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = READING_LIST_MAX_BYTES + 1024 * 1024

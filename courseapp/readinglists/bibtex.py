@@ -85,6 +85,13 @@ def _reading(entry: Entry, section: str) -> ParsedReading | None:
     )
 
 
+def _failure(block) -> str:
+    """What is wrong with a block bibtexparser could not read, showing how the block starts."""
+    start = " ".join(str(getattr(block, "raw", "")).split())[:60]
+    what = "this entry repeats a key" if "duplicate" in type(block).__name__.lower() else "this entry is malformed"
+    return f"{what}: “{start}…”." if start else f"{what}."
+
+
 def parse_bibtex(text: str, *, section: str = "Readings") -> ParsedList:
     """Every entry of a BibTeX file as a reading of one section. Never raises: malformed entries become errors."""
     try:
@@ -99,10 +106,7 @@ def parse_bibtex(text: str, *, section: str = "Readings") -> ParsedList:
         )
     except Exception as error:  # bibtexparser raises assorted errors on garbage; the user gets one message
         return ParsedList(title="", sections=[], warnings=[], errors=[f"This is not BibTeX that can be read: {error}"])
-    errors = [
-        f"Line {block.start_line + 1}: this entry is malformed ({str(block.error).splitlines()[0]})."
-        for block in library.failed_blocks
-    ]
+    errors = [f"Line {block.start_line + 1}: {_failure(block)}" for block in library.failed_blocks]
     warnings = [
         f"The entry “{entry.key}” (line {entry.start_line + 1}) has no title; it was left out."
         for entry in library.entries

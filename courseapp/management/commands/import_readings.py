@@ -1,0 +1,75 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from courseapp.models import Course, ReadingImport
+from courseapp.readinglists import formats
+from courseapp.services import ServiceError
+from courseapp.services import readings as service
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a reading list (Markdown, plain text or BibTeX) into a course: readings matched by arXiv id, "
+        "DOI, link or title are updated in place, never duplicated."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("course", help="The course's short name (slug), e.g. cs496-fall-2024.")
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--format", choices=[formats.MARKDOWN, formats.TEXT, formats.BIBTEX], default="")
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="Remove readings the file no longer lists (never scheduled or reviewed ones).",
+        )
+        parser.add_argument("--section", default="", help="The section BibTeX entries go into.")
+        parser.add_argument("--dry-run", action="store_true", help="Show what would change; change nothing.")
+
+    def handle(self, *args, course: str, file: Path, format: str, replace: bool, section: str, dry_run: bool, **_):
+        course_obj = Course.objects.filter(slug=course).first()
+        if course_obj is None:
+            raise CommandError(f"There is no course {course!r}.")
+        try:
+            data = file.read_bytes()
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
+        mode = ReadingImport.Mode.REPLACE if replace else ReadingImport.Mode.MERGE
+        limit = settings.READING_LIST_MAX_BYTES
+        try:
+            if dry_run:
+                text = formats.decode(data, limit=limit)
+                format = format or formats.detect(text, file.name)
+                parsed = service.import_parse(text=text, format=format, section_title=section)
+                plan = service.import_plan(course=course_obj, parsed=parsed, mode=mode)
+            else:
+                pending = service.reading_import_create(
+                    course=course_obj, by=None, data=data, filename=file.name, format=format, mode=mode,
+                    section_title=section, limit=limit,
+                )  # fmt: skip
+                plan = service.reading_import_apply(reading_import_id=pending.pk, course=course_obj)
+        except formats.UnreadableInput as error:
+            raise CommandError(str(error)) from None
+        except ServiceError as error:
+            raise CommandError(error.message) from None
+        for warning in plan.warnings:
+            self.stderr.write(self.style.WARNING(f"warning: {warning}"))
+        for planned in plan.created:
+            self.stdout.write(f"  + {planned.parsed.title}")
+        for planned in plan.updated:
+            changes = ", ".join(f"{field}: {old!r} → {new!r}" for field, (old, new) in planned.changes.items())
+            self.stdout.write(f"  ~ {planned.reading.title} ({changes})")
+        for reading in plan.removed:
+            self.stdout.write(f"  - {reading.title}")
+        for reading, reason in plan.kept:
+            self.stdout.write(f"  = {reading.title} (kept: {reason})")
+        counts = plan.summary()
+        verb = "Would import" if dry_run else "Imported"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{verb} into {course_obj.slug}: {counts['created']} new, {counts['updated']} updated, "
+                f"{counts['unchanged']} unchanged, {counts['removed']} removed, {counts['kept']} kept; "
+                f"{counts['sections_created']} new sections."
+            )
+        )

@@ -1,0 +1,72 @@
+"""Which parser reads a file, and the checks every uploaded or pasted list passes first."""
+
+import re
+
+from .bibtex import parse_bibtex
+from .markdown import parse_markdown
+from .parsed import ParsedList
+from .text import parse_text
+
+MARKDOWN, TEXT, BIBTEX = "markdown", "text", "bibtex"
+
+_BIBTEX_ENTRY = re.compile(r"^\s*@\w+\s*[{(]", re.MULTILINE)
+_MARKDOWN_SIGNS = re.compile(r"^#{1,6}\s|\]\(|^\s*[-*+]\s+\[", re.MULTILINE)
+
+
+class UnreadableInput(ValueError):
+    """The bytes are not a reading list at all; ``code`` says why, the message says it to a person."""
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message)
+        self.code = code
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f}".removesuffix(".0") + " MB"
+
+
+def decode(data: bytes, *, limit: int) -> str:
+    """The text of an upload, or UnreadableInput: empty, too large, binary or not UTF-8."""
+    if len(data) > limit:
+        raise UnreadableInput(
+            f"The file is {_megabytes(len(data))}; reading lists up to {_megabytes(limit)} can be imported.",
+            code="too_large",
+        )
+    if not data.strip():
+        raise UnreadableInput("The file is empty.", code="empty")
+    if b"\x00" in data[:8192]:
+        raise UnreadableInput(
+            "This looks like a binary file (a PDF or a Word document?). Import Markdown, plain text or BibTeX.",
+            code="binary",
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnreadableInput(
+            f"The file is not UTF-8 text (byte {error.start} cannot be read). Save it as UTF-8 and try again.",
+            code="not_utf8",
+        ) from None
+    return text
+
+
+def detect(text: str, filename: str = "") -> str:
+    """The format a file is most likely in: by its name's ending, else by what its lines look like."""
+    name = filename.lower()
+    if name.endswith(".bib"):
+        return BIBTEX
+    if name.endswith((".md", ".markdown")):
+        return MARKDOWN
+    if _BIBTEX_ENTRY.search(text):
+        return BIBTEX
+    if _MARKDOWN_SIGNS.search(text):
+        return MARKDOWN
+    return TEXT
+
+
+def parse(text: str, format: str, *, section: str = "") -> ParsedList:
+    """Parse ``text`` as ``format``; BibTeX entries all go in ``section``."""
+    if format == BIBTEX:
+        return parse_bibtex(text, section=section or "Readings")
+    if format == MARKDOWN:
+        return parse_markdown(text)
+    return parse_text(text)
