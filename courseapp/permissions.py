@@ -37,10 +37,11 @@ class Perm(enum.StrEnum):
     MANAGE_SCHEDULE = "manage_schedule"  # meetings, slots, and anyone's seats at any time
     WRITE_REVIEWS = "write_reviews"  # one's own reviews and progress
     READ_REVIEWS = "read_reviews"  # every student's reviews, progress and similarity flags
+    MANAGE_READINGS = "manage_readings"  # import the reading list, edit, move, merge and delete readings
 
 
 _MEMBER = {Perm.VIEW_PUBLIC, Perm.VIEW_COURSE}
-_STAFF = _MEMBER | {Perm.VIEW_ROSTER, Perm.MANAGE_SCHEDULE, Perm.READ_REVIEWS}
+_STAFF = _MEMBER | {Perm.VIEW_ROSTER, Perm.MANAGE_SCHEDULE, Perm.READ_REVIEWS, Perm.MANAGE_READINGS}
 
 GRANTS: dict[Role, frozenset[Perm]] = {
     Role.ANONYMOUS: frozenset({Perm.VIEW_PUBLIC}),

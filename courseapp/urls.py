@@ -43,7 +43,26 @@ urlpatterns = [
     path("courses/<slug:slug>/schedule/slots/<int:slot_id>/assign/", schedule_editor.seat_assign, name="seat_assign"),
     path("courses/<slug:slug>/schedule/signups/<int:signup_id>/", schedule_editor.signup_change, name="signup_change"),
     path("courses/<slug:slug>/schedule/readings/", schedule_editor.reading_picker, name="reading_picker"),
-    path("courses/<slug:slug>/readings/", readings.reading_list, name="reading_list"),
+    path("courses/<slug:slug>/readings/", readings.reading_list_page, name="reading_list"),
+    path("courses/<slug:slug>/readings/import/", readings.reading_import, name="reading_import"),
+    path(
+        "courses/<slug:slug>/readings/import/<int:import_id>/",
+        readings.reading_import_preview,
+        name="reading_import_preview",
+    ),
+    path(
+        "courses/<slug:slug>/readings/import/<int:import_id>/confirm/",
+        readings.reading_import_confirm,
+        name="reading_import_confirm",
+    ),
+    path("courses/<slug:slug>/readings/export.<str:format>", readings.reading_export, name="reading_export"),
+    path("courses/<slug:slug>/readings/listings/<int:listing_id>/", readings.listing_row, name="listing_row"),
+    path("courses/<slug:slug>/readings/listings/<int:listing_id>/edit/", readings.listing_edit, name="listing_edit"),
+    path("courses/<slug:slug>/readings/listings/<int:listing_id>/move/", readings.listing_move, name="listing_move"),
+    path("courses/<slug:slug>/readings/listings/<int:listing_id>/merge/", readings.reading_merge, name="reading_merge"),
+    path(
+        "courses/<slug:slug>/readings/listings/<int:listing_id>/delete/", readings.reading_delete, name="reading_delete"
+    ),
     path("courses/<slug:slug>/readings/<int:reading_id>/review/", reviews.review_edit, name="review_edit"),
     path("courses/<slug:slug>/readings/<int:reading_id>/review/draft/", reviews.review_draft, name="review_draft"),
     path(

@@ -6,9 +6,16 @@ A URL missing from MATRIX fails ``test_every_url_is_classified``: new endpoints 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from courseapp.models import Invitation, Membership, Swap
+from courseapp.models import Invitation, Membership, ReadingImport, Swap
 
-from .factories import MeetingFactory, MembershipFactory, SignupFactory, SlotFactory
+from .factories import (
+    ListingFactory,
+    MeetingFactory,
+    MembershipFactory,
+    SectionFactory,
+    SignupFactory,
+    SlotFactory,
+)
 
 ROLES = ("anonymous", "applicant", "student", "other_student", "ta", "instructor")
 
@@ -224,6 +231,56 @@ MATRIX = {
         None,
         staff_hidden(OK),
     ),
+    # The reading list: anyone in the course exports it; staff import and curate it
+    "courseapp:reading_export": (
+        "get",
+        lambda f: {"slug": f.course.slug, "format": "bib"},
+        None,
+        members_only(OK),
+    ),
+    "courseapp:reading_import": ("get", lambda f: {"slug": f.course.slug}, None, staff_only(OK)),
+    "courseapp:reading_import_preview": (
+        "get",
+        lambda f: {"slug": f.course.slug, "import_id": f.reading_import.pk},
+        None,
+        staff_only(OK),
+    ),
+    "courseapp:reading_import_confirm": (
+        "post",
+        lambda f: {"slug": f.course.slug, "import_id": f.reading_import.pk},
+        {},
+        staff_only(REDIRECT),
+    ),
+    "courseapp:listing_row": (
+        "get",
+        lambda f: {"slug": f.course.slug, "listing_id": f.listing.pk},
+        None,
+        staff_only(OK),
+    ),
+    "courseapp:listing_edit": (
+        "get",
+        lambda f: {"slug": f.course.slug, "listing_id": f.listing.pk},
+        None,
+        staff_only(OK),
+    ),
+    "courseapp:listing_move": (
+        "post",
+        lambda f: {"slug": f.course.slug, "listing_id": f.listing.pk},
+        {"direction": "down"},
+        staff_only(REDIRECT),
+    ),
+    "courseapp:reading_merge": (
+        "get",
+        lambda f: {"slug": f.course.slug, "listing_id": f.listing.pk},
+        {"q": "attention"},
+        staff_only(OK),
+    ),
+    "courseapp:reading_delete": (
+        "get",
+        lambda f: {"slug": f.course.slug, "listing_id": f.listing.pk},
+        None,
+        staff_only(OK),
+    ),
     # Django's auth views
     "login": ("get", lambda f: {}, None, everyone(OK)),
     "logout": ("post", lambda f: {}, {}, everyone(REDIRECT)),
@@ -233,6 +290,31 @@ MATRIX = {
     "password_reset_done": ("get", lambda f: {}, None, everyone(OK)),
     "password_reset_confirm": ("get", lambda f: {"uidb64": "MQ", "token": "bad-token"}, None, everyone(OK)),
     "password_reset_complete": ("get", lambda f: {}, None, everyone(OK)),
+}
+
+
+# The POST side of pages that are also forms (MATRIX has their GET).
+POSTS_TOO = {
+    "courseapp:reading_import": (
+        lambda f: {"slug": f.course.slug},
+        {"text": "## Papers\n- [A](https://arxiv.org/abs/1706.03762)\n", "mode": "merge"},
+        staff_only(REDIRECT),
+    ),
+    "courseapp:listing_edit": (
+        lambda f: {"slug": f.course.slug, "listing_id": f.listing.pk},
+        lambda f: {"title": "Renamed", "kind": "paper", "url": "https://example.org/x"},
+        staff_only(REDIRECT),
+    ),
+    "courseapp:reading_merge": (
+        lambda f: {"slug": f.course.slug, "listing_id": f.listing.pk},
+        lambda f: {"into": f.other_listing.reading_id},
+        staff_only(REDIRECT),
+    ),
+    "courseapp:reading_delete": (
+        lambda f: {"slug": f.course.slug, "listing_id": f.listing.pk},
+        {},
+        staff_only(REDIRECT),
+    ),
 }
 
 
@@ -272,6 +354,12 @@ class Fixtures:
             proposer=swapper, proposer_slot=self.slot_b, partner=users["student"], partner_slot=self.slot_a
         )
 
+        # The reading list: two readings in a section, and an import waiting for its confirmation.
+        self.listing, self.other_listing = ListingFactory.create_batch(2, section=SectionFactory(course=course))
+        self.reading_import = ReadingImport.objects.create(
+            course=course, format="markdown", text="## Papers\n- [A](https://arxiv.org/abs/1706.03762)\n"
+        )
+
     def users_membership(self, role):
         return Membership.objects.get(course=self.course, user=self.users[role])
 
@@ -304,6 +392,19 @@ def test_role_outcome(name, role, world, client_for):
         assert response["Location"].startswith(reverse("login") + "?next=")
     else:
         assert response.status_code == expected, f"{role} on {name}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(POSTS_TOO))
+def test_role_outcome_of_form_posts(name, role, world, client_for):
+    kwargs, data, outcomes = POSTS_TOO[name]
+    response = client_for(world.users[role]).post(
+        reverse(name, kwargs=kwargs(world)), data(world) if callable(data) else data
+    )
+    if outcomes[role] == LOGIN:
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login") + "?next=")
+    else:
+        assert response.status_code == outcomes[role], f"{role} on {name}"
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -85,6 +85,10 @@ class PlannedReading:
     section_titles: list[str] = dataclasses.field(default_factory=list)
 
     @property
+    def kind_label(self) -> str:
+        return Reading.Kind(self.parsed.kind).label
+
+    @property
     def action(self) -> str:
         if self.reading is None:
             return "create"

@@ -1,23 +1,320 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+"""The reading list: finding readings, importing and exporting a list, and the staff's curation."""
 
-from ..models import Review
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from ..models import Listing, Reading, ReadingImport, Section
 from ..permissions import Perm, course_view
-from ..selectors import reading_sections, unlisted_scheduled_readings
+from ..readinglists.bibtex import export_bibtex
+from ..readinglists.markdown import export_markdown
+from ..readinglists.parsed import ParsedList, ParsedReading, ParsedSection
+from ..selectors import ReadingFilters, reading_list, section_tree
+from ..services import ServiceError
+from ..services import readings as service
+from .rendering import redirect_with_message, render_page
+
+LIST = "courseapp/readings/list.html"
+EDIT = "courseapp/readings/edit.html"
+IMPORT = "courseapp/readings/import.html"
+
+
+def list_context(request, course, filters: ReadingFilters | None = None) -> dict:
+    viewer = request.user if request.access.can(Perm.WRITE_REVIEWS) else None
+    return {
+        "course": course,
+        "access": request.access,
+        "results": reading_list(course, filters, viewer=viewer),
+        "kinds": Reading.Kind.choices,
+        "mine_choices": ReadingFilters.MINE.items(),
+    }
 
 
 @require_safe
 @course_view(Perm.VIEW_COURSE)
-def reading_list(request, course):
-    """The reading list by section, with kinds, annotations and (for a student) their review of each."""
-    sections = reading_sections(course)
-    unlisted = list(unlisted_scheduled_readings(course))
-    if request.access.can(Perm.WRITE_REVIEWS):
-        mine = {r.reading_id: r for r in Review.objects.filter(student=request.user, reading__course=course)}
-        for reading in [listing.reading for node in sections for listing in node.listings] + unlisted:
-            reading.my_review = mine.get(reading.pk)
-    return render(
-        request,
-        "courseapp/readings/list.html",
-        {"course": course, "access": request.access, "sections": sections, "unlisted": unlisted},
+def reading_list_page(request, course):
+    """The reading list by section; search as you type and filters narrow it (htmx swaps the results)."""
+    context = list_context(request, course, ReadingFilters.from_query(request.GET))
+    return render_page(request, LIST, context, partial="results")
+
+
+# Import ---------------------------------------------------------------------------------------
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(required=False, help_text="Markdown (.md), plain text (.txt) or BibTeX (.bib).")
+    text = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 10}), label="…or paste the list", strip=False
     )
+    format = forms.ChoiceField(
+        choices=[("", "Recognise it from the file"), *ReadingImport.Format.choices], required=False
+    )
+    mode = forms.ChoiceField(
+        choices=ReadingImport.Mode.choices, initial=ReadingImport.Mode.MERGE, widget=forms.RadioSelect
+    )
+    section_title = forms.CharField(
+        required=False, max_length=300, label="Section for BibTeX entries", initial="Readings",
+        help_text="BibTeX has no headings: its entries go into this section.",
+    )  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not data.get("text", "").strip():
+            raise forms.ValidationError("Choose a file or paste a reading list.", code="nothing")
+        return data
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@course_view(Perm.MANAGE_READINGS)
+def reading_import(request, course):
+    """Upload or paste a reading list; a preview follows, and nothing changes before it is confirmed."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = b"".join(upload.chunks()) if upload else form.cleaned_data["text"].encode()
+        try:
+            pending = service.reading_import_create(
+                course=course,
+                by=request.user,
+                data=data,
+                filename=upload.name if upload else "",
+                format=form.cleaned_data["format"],
+                mode=form.cleaned_data["mode"],
+                section_title=form.cleaned_data["section_title"].strip(),
+                limit=settings.READING_LIST_MAX_BYTES,
+            )
+        except ServiceError as error:
+            form.add_error("file" if upload else "text", forms.ValidationError(error.message, code=error.code))
+        else:
+            return redirect("courseapp:reading_import_preview", course.slug, pending.pk)
+    status = 400 if form.errors else 200
+    context = {"course": course, "access": request.access, "form": form, "max_bytes": settings.READING_LIST_MAX_BYTES}
+    return render(request, IMPORT, context, status=status)
+
+
+@require_safe
+@course_view(Perm.MANAGE_READINGS)
+def reading_import_preview(request, course, import_id: int):
+    """What the import will create, update, keep and remove, before anything is written."""
+    pending = get_object_or_404(ReadingImport, pk=import_id, course=course)
+    if pending.applied_at:
+        messages.info(request, service.ALREADY_APPLIED)
+        return redirect("courseapp:reading_list", course.slug)
+    try:
+        plan = service.reading_import_preview(reading_import=pending)
+    except ServiceError as error:  # the list changed its mind since the upload; say so, on the form
+        messages.error(request, error.message)
+        return redirect("courseapp:reading_import", course.slug)
+    context = {"course": course, "access": request.access, "pending": pending, "plan": plan}
+    return render(request, "courseapp/readings/preview.html", context)
+
+
+@require_POST
+@course_view(Perm.MANAGE_READINGS)
+def reading_import_confirm(request, course, import_id: int):
+    """Carry out a previewed import in one transaction."""
+    get_object_or_404(ReadingImport, pk=import_id, course=course)
+    try:
+        plan = service.reading_import_apply(reading_import_id=import_id, course=course)
+    except ServiceError as error:
+        if request.htmx:
+            return HttpResponse(error.message, status=409)
+        messages.error(request, error.message)
+        return redirect("courseapp:reading_list", course.slug)
+    counts = plan.summary()
+    messages.success(
+        request,
+        f"Imported: {counts['created']} new, {counts['updated']} updated, {counts['unchanged']} unchanged"
+        + (f", {counts['removed']} removed, {counts['kept']} kept" if plan.mode == ReadingImport.Mode.REPLACE else "")
+        + ".",
+    )
+    return redirect("courseapp:reading_list", course.slug)
+
+
+# Export ---------------------------------------------------------------------------------------
+
+
+def _as_parsed(course) -> tuple[ParsedList, list[Reading]]:
+    """The course's list as the parsers' plain data, and its readings in order with their first note."""
+    nodes = reading_list(course).nodes
+    by_id = {
+        node.section.pk: ParsedSection(node.section.title, node.depth + 1, questions=node.section.questions)
+        for node in nodes
+    }
+    roots, readings, seen = [], [], {}
+    for node in nodes:
+        parsed = by_id[node.section.pk]
+        parent = by_id.get(node.section.parent_id)
+        (parent.children if parent else roots).append(parsed)
+        for listing in node.listings:
+            reading = listing.reading
+            fields = {field: getattr(reading, field) for field in service.READING_FIELDS}
+            parsed.readings.append(ParsedReading(annotation=listing.annotation, **fields))
+            if reading.pk not in seen:
+                reading.annotation, reading.section_titles = listing.annotation, []
+                seen[reading.pk] = reading
+                readings.append(reading)
+            seen[reading.pk].section_titles.append(node.section.title)
+    return ParsedList(title=f"{course.title}: reading list", sections=roots, warnings=[]), readings
+
+
+@require_safe
+@course_view(Perm.VIEW_COURSE)
+def reading_export(request, course, format: str):
+    """The whole list as Markdown (sections, notes, self-check questions) or BibTeX, as a download."""
+    parsed, readings = _as_parsed(course)
+    if format == "md":
+        body, content_type = export_markdown(parsed), "text/markdown; charset=utf-8"
+    elif format == "bib":
+        body, content_type = export_bibtex(readings), "application/x-bibtex; charset=utf-8"
+    else:
+        raise Http404
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{course.slug}-readings.{format}"'
+    return response
+
+
+# Curation -------------------------------------------------------------------------------------
+
+
+class ReadingForm(forms.ModelForm):
+    annotation = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note in this section")
+
+    class Meta:
+        model = Reading
+        fields = list(service.READING_FIELDS)
+        widgets = {"url": forms.URLInput(attrs={"placeholder": "https://"})}
+
+
+def _listing(course, listing_id: int) -> Listing:
+    return get_object_or_404(
+        Listing.objects.select_related("reading", "section"), pk=listing_id, section__course=course
+    )
+
+
+def _row(request, course, listing_id: int, *, status: int = 200, **extra):
+    """One reading's row of the list, with its badges, as the list draws it."""
+    viewer = request.user if request.access.can(Perm.WRITE_REVIEWS) else None
+    found = [
+        item for node in reading_list(course, viewer=viewer, listing_id=listing_id).nodes for item in node.listings
+    ]
+    if not found:
+        raise Http404
+    context = {"course": course, "access": request.access, "listing": found[0], "reading": found[0].reading}
+    return render(request, f"{LIST}#reading_item", context | extra, status=status)
+
+
+def _editor(request, course, listing, *, form=None, error=None, status=200):
+    context = {
+        "course": course,
+        "access": request.access,
+        "listing": listing,
+        "form": form or ReadingForm(instance=listing.reading, initial={"annotation": listing.annotation}),
+        "sections": section_tree(course),
+        "error": error,
+    }
+    template = f"{EDIT}#editor" if request.htmx else EDIT
+    return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@course_view(Perm.MANAGE_READINGS)
+def listing_edit(request, course, listing_id: int):
+    """Correct a reading in place: its details, kind, link, and its note in this section."""
+    listing = _listing(course, listing_id)
+    if request.method != "POST":
+        return _editor(request, course, listing)
+    form = ReadingForm(request.POST, instance=Reading.objects.get(pk=listing.reading_id))
+    if not form.is_valid():
+        return _editor(request, course, listing, form=form, error="Not saved: see the form.", status=400)
+    values = {field: form.cleaned_data[field] for field in service.READING_FIELDS}
+    try:
+        service.reading_update(
+            course=course, listing_id=listing.pk, values=values, annotation=form.cleaned_data["annotation"]
+        )
+    except ServiceError as error:
+        return _editor(request, course, listing, form=form, error=error.message, status=409)
+    if not request.htmx:
+        return redirect_with_message(request, "courseapp:reading_list", course.slug, done="Saved.", error=None)
+    return _row(request, course, listing.pk, done="Saved.")
+
+
+@require_safe
+@course_view(Perm.MANAGE_READINGS)
+def listing_row(request, course, listing_id: int):
+    """A reading's row, as the list shows it (what "Cancel" goes back to)."""
+    return _row(request, course, listing_id)
+
+
+def _list_update(request, course, *, done=None, error=None):
+    """After a change that moves rows: the list's results for htmx, the page with a message otherwise."""
+    if not request.htmx:
+        return redirect_with_message(request, "courseapp:reading_list", course.slug, done=done, error=error)
+    context = list_context(request, course) | {"done": done, "error": error}
+    return render(request, f"{LIST}#results", context, status=409 if error else 200)
+
+
+@require_POST
+@course_view(Perm.MANAGE_READINGS)
+def listing_move(request, course, listing_id: int):
+    """Move a reading up or down its section, or to the end of another section."""
+    listing = _listing(course, listing_id)
+    direction, section = request.POST.get("direction"), request.POST.get("section", "")
+    try:
+        if direction in ("up", "down"):
+            service.listing_reorder(course=course, listing_id=listing.pk, direction=direction)
+            return _list_update(request, course)
+        if not section.isdigit():
+            return HttpResponseBadRequest("direction must be up or down, or section an id")
+        moved = service.listing_move(course=course, listing_id=listing.pk, section_id=int(section))
+    except Section.DoesNotExist:
+        raise Http404 from None
+    except ServiceError as error:
+        return _list_update(request, course, error=error.message)
+    return _list_update(request, course, done=f"Moved “{listing.reading.title}” to “{moved.section.title}”.")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@course_view(Perm.MANAGE_READINGS)
+def reading_merge(request, course, listing_id: int):
+    """Merge a duplicate into another reading: search for the one that stays, then merge."""
+    listing = _listing(course, listing_id)
+    if request.method != "POST":
+        filters = ReadingFilters.from_query(request.GET)
+        candidates = []
+        if filters.q:
+            matching = filters.matching(None, through_listing=False)
+            candidates = course.readings.filter(matching).exclude(pk=listing.reading_id).order_by("title")[:10]
+        context = {"course": course, "listing": listing, "candidates": candidates, "query": filters.q}
+        return render(request, f"{EDIT}#merge_candidates", context)
+    try:
+        survivor = service.reading_merge(
+            course=course, reading_id=listing.reading_id, into_id=request.POST.get("into", 0)
+        )
+    except (Reading.DoesNotExist, ValueError):
+        raise Http404 from None
+    except ServiceError as error:
+        return _list_update(request, course, error=error.message)
+    return _list_update(request, course, done=f"Merged “{listing.reading.title}” into “{survivor.title}”.")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@course_view(Perm.MANAGE_READINGS)
+def reading_delete(request, course, listing_id: int):
+    """Delete a reading after a confirmation; refused while it is scheduled or reviewed."""
+    listing = _listing(course, listing_id)
+    if request.method != "POST":
+        return _row(request, course, listing.pk, confirm_delete=True)
+    try:
+        service.reading_delete(course=course, reading_id=listing.reading_id)
+    except ServiceError as error:
+        if request.htmx:
+            return _row(request, course, listing.pk, error=error.message, status=409)
+        return redirect_with_message(request, "courseapp:reading_list", course.slug, done=None, error=error.message)
+    done = f"Deleted “{listing.reading.title}”."
+    if request.htmx:
+        return render(request, f"{LIST}#removed_item", {"done": done})
+    return redirect_with_message(request, "courseapp:reading_list", course.slug, done=done, error=None)

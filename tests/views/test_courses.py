@@ -126,9 +126,9 @@ class TestQueryCounts:
         for i in range(n_readings):
             ListingFactory(section=sections[i % 3])
         client.force_login(student)
-        # session, user, course, membership, sections, listings with readings, unlisted scheduled
-        # readings, my reviews
-        with django_assert_num_queries(8):
+        # session, user, course, membership, sections, listings per section, listings with readings,
+        # unlisted scheduled readings, the schedule's slots (badges), my reviews
+        with django_assert_num_queries(10):
             response = client.get(reverse("courseapp:reading_list", args=[course.slug]))
         assert response.content.decode().count('class="reading"') == n_readings
 
