@@ -187,6 +187,7 @@ class ReadingForm(forms.ModelForm):
         model = Reading
         fields = list(service.READING_FIELDS)
         widgets = {"url": forms.URLInput(attrs={"placeholder": "https://"})}
+        labels = {"arxiv_id": "arXiv id", "doi": "DOI"}
 
 
 def _listing(course, listing_id: int) -> Listing:
