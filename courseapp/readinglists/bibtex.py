@@ -26,20 +26,24 @@ _VIDEO_TYPES = {"video", "movie"}
 _BRACES = re.compile(r"[{}]")
 
 
+def _value(entry: Entry, name: str):
+    """A field's value by name, whatever its case (BibTeX field names are case-insensitive)."""
+    return next((field.value for field in entry.fields if field.key.lower() == name), None)
+
+
 def _field(entry: Entry, *names: str) -> str:
     for name in names:
-        for key in (name, name.capitalize(), name.upper()):
-            if key in entry.fields_dict:
-                value = entry.fields_dict[key].value
-                return " ".join(_BRACES.sub("", str(value)).split())
+        value = _value(entry, name)
+        if value is not None:
+            return " ".join(_BRACES.sub("", str(value)).split())
     return ""
 
 
 def _authors(entry: Entry) -> str:
-    field = next((entry.fields_dict[k] for k in ("author", "Author", "AUTHOR") if k in entry.fields_dict), None)
-    if field is None:
+    value = _value(entry, "author")
+    if value is None:
         return ""
-    names = field.value if isinstance(field.value, list) else [field.value]
+    names = value if isinstance(value, list) else [value]
     return ", ".join(" ".join(_BRACES.sub("", str(name)).split()) for name in names)
 
 

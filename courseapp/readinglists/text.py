@@ -64,8 +64,8 @@ def split_item(text: str) -> tuple[str, str]:
 def _reading(body: str, line: int, section: str) -> ParsedReading | None:
     match = _URL.search(body)
     url = match.group("url") if match else ""
-    if match:
-        body = (body[: match.start()] + body[match.end() :]).strip()
+    if match:  # the link goes; so does the space it leaves before punctuation
+        body = re.sub(r"\s+([.,;:])", r"\1", body[: match.start()] + body[match.end() :])
     title, annotation = split_item(re.sub(r"\s+", " ", body).strip())
     if not title:
         return None

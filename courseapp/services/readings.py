@@ -83,16 +83,12 @@ class PlannedReading:
     changes: dict[str, tuple] = dataclasses.field(default_factory=dict)
     kept_edits: list[str] = dataclasses.field(default_factory=list)
     section_titles: list[str] = dataclasses.field(default_factory=list)
+    # "create", "update" or "unchanged": decided by the plan, so applying it does not change the answer.
+    action: str = "create"
 
     @property
     def kind_label(self) -> str:
         return Reading.Kind(self.parsed.kind).label
-
-    @property
-    def action(self) -> str:
-        if self.reading is None:
-            return "create"
-        return "update" if self.changes else "unchanged"
 
 
 @dataclasses.dataclass(eq=False)
@@ -104,6 +100,7 @@ class PlannedSection:
     section: Section | None
     listings: list[tuple[PlannedReading, str]] = dataclasses.field(default_factory=list)
     questions_change: bool = False
+    is_new: bool = False  # decided by the plan; applying it fills in ``section``
 
 
 @dataclasses.dataclass
@@ -132,7 +129,7 @@ class ImportPlan:
 
     @property
     def new_sections(self) -> list[PlannedSection]:
-        return [planned for planned in self.sections if planned.section is None]
+        return [planned for planned in self.sections if planned.is_new]
 
     def summary(self) -> dict[str, int]:
         return {
@@ -231,6 +228,8 @@ def import_plan(*, course: Course, parsed: ParsedList, mode: str = ReadingImport
                     planned.kept_edits.append(field)
                 else:
                     planned.changes[field] = (old, new)
+        if planned.reading is not None:
+            planned.action = "update" if planned.changes else "unchanged"
         for key in keys:
             planned_index.setdefault(key, planned)
         readings.append(planned)
@@ -239,7 +238,8 @@ def import_plan(*, course: Course, parsed: ParsedList, mode: str = ReadingImport
     def plan_section(item: ParsedSection, parent: PlannedSection | None) -> None:
         path = (parent.path if parent else ()) + (normalized_title(item.title),)
         planned = PlannedSection(parsed=item, path=path, depth=len(path) - 1, parent=parent, section=by_path.get(path))
-        planned.questions_change = planned.section is not None and item.questions != planned.section.questions
+        planned.is_new = planned.section is None
+        planned.questions_change = not planned.is_new and item.questions != planned.section.questions
         sections.append(planned)
         listed: set[int] = set()
         for reading in item.readings:

@@ -154,3 +154,55 @@ def test_every_linked_item_becomes_a_reading(lines):
     parsed = parse_markdown("\n".join(lines))
     linked = [line for line in lines if line.startswith("- [")]
     assert len(parsed.all_readings()) == len(linked)
+
+
+def _shape(parsed):
+    fields = ("title", "url", "annotation", "kind", "arxiv_id", "venue", "year")
+    return (
+        parsed.title,
+        [
+            (s.title, s.level, s.questions, [tuple(getattr(r, f) for f in fields) for r in s.readings])
+            for s in parsed.all_sections()
+        ],
+    )
+
+
+def test_the_roadmap_exported_as_markdown_reads_back_the_same():
+    from courseapp.readinglists.markdown import export_markdown
+
+    parsed = parse_markdown(ROADMAP)
+    assert _shape(parse_markdown(export_markdown(parsed))) == _shape(parsed)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.from_regex(r"[A-Z][a-z]{2,10}( [A-Za-z]{2,10}){0,3}", fullmatch=True),
+            st.lists(
+                st.tuples(
+                    st.from_regex(r"[A-Z][a-z]{2,10}( [a-z0-9]{1,8}){0,4}", fullmatch=True),
+                    st.one_of(st.just(""), st.from_regex(r"https://[a-z]{3,8}\.org/[a-z0-9]{1,8}", fullmatch=True)),
+                    st.one_of(st.just(""), st.from_regex(r"[a-z]{2,8}( [a-z]{2,8}){0,4}", fullmatch=True)),
+                ),
+                min_size=1,
+                max_size=5,
+            ),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_any_list_exported_as_markdown_reads_back_the_same(sections):
+    from courseapp.readinglists.markdown import export_markdown
+    from courseapp.readinglists.parsed import ParsedList, ParsedSection, reading_from
+
+    parsed = ParsedList(
+        title="A list",
+        sections=[
+            ParsedSection(title, 2, readings=[reading_from(t, url, note, section=title) for t, url, note in items])
+            for title, items in sections
+        ],
+        warnings=[],
+    )
+    assert _shape(parse_markdown(export_markdown(parsed))) == _shape(parsed)

@@ -88,3 +88,20 @@ def test_never_raises_on_any_text(text):
     assert isinstance(metadata.kind_from_url(text), str)
     title, venue, year = metadata.venue_and_year(text)
     assert isinstance(title, str) and isinstance(venue, str) and (year is None or 1900 <= year <= 2099)
+
+
+def test_the_parsers_kinds_are_the_models_kinds():
+    from courseapp.models import Reading
+    from courseapp.readinglists.metadata import KINDS
+
+    assert set(KINDS) == set(Reading.Kind.values)
+
+
+def test_kind_of_says_other_for_unknown_sites_and_paper_for_unlinked_titles():
+    from courseapp.readinglists.metadata import kind_of
+
+    assert kind_of("https://www.tensorflow.org/guide/core/mlp_core", "Multi-Layer Perceptron") == "other"
+    assert kind_of("", "Generative Adversarial Nets") == "paper"
+    assert kind_of("", "Language Models", context="Lecture Slides and Notebooks") == "slides"
+    assert kind_of("", "Attention Notebook", context="Lecture Slides and Notebooks") == "notebook"
+    assert kind_of("https://youtu.be/x", "A blog post about videos") == "video"  # the link says it first
