@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
@@ -6,6 +8,7 @@ from courseapp.models import Membership, Reading, Review
 from courseapp.services.demo import demo_course_load
 
 pytestmark = pytest.mark.browser
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 @pytest.fixture
@@ -187,3 +190,54 @@ def test_text_typed_after_the_session_expired_survives_the_new_login(demo, new_p
     expect(page.locator("#save-status")).to_contain_text("Draft saved at")
     assert Review.objects.get(student__username="student07").draft == "Written after my session ended."
     tab.errors.clear()  # the refused autosave (401) is logged by the browser, as it should be
+
+
+def test_instructor_imports_a_list_previews_it_and_curates_a_reading_inline(demo, new_page):
+    tab = new_page()
+    tab.login("instructor")
+    page = tab.page
+    page.goto(f"/courses/{demo.slug}/readings/")
+    page.get_by_role("button", name="Import a list").click()
+    page.set_input_files("input[name=file]", str(FIXTURES / "genai-roadmap.md"))
+    page.locator("main").get_by_role("button", name="Preview the import").click()
+    expect(page.get_by_role("heading", name="Preview the import")).to_be_visible()
+    expect(page.locator(".import-summary")).to_contain_text("15 new readings")
+    expect(page.get_by_text("Line 113: the section “Prompting” has no readings")).to_be_visible()
+    tab.screenshot("import-preview")
+    assert Reading.objects.filter(course=demo).count() == 144, "nothing is written before the confirmation"
+    page.locator("main").get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_text("Imported: 15 new, 5 updated, 1 unchanged.")).to_be_visible()
+    assert Reading.objects.filter(course=demo).count() == 159
+
+    row = page.locator("li.reading", has_text="Teacher Forcing vs Scheduled Sampling vs Normal Mode")
+    page.evaluate("window.notReloaded = true")
+    row.get_by_role("link", name="Edit").click()
+    editor = page.locator("li.reading.editing")
+    editor.get_by_label("Kind").select_option(label="Blog post")
+    editor.get_by_label("Authors").fill("Ren-Hung Wang")
+    editor.get_by_label("Note in this section").fill("Read before the RNN lecture.")
+    editor.get_by_role("button", name="Save").click()
+    row = page.locator("li.reading", has_text="Teacher Forcing vs Scheduled Sampling vs Normal Mode")
+    expect(row).to_contain_text("Saved.")
+    expect(row).to_contain_text("Read before the RNN lecture.")
+    expect(row).to_contain_text("Ren-Hung Wang")
+    assert page.evaluate("window.notReloaded") is True, "edited in place, without a page load"
+    tab.screenshot("readings-curated")
+    assert tab.errors == []
+
+
+def test_student_searches_the_reading_list_as_they_type(demo, new_page):
+    tab = new_page()
+    tab.login("student01")
+    page = tab.page
+    page.goto(f"/courses/{demo.slug}/readings/")
+    page.evaluate("window.notReloaded = true")
+    page.get_by_label("Search the reading list").press_sequentially("diffusion", delay=30)
+    expect(page.locator(".result-count")).to_contain_text("24 of 144 readings match.")
+    page.get_by_label("Kind").select_option(label="Blog post")
+    expect(page.locator(".result-count")).to_contain_text("of 144 readings match.")
+    expect(page.locator("li.reading .badge.kind-paper")).to_have_count(0)
+    assert "q=diffusion" in page.url and "kind=blog" in page.url, "the address keeps the search, for the back button"
+    assert page.evaluate("window.notReloaded") is True
+    tab.screenshot("readings-search")
+    assert tab.errors == []
