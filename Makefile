@@ -73,6 +73,7 @@ bench: export DJANGO_DEBUG = true
 bench: export DATABASE_URL = $(TEST_DATABASE_URL)
 bench: install
 	$(PY) bench/pages.py
+	$(PY) bench/readings.py
 	$(PY) bench/reviews_submit.py
 
 clean:
