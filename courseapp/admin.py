@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .forms import COURSE_SETTINGS_FIELDSETS
-from .models import Course, Listing, Meeting, Membership, Reading, Section, Signup, Slot, User
+from .models import Course, Listing, Meeting, Membership, Reading, ReadingImport, Section, Signup, Slot, User
 
 
 @admin.register(User)
@@ -110,3 +110,16 @@ class SignupAdmin(admin.ModelAdmin):
     search_fields = ["student__username", "student__email", "slot__reading__title"]
     list_select_related = ["student", "slot__reading", "slot__meeting"]
     autocomplete_fields = ["student", "slot"]
+
+
+@admin.register(ReadingImport)
+class ReadingImportAdmin(admin.ModelAdmin):
+    """Imports are a record of what was uploaded and what it did: read them here, change them nowhere."""
+
+    list_display = ["course", "format", "mode", "filename", "created_by", "created_at", "applied_at"]
+    list_filter = ["course", "format", "mode"]
+    list_select_related = ["course", "created_by"]
+    readonly_fields = [field.name for field in ReadingImport._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
