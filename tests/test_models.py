@@ -84,6 +84,7 @@ def test_admin_pages_of_every_model_render(admin_client, course):
         "Meeting",
         "Membership",
         "Reading",
+        "ReadingImport",
         "Section",
         "Signup",
         "Slot",
