@@ -16,7 +16,7 @@ The rules, from the lists instructors keep on GitHub:
 import re
 
 from . import metadata
-from .parsed import ParsedList, ParsedReading, ParsedSection, plain, reading_from
+from .parsed import ParsedList, ParsedReading, ParsedSection, plain, reading_from, without_empty_sections
 
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
 _ITEM = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d{1,3}[.)])\s+(?P<body>.*\S)\s*$")
@@ -116,17 +116,10 @@ def parse_markdown(text: str) -> ParsedList:
         if raw.strip():
             questions = bool(_QUESTIONS_INTRO.search(raw))
 
-    def prune(sections: list[ParsedSection]) -> list[ParsedSection]:
-        kept = []
-        for section in sections:
-            section.children = prune(section.children)
-            if section.readings or section.children:
-                kept.append(section)
-            else:
-                warnings.append(f"Line {section.line}: the section “{section.title}” has no readings; it was left out.")
-        return kept
-
-    return ParsedList(title=title, sections=prune(roots), warnings=warnings)
+    sections, dropped = without_empty_sections(roots)
+    for section in sorted(dropped, key=lambda section: section.line):
+        warnings.append(f"Line {section.line}: the section “{section.title}” has no readings; it was left out.")
+    return ParsedList(title=title, sections=sections, warnings=warnings)
 
 
 def _title_with_venue(reading: ParsedReading) -> str:

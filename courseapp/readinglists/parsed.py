@@ -58,6 +58,16 @@ class ParsedList:
         return [reading for section in self.all_sections() for reading in section.readings]
 
 
+def without_empty_sections(sections: list[ParsedSection]) -> tuple[list[ParsedSection], list[ParsedSection]]:
+    """The sections that have readings or subsections with some, and those left out for having none."""
+    kept, dropped = [], []
+    for section in sections:
+        section.children, dropped_below = without_empty_sections(section.children)
+        dropped.extend(dropped_below)
+        (kept if section.readings or section.children else dropped).append(section)
+    return kept, dropped
+
+
 def plain(text: str) -> str:
     """Markdown inline text as a reader sees it: emphasis and link syntax removed."""
     text = _INLINE_LINK.sub(lambda m: m.group("text"), text)

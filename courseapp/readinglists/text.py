@@ -16,7 +16,7 @@ The rules, from the course pages instructors copy out of their web sites:
 
 import re
 
-from .parsed import ParsedList, ParsedReading, ParsedSection, reading_from
+from .parsed import ParsedList, ParsedReading, ParsedSection, reading_from, without_empty_sections
 
 _ITEM = re.compile(r"^(?P<indent>\s*)(?P<number>\d{1,3})[.)]\s+(?P<body>.*\S)\s*$")
 _URL = re.compile(r"<?(?P<url>https?://[^\s<>\"]+[^\s<>\".,;:)\]])>?")
@@ -134,24 +134,11 @@ def parse_text(text: str) -> ParsedList:
         current = section
         in_list = False
 
-    dropped = 0
-
-    def prune(sections: list[ParsedSection]) -> list[ParsedSection]:
-        nonlocal dropped
-        kept = []
-        for section in sections:
-            section.children = prune(section.children)
-            if section.readings or section.children:
-                kept.append(section)
-            else:
-                dropped += 1
-        return kept
-
-    sections = prune(roots)
+    sections, dropped = without_empty_sections(roots)
     warnings = []
     if dropped:
         warnings.append(
-            f"{dropped} heading{'s' if dropped != 1 else ''} without numbered items under them "
+            f"{len(dropped)} heading{'s' if len(dropped) != 1 else ''} without numbered items under them "
             "(course description, assignments, calendar and the like) were left out."
         )
     return ParsedList(title="", sections=sections, warnings=warnings)

@@ -22,6 +22,7 @@ from ..models import Course, Listing, Reading, ReadingImport, Review, Section, S
 from ..readinglists import formats, metadata
 from ..readinglists.parsed import ParsedList, ParsedReading, ParsedSection
 from .errors import ServiceError
+from .ordering import move_one_place
 
 # The reading fields an import fills and an instructor may correct.
 READING_FIELDS = ("title", "url", "kind", "authors", "year", "venue", "arxiv_id", "doi")
@@ -482,14 +483,7 @@ def listing_reorder(*, course: Course, listing_id: int, direction: str) -> None:
         siblings = list(
             Listing.objects.select_for_update().filter(section=listing.section_id).order_by("position", "pk")
         )
-        index = siblings.index(listing)
-        other = index - 1 if direction == "up" else index + 1
-        if not 0 <= other < len(siblings):
-            return
-        siblings[index], siblings[other] = siblings[other], siblings[index]
-        for position, item in enumerate(siblings, start=1):
-            if item.position != position:
-                Listing.objects.filter(pk=item.pk).update(position=position)
+        move_one_place(siblings, listing, direction)
 
 
 def reading_merge(*, course: Course, reading_id: int, into_id: int) -> Reading:

@@ -9,6 +9,7 @@ from django.db.models import Max
 
 from ..models import Course, Meeting, Reading, Signup, Slot
 from .errors import ServiceError
+from .ordering import move_one_place
 from .signups import _describe, notify
 
 READING_TWICE_IN_MEETING = "“{title}” is on this meeting's agenda already."
@@ -83,14 +84,7 @@ def slot_reorder(*, course: Course, slot_id: int, direction: str) -> None:
     with transaction.atomic():
         slot = Slot.objects.select_for_update().get(pk=slot_id, meeting__course=course)
         siblings = list(Slot.objects.select_for_update().filter(meeting=slot.meeting_id).order_by("position", "pk"))
-        index = siblings.index(slot)
-        other = index - 1 if direction == "up" else index + 1
-        if not 0 <= other < len(siblings):
-            return
-        siblings[index], siblings[other] = siblings[other], siblings[index]
-        for position, item in enumerate(siblings, start=1):
-            if item.position != position:
-                Slot.objects.filter(pk=item.pk).update(position=position)
+        move_one_place(siblings, slot, direction)
 
 
 def slot_remove(*, course: Course, slot_id: int, by) -> Slot:
