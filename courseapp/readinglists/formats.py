@@ -25,11 +25,15 @@ def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f}".removesuffix(".0") + " MB"
 
 
-def decode(data: bytes, *, limit: int) -> str:
-    """The text of an upload, or UnreadableInput: empty, too large, binary or not UTF-8."""
-    if len(data) > limit:
+def decode(data: bytes, *, limit: int, size: int | None = None) -> str:
+    """The text of an upload, or UnreadableInput: empty, too large, binary or not UTF-8.
+
+    ``size`` is the whole file's size when ``data`` is only its first ``limit + 1`` bytes.
+    """
+    size = len(data) if size is None else size
+    if size > limit:
         raise UnreadableInput(
-            f"The file is {_megabytes(len(data))}; reading lists up to {_megabytes(limit)} can be imported.",
+            f"The file is {_megabytes(size)}; reading lists up to {_megabytes(limit)} can be imported.",
             code="too_large",
         )
     if not data.strip():

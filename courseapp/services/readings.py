@@ -188,7 +188,7 @@ def protected_reading_ids(course: Course) -> dict[int, str]:
 
 
 def import_plan(*, course: Course, parsed: ParsedList, mode: str = ReadingImport.Mode.MERGE) -> ImportPlan:
-    """What importing ``parsed`` would create, update, keep and remove. Reads only (five queries)."""
+    """What importing ``parsed`` would create, update, keep and remove. Reads only: two queries, four to replace."""
     existing = list(course.readings.all())
     index: dict[tuple[str, str], Reading] = {}
     for reading in existing:
@@ -288,15 +288,19 @@ def reading_import_create(
     course: Course,
     by,
     data: bytes,
+    size: int | None = None,
     filename: str = "",
     format: str = "",
     mode: str,
     section_title: str = "",
     limit: int,
 ) -> ReadingImport:
-    """Check and keep an uploaded or pasted list for its preview; nothing in the reading list changes yet."""
+    """Check and keep an uploaded or pasted list for its preview; nothing in the reading list changes yet.
+
+    ``size``: the whole upload's size, when ``data`` holds only its first ``limit + 1`` bytes.
+    """
     try:
-        text = formats.decode(data, limit=limit)
+        text = formats.decode(data, limit=limit, size=size)
     except formats.UnreadableInput as error:
         raise ServiceError(str(error), code=error.code) from None
     format = format or formats.detect(text, filename)

@@ -73,18 +73,20 @@ def reading_import(request, course):
     """Upload or paste a reading list; a preview follows, and nothing changes before it is confirmed."""
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = b"".join(upload.chunks()) if upload else form.cleaned_data["text"].encode()
+        upload, limit = form.cleaned_data["file"], settings.READING_LIST_MAX_BYTES
+        # Never more than one byte past the limit in memory: enough to know a file is too large.
+        data = upload.read(limit + 1) if upload else form.cleaned_data["text"].encode()
         try:
             pending = service.reading_import_create(
                 course=course,
                 by=request.user,
                 data=data,
+                size=upload.size if upload else None,
                 filename=upload.name if upload else "",
                 format=form.cleaned_data["format"],
                 mode=form.cleaned_data["mode"],
                 section_title=form.cleaned_data["section_title"].strip(),
-                limit=settings.READING_LIST_MAX_BYTES,
+                limit=limit,
             )
         except ServiceError as error:
             form.add_error("file" if upload else "text", forms.ValidationError(error.message, code=error.code))

@@ -153,7 +153,10 @@ class TestImportPages:
             ({"file": SimpleUploadedFile("slides.pdf", b"%PDF-1.5\x00\x00")}, "This looks like a binary file"),
             ({"file": SimpleUploadedFile("list.txt", "Lecture: é".encode("cp1252"))}, "The file is not UTF-8 text"),
             ({"file": SimpleUploadedFile("list.md", b"")}, "Choose a file or paste a reading list."),
-            ({"file": SimpleUploadedFile("big.md", b"- [a](https://x.org)\n" * 120_000)}, "can be imported"),
+            (
+                {"file": SimpleUploadedFile("big.md", b"- [a](https://x.org)\n" * 120_000)},
+                "The file is 2.4 MB; reading lists up to 2 MB can be imported.",
+            ),
         ],
     )
     def test_bad_input_is_refused_in_the_page_keeping_what_was_typed(
