@@ -38,19 +38,22 @@ class Perm(enum.StrEnum):
     WRITE_REVIEWS = "write_reviews"  # one's own reviews and progress
     READ_REVIEWS = "read_reviews"  # every student's reviews, progress and similarity flags
     MANAGE_READINGS = "manage_readings"  # import the reading list, edit, move, merge and delete readings
+    GRADE = "grade"  # score work with the rubrics, time presentations, offer 1-on-1 times, the gradebook
+    MANAGE_GRADING = "manage_grading"  # change the rubrics, release grades to students
+    SEE_OWN_GRADES = "see_own_grades"  # one's own released grades, feedback and what is missing
 
 
 _MEMBER = {Perm.VIEW_PUBLIC, Perm.VIEW_COURSE}
-_STAFF = _MEMBER | {Perm.VIEW_ROSTER, Perm.MANAGE_SCHEDULE, Perm.READ_REVIEWS, Perm.MANAGE_READINGS}
+_STAFF = _MEMBER | {Perm.VIEW_ROSTER, Perm.MANAGE_SCHEDULE, Perm.READ_REVIEWS, Perm.MANAGE_READINGS, Perm.GRADE}
 
 GRANTS: dict[Role, frozenset[Perm]] = {
     Role.ANONYMOUS: frozenset({Perm.VIEW_PUBLIC}),
     Role.VISITOR: frozenset({Perm.VIEW_PUBLIC, Perm.REQUEST_TO_JOIN}),
     Role.APPLICANT: frozenset({Perm.VIEW_PUBLIC}),
-    Role.STUDENT: frozenset(_MEMBER | {Perm.TAKE_SEAT, Perm.WRITE_REVIEWS}),
+    Role.STUDENT: frozenset(_MEMBER | {Perm.TAKE_SEAT, Perm.WRITE_REVIEWS, Perm.SEE_OWN_GRADES}),
     # A TA does what the instructor does, except course settings and membership decisions.
     Role.TA: frozenset(_STAFF),
-    Role.INSTRUCTOR: frozenset(_STAFF | {Perm.MANAGE_MEMBERS, Perm.EDIT_COURSE}),
+    Role.INSTRUCTOR: frozenset(_STAFF | {Perm.MANAGE_MEMBERS, Perm.EDIT_COURSE, Perm.MANAGE_GRADING}),
 }
 
 

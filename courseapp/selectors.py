@@ -3,11 +3,13 @@
 import dataclasses
 import datetime
 from collections import defaultdict
+from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from . import reviewing
+from . import grading, reviewing
 from .models import (
+    Component,
     Course,
     Invitation,
     Listing,
@@ -16,6 +18,8 @@ from .models import (
     Notice,
     Reading,
     Review,
+    Rubric,
+    Score,
     Section,
     Signup,
     SimilarityFlag,
@@ -469,3 +473,147 @@ def review_table(course: Course) -> ReviewTable:
         rows.append((student, cells, result))
     flagged = SimilarityFlag.objects.filter(review__reading__course=course).count()
     return ReviewTable(columns=columns, rows=rows, flagged=flagged)
+
+
+# Grades ------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class GradedItem:
+    """One piece of graded work on a student's page: a review, a presentation, a commentary, the exam."""
+
+    title: str
+    scores: list[Score]
+    possible: int
+    when: datetime.date | None = None
+
+    @property
+    def earned(self) -> Decimal:
+        return sum((score.points for score in self.scores), Decimal(0))
+
+
+@dataclasses.dataclass
+class ComponentGrade:
+    component: str
+    label: str
+    points: int  # the component's share of the 100-point grade
+    earned: Decimal = Decimal(0)  # rubric points
+    possible: int = 0
+    missing: str = ""
+    late: int = 0
+    ungraded: int = 0
+    items: list[GradedItem] = dataclasses.field(default_factory=list)
+
+    @property
+    def score(self) -> Decimal:
+        return grading.scaled(self.earned, Decimal(self.possible), self.points)
+
+
+@dataclasses.dataclass
+class GradeRow:
+    student: User
+    components: dict[str, ComponentGrade]
+    letter: str = ""
+
+    @property
+    def total(self) -> Decimal:
+        return sum((grade.score for grade in self.components.values()), Decimal(0))
+
+
+def grade_rows(course: Course, students: list[User], rubrics: dict[str, Rubric]) -> list[GradeRow]:
+    """Each student's four components from their reviews, seats and scores: five queries for any class size.
+
+    ``rubrics`` (with their criteria loaded) are the course's, from ``rubrics_ensure``.
+    """
+    ids = [student.pk for student in students]
+    per_item = {component: sum(c.max_points for c in rubric.criteria.all()) for component, rubric in rubrics.items()}
+    component_of = {c.pk: component for component, rubric in rubrics.items() for c in rubric.criteria.all()}
+    presented = presented_reading_ids(course)
+    reviews = defaultdict(list)
+    for review in Review.objects.filter(
+        reading__course=course, student__in=ids, submitted_at__isnull=False
+    ).select_related("reading"):
+        reviews[review.student_id].append(review)
+    seats = defaultdict(list)
+    for signup in (
+        Signup.objects.filter(slot__meeting__course=course, student__in=ids)
+        .select_related("slot__reading", "slot__meeting")
+        .order_by("slot__meeting__date", "slot__position")
+    ):
+        seats[signup.student_id].append(signup)
+    by_review, by_slot, exam = defaultdict(list), defaultdict(list), defaultdict(list)
+    for score in Score.objects.filter(criterion__rubric__course=course, student__in=ids).order_by(
+        "criterion__position"
+    ):
+        if score.review_id:
+            by_review[score.review_id].append(score)
+        elif score.slot_id:
+            by_slot[(score.slot_id, score.student_id, component_of[score.criterion_id])].append(score)
+        else:
+            exam[score.student_id].append(score)
+    labels, shares = dict(Component.choices), course.component_points
+    rows = []
+    for student in students:
+        grades = {c: ComponentGrade(c, labels[c], shares[c]) for c in Component.values}
+
+        result = tally_reviews(course, reviews[student.pk], presented)
+        counted = [
+            r for r in sorted(reviews[student.pk], key=lambda r: r.submitted_at)
+            if result.verdicts[r.pk].counts_as != reviewing.NOT_COUNTED
+        ][: course.reviews_required]  # fmt: skip
+        grade = grades[Component.REVIEWS]
+        grade.possible = per_item[Component.REVIEWS] * course.reviews_required
+        for review in counted:
+            grade.items.append(GradedItem(review.reading.title, by_review[review.pk], per_item[Component.REVIEWS]))
+            grade.late += review.is_late
+            grade.ungraded += not by_review[review.pk]
+        if len(counted) < course.reviews_required:
+            grade.missing = f"{course.reviews_required - len(counted)} of {course.reviews_required} reviews missing"
+
+        for component, role, needed in (
+            (Component.PRESENTATION, Signup.Role.PRESENTER, course.presentations_per_student),
+            (Component.PARTICIPATION, Signup.Role.COMMENTATOR, course.commentaries_per_student),
+        ):
+            grade = grades[component]
+            grade.possible = per_item[component] * needed
+            mine = [signup for signup in seats[student.pk] if signup.role == role][:needed]
+            for signup in mine:
+                scores = by_slot[(signup.slot_id, student.pk, component)]
+                item = GradedItem(signup.slot.display_title, scores, per_item[component], signup.slot.meeting.date)
+                grade.items.append(item)
+                grade.ungraded += not scores
+            if len(mine) < needed:
+                noun = "presentation" if role == Signup.Role.PRESENTER else "commentary"
+                plural = "presentations" if role == Signup.Role.PRESENTER else "commentaries"
+                grade.missing = f"no {noun} signed up" if not mine else f"{needed - len(mine)} {plural} missing"
+
+        grade = grades[Component.FINAL_EXAM]
+        grade.possible = per_item[Component.FINAL_EXAM]
+        grade.items.append(GradedItem("Final exam", exam[student.pk], per_item[Component.FINAL_EXAM]))
+        grade.ungraded = int(not exam[student.pk])
+
+        for grade in grades.values():
+            grade.earned = sum((item.earned for item in grade.items), Decimal(0))
+        row = GradeRow(student, grades)
+        row.letter = grading.letter(row.total, course.grade_scale)
+        rows.append(row)
+    return rows
+
+
+GRADEBOOK_SORTS = {"name", "total", *Component.values}
+
+
+def gradebook(course: Course, rubrics: dict[str, Rubric], *, sort: str = "name", descending: bool = False):
+    """Every student's grade row, sorted by name, total or a component."""
+    rows = grade_rows(course, list(course_students(course)), rubrics)
+    if sort in Component.values:
+        rows.sort(key=lambda row: row.components[sort].score, reverse=descending)
+    elif sort == "total":
+        rows.sort(key=lambda row: row.total, reverse=descending)
+    elif descending:
+        rows.reverse()
+    return rows
+
+
+def released_components(course: Course) -> set[str]:
+    return set(course.releases.values_list("component", flat=True))

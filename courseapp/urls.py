@@ -1,6 +1,18 @@
 from django.urls import path
 
-from .views import accounts, calendar, courses, members, readings, reviews, schedule, schedule_editor, settings
+from .views import (
+    accounts,
+    calendar,
+    courses,
+    grading,
+    members,
+    presentations,
+    readings,
+    reviews,
+    schedule,
+    schedule_editor,
+    settings,
+)
 
 app_name = "courseapp"
 
@@ -72,6 +84,44 @@ urlpatterns = [
     path("courses/<slug:slug>/reviews/", reviews.reviews_table, name="reviews_table"),
     path("courses/<slug:slug>/reviews/mine/", reviews.my_reviews, name="my_reviews"),
     path("courses/<slug:slug>/students/<int:user_id>/reviews/", reviews.student_reviews, name="student_reviews"),
+    # Grading
+    path("courses/<slug:slug>/grades/", grading.gradebook_page, name="gradebook"),
+    path("courses/<slug:slug>/grades/export.csv", grading.gradebook_export, name="gradebook_export"),
+    path("courses/<slug:slug>/grades/release/", grading.release_change, name="release_change"),
+    path("courses/<slug:slug>/grades/mine/", grading.my_grades, name="my_grades"),
+    path("courses/<slug:slug>/grades/students/<int:user_id>/", grading.student_grades, name="student_grades"),
+    path("courses/<slug:slug>/grades/score/", grading.score_save, name="score_save"),
+    path("courses/<slug:slug>/grades/slots/<int:slot_id>/", grading.grade_slot, name="grade_slot"),
+    path("courses/<slug:slug>/grades/reviews/<int:review_id>/", grading.grade_review, name="grade_review"),
+    path("courses/<slug:slug>/grades/rubrics/", grading.rubrics_page, name="rubrics"),
+    path("courses/<slug:slug>/grades/rubrics/criteria/", grading.criterion_save, name="criterion_save"),
+    path(
+        "courses/<slug:slug>/grades/rubrics/criteria/<int:criterion_id>/remove/",
+        grading.criterion_remove,
+        name="criterion_remove",
+    ),
+    path("courses/<slug:slug>/slots/<int:slot_id>/timer/", grading.timer_page, name="timer"),
+    path("courses/<slug:slug>/slots/<int:slot_id>/timer/record/", grading.timer_record, name="timer_record"),
+    # Presentations
+    path("courses/<slug:slug>/slots/<int:slot_id>/presentation/", presentations.presentation_page, name="presentation"),
+    path(
+        "courses/<slug:slug>/slots/<int:slot_id>/presentation/book/",
+        presentations.one_on_one_book,
+        name="one_on_one_book",
+    ),
+    path(
+        "courses/<slug:slug>/slots/<int:slot_id>/presentation/slides/",
+        presentations.slides_upload,
+        name="slides_upload",
+    ),
+    path("courses/<slug:slug>/slides/<int:upload_id>/", presentations.slides_download, name="slides_download"),
+    path("courses/<slug:slug>/one-on-ones/", presentations.one_on_ones_page, name="one_on_ones"),
+    path("courses/<slug:slug>/one-on-ones/add/", presentations.one_on_one_add, name="one_on_one_add"),
+    path(
+        "courses/<slug:slug>/one-on-ones/<int:time_id>/remove/",
+        presentations.one_on_one_remove,
+        name="one_on_one_remove",
+    ),
     path("courses/<slug:slug>/members/", members.members_page, name="members"),
     path("courses/<slug:slug>/members/add/", members.members_add, name="members_add"),
     path(

@@ -2,26 +2,37 @@
 
 from .accounts import User
 from .courses import Course, Membership
+from .grading import Component, Criterion, Release, Rubric, Score, ScoreChange
+from .presentations import OneOnOneTime, SlideUpload, Timing
 from .readings import Listing, Reading, ReadingImport, Section
 from .reviews import Review, ReviewSubmission, SimilarityFlag
 from .schedule import Invitation, Meeting, Notice, Signup, Slot, Swap, WaitlistEntry
 
 __all__ = [
+    "Component",
     "Course",
+    "Criterion",
     "Invitation",
     "Listing",
     "Meeting",
     "Membership",
     "Notice",
+    "OneOnOneTime",
     "Reading",
     "ReadingImport",
+    "Release",
     "Review",
     "ReviewSubmission",
+    "Rubric",
+    "Score",
+    "ScoreChange",
     "Section",
     "Signup",
     "SimilarityFlag",
+    "SlideUpload",
     "Slot",
     "Swap",
+    "Timing",
     "User",
     "WaitlistEntry",
 ]

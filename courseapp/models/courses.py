@@ -89,6 +89,15 @@ class Course(models.Model):
     commentaries_per_student = models.PositiveSmallIntegerField(default=2)
     presentation_minutes = models.PositiveSmallIntegerField(default=30)
     discussion_minutes = models.PositiveSmallIntegerField(default=15)
+    one_on_one_days_before = models.PositiveSmallIntegerField(
+        default=2, help_text="A presenting pair books its 1-on-1 meeting at least this many days before the talk."
+    )
+    final_slides_days_after = models.PositiveSmallIntegerField(
+        default=7, help_text="Final slides are due this many days after the presentation."
+    )
+    slides_max_mb = models.PositiveSmallIntegerField(
+        default=25, validators=[MinValueValidator(1), MaxValueValidator(200)], help_text="Largest slides PDF, in MB."
+    )
 
     # Final exam: a window cut into one-on-one slots.
     exam_starts_at = models.DateTimeField(null=True, blank=True)
@@ -140,6 +149,16 @@ class Course(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("courseapp:course_home", args=[self.slug])
+
+    @property
+    def component_points(self) -> dict[str, int]:
+        """Each grade component's share of the 100 points, by component name."""
+        return {
+            "reviews": self.review_points,
+            "presentation": self.presentation_points,
+            "participation": self.participation_points,
+            "final_exam": self.final_exam_points,
+        }
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:

@@ -1,0 +1,431 @@
+"""Grading for staff (rubrics on one screen, the timer, the gradebook) and each student's own grades."""
+
+import csv
+import dataclasses
+import io
+from decimal import Decimal
+
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from .. import grading, reviewing
+from ..models import Component, Criterion, Review, Score, ScoreChange, Signup, Slot, Timing, User
+from ..permissions import Perm, course_view
+from ..selectors import GRADEBOOK_SORTS, course_students, grade_rows, gradebook, released_components
+from ..services import ServiceError, presentations
+from ..services import grading as service
+from .rendering import redirect_with_message
+
+RUBRIC = "courseapp/grading/rubric.html"
+
+
+def timer_limits(course) -> dict[str, int]:
+    """The talk's and the discussion's limits in seconds, for the timer and the grading screen."""
+    return {"talk_limit": course.presentation_minutes * 60, "discussion_limit": course.discussion_minutes * 60}
+
+
+@dataclasses.dataclass
+class Subject:
+    """What a rubric is applied to on a grading screen: a review, a slot, or (the exam) only the student."""
+
+    review: Review | None = None
+    slot: Slot | None = None
+
+    @property
+    def key(self) -> str:
+        return f"review-{self.review.pk}" if self.review else f"slot-{self.slot.pk}" if self.slot else "exam"
+
+    @classmethod
+    def parse(cls, course, value: str) -> "Subject":
+        kind, _, pk = value.partition("-")
+        if kind == "review" and pk.isdigit():
+            return cls(review=get_object_or_404(Review, pk=pk, reading__course=course))
+        if kind == "slot" and pk.isdigit():
+            return cls(slot=get_object_or_404(Slot, pk=pk, meeting__course=course))
+        if value == "exam":
+            return cls()
+        raise Http404
+
+
+def criterion_rows(criteria, subject: Subject, students: list[User], scores: list[Score]) -> list[dict]:
+    """One row per criterion for these students (partners together, or one of them) with what they have."""
+    ids = {student.pk for student in students}
+    rows = []
+    for criterion in criteria:
+        mine = [s for s in scores if s.criterion_id == criterion.pk and s.student_id in ids]
+        points = {s.points for s in mine}
+        comments = {s.comment for s in mine}
+        rows.append(
+            {
+                "criterion": criterion,
+                "subject": subject,
+                "students": students,
+                "id": f"c{criterion.pk}-{subject.key}-" + "-".join(str(pk) for pk in sorted(ids)),
+                "points": next(iter(points)) if len(points) == 1 and len(mine) == len(ids) else None,
+                "comment": next(iter(comments)) if len(comments) == 1 else "",
+                "differs": len(points) > 1 or (mine and len(mine) < len(ids)),
+                "scores": mine,
+            }
+        )
+    return rows
+
+
+def _subject_scores(subject: Subject, students) -> list[Score]:
+    scores = Score.objects.filter(student__in=students, review=subject.review, slot=subject.slot)
+    return list(scores.select_related("graded_by"))
+
+
+def _history(subject: Subject, students) -> list[ScoreChange]:
+    changes = ScoreChange.objects.filter(
+        score__student__in=students, score__review=subject.review, score__slot=subject.slot
+    ).select_related("score__criterion", "score__student", "changed_by")
+    return list(changes[:50])
+
+
+@require_POST
+@course_view(Perm.GRADE, hide=True)
+def score_save(request, course):
+    """Score one criterion for one student or for partners together; answers with the updated row."""
+    subject = Subject.parse(course, request.POST.get("subject", ""))
+    criterion = get_object_or_404(Criterion, pk=request.POST.get("criterion") or 0, rubric__course=course)
+    ids = [int(pk) for pk in request.POST.getlist("student") if pk.isdigit()]
+    students = list(User.objects.filter(pk__in=ids))
+    if not students or len(students) != len(set(ids)):
+        return HttpResponseBadRequest("student ids required")
+    comment = request.POST.get("comment")  # absent for a level button: the comment stays
+    error = None
+    try:
+        service.score_set(
+            course=course,
+            criterion_id=criterion.pk,
+            students=students,
+            points=request.POST.get("points", ""),
+            comment=comment,
+            review=subject.review,
+            slot=subject.slot,
+            by=request.user,
+        )
+    except ServiceError as exc:
+        error = exc.message
+    if not request.htmx:
+        done = None if error else f"Saved {criterion.name}."
+        return redirect_with_message(request, "courseapp:gradebook", course.slug, done=done, error=error)
+    (row,) = criterion_rows([criterion], subject, students, _subject_scores(subject, students))
+    row |= {
+        "error": error,
+        "done": None if error else "Saved",
+        "typed": request.POST.get("points", ""),
+        "typed_comment": comment or "",
+    }
+    timing = Timing.objects.filter(slot=subject.slot).first() if subject.slot else None
+    context = {"course": course, "row": row, "timing": timing, **timer_limits(course)}
+    return render(request, f"{RUBRIC}#criterion_row", context, status=409 if error else 200)
+
+
+def _rubric_context(request, course, subject: Subject, groups: list[tuple[str, list[User], str]]) -> dict:
+    """``groups``: (heading, students, component) — each gets the component's rubric as rows."""
+    rubrics = service.rubrics_ensure(course)
+    everyone = [student for _, students, _ in groups for student in students]
+    scores = _subject_scores(subject, everyone)
+    sections = [
+        {"heading": heading, "rows": criterion_rows(rubrics[component].criteria.all(), subject, students, scores)}
+        for heading, students, component in groups
+    ]
+    return {
+        "course": course,
+        "access": request.access,
+        "sections": sections,
+        "history": _history(subject, everyone),
+        **timer_limits(course),
+    }
+
+
+@require_safe
+@course_view(Perm.GRADE, hide=True)
+def grade_slot(request, course, slot_id: int):
+    """A paper's presentation and its commentaries graded on one screen: partners together unless split."""
+    slot = get_object_or_404(Slot.objects.select_related("reading", "meeting"), pk=slot_id, meeting__course=course)
+    signups = list(slot.signups.select_related("student").order_by("role", "seat"))
+    presenters = [s.student for s in signups if s.role == Signup.Role.PRESENTER]
+    separately = request.GET.get("separately") == "1" or len(presenters) < 2
+    groups = (
+        [(f"Presentation: {p.display_name}", [p], Component.PRESENTATION) for p in presenters]
+        if separately
+        else [("Presentation: " + " and ".join(p.display_name for p in presenters), presenters, Component.PRESENTATION)]
+    )
+    groups += [
+        (f"Commentary: {s.student.display_name}", [s.student], Component.PARTICIPATION)
+        for s in signups
+        if s.role == Signup.Role.COMMENTATOR
+    ]
+    subject = Subject(slot=slot)
+    context = _rubric_context(request, course, subject, groups)
+    timing = Timing.objects.filter(slot=slot).first()
+    context |= {
+        "slot": slot,
+        "separately": separately,
+        "can_split": len(presenters) > 1,
+        "timing": timing,
+        "due": presentations.deadlines(course, slot),
+        "one_on_one": getattr(slot, "one_on_one", None),
+        "slides": list(slot.slide_uploads.order_by("stage", "-uploaded_at")),
+    }
+    return render(request, "courseapp/grading/slot.html", context)
+
+
+@require_safe
+@course_view(Perm.GRADE, hide=True)
+def grade_review(request, course, review_id: int):
+    """A submitted review beside the review rubric."""
+    review = get_object_or_404(
+        Review.objects.select_related("reading", "student"), pk=review_id, reading__course=course
+    )
+    if not review.is_submitted:
+        raise Http404
+    subject = Subject(review=review)
+    context = _rubric_context(request, course, subject, [("Review", [review.student], Component.REVIEWS)])
+    context |= {"review": review, "html": reviewing.render_markdown(review.text)}
+    return render(request, "courseapp/grading/review.html", context)
+
+
+@require_safe
+@course_view(Perm.GRADE, hide=True)
+def gradebook_page(request, course):
+    """Every student by component, out of 100, with letters, what is missing, and the distribution."""
+    rubrics = service.rubrics_ensure(course)
+    sort = request.GET.get("sort", "name")
+    sort = sort if sort in GRADEBOOK_SORTS else "name"
+    descending = request.GET.get("order") == "desc"
+    rows = gradebook(course, rubrics, sort=sort, descending=descending)
+    bins = grading.histogram([row.total for row in rows])
+    tallest = max((count for _, _, count in bins), default=0) or 1
+    chart = []
+    for n, (low, high, count) in enumerate(bins):
+        height = round(110 * count / tallest)
+        chart.append({"low": low, "high": high, "count": count, "x": 10 + n * 40, "y": 130 - height, "height": height})
+        chart[-1]["label_y"] = 130 - height - 4
+    context = {
+        "course": course,
+        "access": request.access,
+        "rows": rows,
+        "components": Component.choices,
+        "released": released_components(course),
+        "sort": sort,
+        "descending": descending,
+        "sort_columns": [("name", "Student"), *Component.choices, ("total", "Total")],
+        "chart": chart,
+        "paper_slots": Slot.objects.filter(meeting__course=course, kind=Slot.Kind.PAPER)
+        .select_related("reading", "meeting")
+        .order_by("meeting__date", "position"),
+    }
+    return render(request, "courseapp/grading/gradebook.html", context)
+
+
+def _csv_rows(course, rows):
+    points = course.component_points
+    components = [f"{label} ({points[c]})" for c, label in Component.choices]
+    yield ["Email", "Last name", "First name", *components, "Total (100)", "Letter"]
+    for row in rows:
+        student = row.student
+        scores = [row.components[c].score for c in Component.values]
+        yield [student.email, student.last_name, student.first_name, *scores, row.total, row.letter]
+
+
+def gradebook_csv(course) -> str:
+    """The gradebook as CSV for an LMS import: one row per student, e-mail first."""
+    rows = gradebook(course, service.rubrics_ensure(course))
+    out = io.StringIO()
+    csv.writer(out).writerows(_csv_rows(course, rows))
+    return out.getvalue()
+
+
+@require_safe
+@course_view(Perm.GRADE, hide=True)
+def gradebook_export(request, course):
+    """The gradebook as a CSV download."""
+    response = HttpResponse(gradebook_csv(course), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{course.slug}-grades.csv"'
+    return response
+
+
+@require_POST
+@course_view(Perm.MANAGE_GRADING)
+def release_change(request, course):
+    """Release a component's grades to students, or withdraw them."""
+    component = request.POST.get("component")
+    if component not in Component.values:
+        return HttpResponseBadRequest("unknown component")
+    released = request.POST.get("released") == "yes"
+    service.release_set(course=course, component=component, released=released, by=request.user)
+    label = dict(Component.choices)[component]
+    done = f"{label} grades are now visible to students." if released else f"{label} grades are hidden from students."
+    return redirect_with_message(request, "courseapp:gradebook", course.slug, done=done, error=None)
+
+
+def _student_page(request, course, student, *, staff: bool):
+    rubrics = service.rubrics_ensure(course)
+    (row,) = grade_rows(course, [student], rubrics)
+    released = released_components(course)
+    shown = {c: g for c, g in row.components.items() if staff or c in released}
+    context = {
+        "course": course,
+        "access": request.access,
+        "student": student,
+        "row": row,
+        "shown": shown,
+        "hidden": [label for c, label in Component.choices if c not in shown],
+        "total": sum((g.score for g in shown.values()), Decimal(0)),
+        "possible": sum(g.points for g in shown.values()),
+        "staff": staff,
+    }
+    if staff:
+        subject = Subject()
+        criteria = rubrics[Component.FINAL_EXAM].criteria.all()
+        context["exam_rows"] = criterion_rows(criteria, subject, [student], _subject_scores(subject, [student]))
+    return render(request, "courseapp/grading/student.html", context)
+
+
+@require_safe
+@course_view(Perm.SEE_OWN_GRADES)
+def my_grades(request, course):
+    """A student's own grades as released, the feedback on each piece of work, and what is still missing."""
+    return _student_page(request, course, request.user, staff=False)
+
+
+@require_safe
+@course_view(Perm.GRADE, hide=True)
+def student_grades(request, course, user_id: int):
+    """One student's grades as staff see them, with the final exam to score."""
+    student = get_object_or_404(course_students(course), pk=user_id)
+    return _student_page(request, course, student, staff=True)
+
+
+# Rubrics --------------------------------------------------------------------------------------
+
+
+@require_safe
+@course_view(Perm.MANAGE_GRADING)
+def rubrics_page(request, course):
+    """The four rubrics, their criteria and levels, to change."""
+    rubrics = service.rubrics_ensure(course)
+    return render(request, "courseapp/grading/rubrics.html", _rubrics_context(request, course, rubrics))
+
+
+def _rubrics_context(request, course, rubrics, **extra) -> dict:
+    ordered = [(label, rubrics[component]) for component, label in Component.choices]
+    return {"course": course, "access": request.access, "rubrics": ordered, **extra}
+
+
+@require_POST
+@course_view(Perm.MANAGE_GRADING)
+def criterion_save(request, course):
+    """Add a criterion to a rubric or change one; refused where it would no longer fit a score given."""
+    component = request.POST.get("component")
+    if component not in Component.values:
+        return HttpResponseBadRequest("unknown component")
+    name = request.POST.get("name", "").strip()
+    try:
+        if not name:
+            raise ServiceError("Give the criterion a name.", code="no_name")
+        max_points = int(request.POST.get("max_points", ""))
+        criterion = service.criterion_save(
+            course=course,
+            component=component,
+            criterion_id=int(request.POST["criterion"]) if request.POST.get("criterion", "").isdigit() else None,
+            name=name,
+            description=request.POST.get("description", "").strip(),
+            max_points=max_points,
+            levels=service.parse_levels(request.POST.get("levels", "")),
+            timed=request.POST.get("timed") == "on",
+        )
+    except ValueError:
+        return _rubrics_answer(request, course, error="Maximum points must be a whole number.")
+    except Criterion.DoesNotExist:
+        raise Http404 from None
+    except ServiceError as error:
+        return _rubrics_answer(request, course, error=error.message)
+    return _rubrics_answer(request, course, done=f"Saved “{criterion.name}”.")
+
+
+@require_POST
+@course_view(Perm.MANAGE_GRADING)
+def criterion_remove(request, course, criterion_id: int):
+    """Remove a criterion that has no scores."""
+    try:
+        criterion = service.criterion_remove(course=course, criterion_id=criterion_id)
+    except Criterion.DoesNotExist:
+        raise Http404 from None
+    except ServiceError as error:
+        return _rubrics_answer(request, course, error=error.message)
+    return _rubrics_answer(request, course, done=f"Removed “{criterion.name}”.")
+
+
+def _rubrics_answer(request, course, *, done=None, error=None):
+    if not request.htmx:
+        return redirect_with_message(request, "courseapp:rubrics", course.slug, done=done, error=error)
+    context = _rubrics_context(request, course, service.rubrics_ensure(course), done=done, error=error)
+    return render(request, "courseapp/grading/rubrics.html#rubrics", context, status=409 if error else 200)
+
+
+# The timer ------------------------------------------------------------------------------------
+
+
+def _timer_context(request, course, slot) -> dict:
+    """Each clock as the page first draws it; timer.js keeps a running one counting."""
+    timing, now = Timing.objects.filter(slot=slot).first(), timezone.now()
+    limits = timer_limits(course)
+    parts = []
+    for key, label in (("talk", "Talk"), ("discussion", "Discussion")):
+        started = getattr(timing, f"{key}_started_at", None)
+        ended = getattr(timing, f"{key}_ended_at", None)
+        seconds = int(((ended or now) - started).total_seconds()) if started else 0
+        limit = limits[f"{key}_limit"]
+        status = (
+            "not started"
+            if not started
+            else f"recorded {grading.clock(seconds)}"
+            if ended
+            else f"over by {grading.clock(seconds - limit)}"
+            if seconds > limit
+            else f"{grading.clock(limit - seconds)} left"
+        )
+        parts.append(
+            {
+                "key": key,
+                "label": label,
+                "noun": f"the {key}",
+                "limit": limit,
+                "limit_clock": grading.clock(limit),
+                "started": started,
+                "ended": ended,
+                "running": bool(started and not ended),
+                "shown": grading.clock(seconds),
+                "over": seconds > limit,
+                "status": status,
+            }
+        )
+    return {"course": course, "access": request.access, "slot": slot, "parts": parts, "now": now}
+
+
+@require_safe
+@course_view(Perm.GRADE, hide=True)
+def timer_page(request, course, slot_id: int):
+    """The presentation timer, for a phone in class: start and stop the talk and the discussion."""
+    slot = get_object_or_404(Slot.objects.select_related("reading", "meeting"), pk=slot_id, meeting__course=course)
+    return render(request, "courseapp/grading/timer.html", _timer_context(request, course, slot))
+
+
+@require_POST
+@course_view(Perm.GRADE, hide=True)
+def timer_record(request, course, slot_id: int):
+    """Start or stop a clock; the server keeps the times, so a reload or another phone shows the same."""
+    slot = get_object_or_404(Slot.objects.select_related("reading", "meeting"), pk=slot_id, meeting__course=course)
+    action = request.POST.get("action", "")
+    if action not in (*presentations.TIMER_ACTIONS, "reset"):
+        return HttpResponseBadRequest("unknown timer action")
+    presentations.timing_record(course=course, slot_id=slot.pk, action=action)
+    if not request.htmx:
+        return redirect_with_message(request, "courseapp:timer", course.slug, slot.pk, done=None, error=None)
+    return render(request, "courseapp/grading/timer.html#clocks", _timer_context(request, course, slot))
