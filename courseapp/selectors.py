@@ -1,7 +1,9 @@
 """Reads for pages: a fixed number of queries whatever the number of students or readings."""
 
+import csv
 import dataclasses
 import datetime
+import io
 from collections import defaultdict
 from decimal import Decimal
 
@@ -542,9 +544,8 @@ def grade_rows(course: Course, students: list[User], rubrics: dict[str, Rubric])
     ):
         seats[signup.student_id].append(signup)
     by_review, by_slot, exam = defaultdict(list), defaultdict(list), defaultdict(list)
-    for score in Score.objects.filter(criterion__rubric__course=course, student__in=ids).order_by(
-        "criterion__position"
-    ):
+    scores = Score.objects.filter(criterion__rubric__course=course, student__in=ids).select_related("criterion")
+    for score in scores.order_by("criterion__position"):
         if score.review_id:
             by_review[score.review_id].append(score)
         elif score.slot_id:
@@ -617,3 +618,16 @@ def gradebook(course: Course, rubrics: dict[str, Rubric], *, sort: str = "name",
 
 def released_components(course: Course) -> set[str]:
     return set(course.releases.values_list("component", flat=True))
+
+
+def gradebook_csv(course: Course, rubrics: dict[str, Rubric]) -> str:
+    """The gradebook as CSV for an LMS import: one row per student, e-mail first, then name, components, total."""
+    points = course.component_points
+    out = io.StringIO()
+    writer = csv.writer(out)
+    components = [f"{label} ({points[c]})" for c, label in Component.choices]
+    writer.writerow(["Email", "Last name", "First name", *components, "Total (100)", "Letter"])
+    for row in gradebook(course, rubrics):
+        student, scores = row.student, [row.components[c].score for c in Component.values]
+        writer.writerow([student.email, student.last_name, student.first_name, *scores, row.total, row.letter])
+    return out.getvalue()

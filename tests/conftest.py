@@ -95,6 +95,13 @@ def client_for(client):
 
 
 @pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Uploads go to a folder of the test's own, never into the work tree."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
+    return settings.PRIVATE_MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     """The real hasher is slow on purpose; tests log in hundreds of times."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -4,9 +4,12 @@ A URL missing from MATRIX fails ``test_every_url_is_classified``: new endpoints 
 """
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from courseapp.models import Invitation, Membership, ReadingImport, Swap
+from courseapp.models import Invitation, Membership, OneOnOneTime, ReadingImport, Review, SlideUpload, Swap
+from courseapp.services.grading import rubrics_ensure
 
 from .factories import (
     ListingFactory,
@@ -281,6 +284,103 @@ MATRIX = {
         None,
         staff_only(OK),
     ),
+    # Grading: staff grade and see the gradebook; only the instructor edits rubrics and releases
+    "courseapp:gradebook": ("get", lambda f: {"slug": f.course.slug}, None, staff_hidden(OK)),
+    "courseapp:gradebook_export": ("get", lambda f: {"slug": f.course.slug}, None, staff_hidden(OK)),
+    "courseapp:release_change": (
+        "post",
+        lambda f: {"slug": f.course.slug},
+        {"component": "presentation", "released": "yes"},
+        instructor_only(REDIRECT),
+    ),
+    "courseapp:my_grades": ("get", lambda f: {"slug": f.course.slug}, None, student_only(OK)),
+    "courseapp:student_grades": (
+        "get",
+        lambda f: {"slug": f.course.slug, "user_id": f.users["student"].pk},
+        None,
+        staff_hidden(OK),
+    ),
+    "courseapp:score_save": (
+        "post",
+        lambda f: {"slug": f.course.slug},
+        lambda f: {"criterion": f.exam_criterion.pk, "subject": "exam", "student": f.users["student"].pk, "points": 7},
+        staff_hidden(REDIRECT),
+    ),
+    "courseapp:grade_slot": (
+        "get",
+        lambda f: {"slug": f.course.slug, "slot_id": f.own_slot.pk},
+        None,
+        staff_hidden(OK),
+    ),
+    "courseapp:grade_review": (
+        "get",
+        lambda f: {"slug": f.course.slug, "review_id": f.review.pk},
+        None,
+        staff_hidden(OK),
+    ),
+    "courseapp:rubrics": ("get", lambda f: {"slug": f.course.slug}, None, instructor_only(OK)),
+    "courseapp:criterion_save": (
+        "post",
+        lambda f: {"slug": f.course.slug},
+        {"component": "participation", "name": "Attendance", "max_points": "2"},
+        instructor_only(REDIRECT),
+    ),
+    "courseapp:criterion_remove": (
+        "post",
+        lambda f: {"slug": f.course.slug, "criterion_id": f.exam_criterion.pk},
+        {},
+        instructor_only(REDIRECT),
+    ),
+    "courseapp:timer": (
+        "get",
+        lambda f: {"slug": f.course.slug, "slot_id": f.own_slot.pk},
+        None,
+        staff_hidden(OK),
+    ),
+    "courseapp:timer_record": (
+        "post",
+        lambda f: {"slug": f.course.slug, "slot_id": f.own_slot.pk},
+        {"action": "start_talk"},
+        staff_hidden(REDIRECT),
+    ),
+    # A presenting pair's checklist: the pair and staff; to other students it does not exist
+    "courseapp:presentation": (
+        "get",
+        lambda f: {"slug": f.course.slug, "slot_id": f.own_slot.pk},
+        None,
+        members_only(OK),
+    ),
+    "courseapp:one_on_one_book": (
+        "post",
+        lambda f: {"slug": f.course.slug, "slot_id": f.own_slot.pk},
+        lambda f: {"time": f.free_time.pk},
+        student_only(REDIRECT),
+    ),
+    "courseapp:slides_upload": (
+        "post",
+        lambda f: {"slug": f.course.slug, "slot_id": f.own_slot.pk},
+        {"stage": "initial"},
+        student_only(REDIRECT),
+    ),
+    "courseapp:slides_download": (
+        "get",
+        lambda f: {"slug": f.course.slug, "upload_id": f.slides.pk},
+        None,
+        members_only(OK),
+    ),
+    "courseapp:one_on_ones": ("get", lambda f: {"slug": f.course.slug}, None, staff_hidden(OK)),
+    "courseapp:one_on_one_add": (
+        "post",
+        lambda f: {"slug": f.course.slug},
+        {"first": "2024-10-07T10:00", "count": "2", "minutes": "30"},
+        staff_hidden(REDIRECT),
+    ),
+    "courseapp:one_on_one_remove": (
+        "post",
+        lambda f: {"slug": f.course.slug, "time_id": f.free_time.pk},
+        {},
+        staff_hidden(REDIRECT),
+    ),
     # Django's auth views
     "login": ("get", lambda f: {}, None, everyone(OK)),
     "logout": ("post", lambda f: {}, {}, everyone(REDIRECT)),
@@ -354,6 +454,18 @@ class Fixtures:
             proposer=swapper, proposer_slot=self.slot_b, partner=users["student"], partner_slot=self.slot_a
         )
 
+        # Grading: the student presents a paper of their own, with slides, and has a submitted review.
+        self.own_slot = SlotFactory(meeting=self.meeting)
+        SignupFactory(slot=self.own_slot, student=users["student"])
+        self.review = Review.objects.create(
+            reading=self.own_slot.reading, student=users["student"], text="Mine.", submitted_at=timezone.now()
+        )
+        self.exam_criterion = rubrics_ensure(course)["final_exam"].criteria.get()
+        self.free_time = OneOnOneTime.objects.create(course=course, starts_at=timezone.now())
+        self.slides = SlideUpload(
+            slot=self.own_slot, stage="initial", original_name="talk.pdf", size=5, uploaded_at=timezone.now()
+        )
+        self.slides.file.save("x.pdf", ContentFile(b"%PDF-"), save=True)
         # The reading list: two readings in a section, and an import waiting for its confirmation.
         self.listing, self.other_listing = ListingFactory.create_batch(2, section=SectionFactory(course=course))
         self.reading_import = ReadingImport.objects.create(

@@ -1,8 +1,6 @@
 """Grading for staff (rubrics on one screen, the timer, the gradebook) and each student's own grades."""
 
-import csv
 import dataclasses
-import io
 from decimal import Decimal
 
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
@@ -13,7 +11,14 @@ from django.views.decorators.http import require_POST, require_safe
 from .. import grading, reviewing
 from ..models import Component, Criterion, Review, Score, ScoreChange, Signup, Slot, Timing, User
 from ..permissions import Perm, course_view
-from ..selectors import GRADEBOOK_SORTS, course_students, grade_rows, gradebook, released_components
+from ..selectors import (
+    GRADEBOOK_SORTS,
+    course_students,
+    grade_rows,
+    gradebook,
+    gradebook_csv,
+    released_components,
+)
 from ..services import ServiceError, presentations
 from ..services import grading as service
 from .rendering import redirect_with_message
@@ -223,29 +228,13 @@ def gradebook_page(request, course):
     return render(request, "courseapp/grading/gradebook.html", context)
 
 
-def _csv_rows(course, rows):
-    points = course.component_points
-    components = [f"{label} ({points[c]})" for c, label in Component.choices]
-    yield ["Email", "Last name", "First name", *components, "Total (100)", "Letter"]
-    for row in rows:
-        student = row.student
-        scores = [row.components[c].score for c in Component.values]
-        yield [student.email, student.last_name, student.first_name, *scores, row.total, row.letter]
-
-
-def gradebook_csv(course) -> str:
-    """The gradebook as CSV for an LMS import: one row per student, e-mail first."""
-    rows = gradebook(course, service.rubrics_ensure(course))
-    out = io.StringIO()
-    csv.writer(out).writerows(_csv_rows(course, rows))
-    return out.getvalue()
-
-
 @require_safe
 @course_view(Perm.GRADE, hide=True)
 def gradebook_export(request, course):
     """The gradebook as a CSV download."""
-    response = HttpResponse(gradebook_csv(course), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        gradebook_csv(course, service.rubrics_ensure(course)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{course.slug}-grades.csv"'
     return response
 

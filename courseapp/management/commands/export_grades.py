@@ -1,0 +1,26 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from courseapp.models import Course
+from courseapp.selectors import gradebook_csv
+from courseapp.services.grading import rubrics_ensure
+
+
+class Command(BaseCommand):
+    help = "Write a course's gradebook as CSV (e-mail, name, each component, total, letter) for an LMS import."
+
+    def add_arguments(self, parser):
+        parser.add_argument("course", help="The course's short name (slug), e.g. cs496-fall-2024.")
+        parser.add_argument("--output", type=Path, help="The file to write; standard output without it.")
+
+    def handle(self, *args, course: str, output: Path | None, **options):
+        course_obj = Course.objects.filter(slug=course).first()
+        if course_obj is None:
+            raise CommandError(f"There is no course {course!r}.")
+        text = gradebook_csv(course_obj, rubrics_ensure(course_obj))
+        if output is None:
+            self.stdout.write(text, ending="")
+            return
+        output.write_text(text, encoding="utf-8")
+        self.stderr.write(f"Wrote {text.count(chr(10)) - 1} students to {output}.")
