@@ -43,11 +43,12 @@ def _require_presenter(slot: Slot, user) -> None:
 
 def one_on_one_times_add(*, course: Course, first: datetime.datetime, count: int, minutes: int) -> int:
     """Offer ``count`` consecutive meeting times of ``minutes`` from ``first``; times offered already are skipped."""
-    times = [
-        OneOnOneTime(course=course, starts_at=first + datetime.timedelta(minutes=minutes * n), minutes=minutes)
-        for n in range(count)
-    ]
-    return len(OneOnOneTime.objects.bulk_create(times, ignore_conflicts=True))
+    starts = [first + datetime.timedelta(minutes=minutes * n) for n in range(count)]
+    offered = set(OneOnOneTime.objects.filter(course=course, starts_at__in=starts).values_list("starts_at", flat=True))
+    new = [OneOnOneTime(course=course, starts_at=at, minutes=minutes) for at in starts if at not in offered]
+    # bulk_create reports every object it was given; the count of new ones is what was added.
+    OneOnOneTime.objects.bulk_create(new, ignore_conflicts=True)  # a time offered meanwhile is skipped
+    return len(new)
 
 
 def one_on_one_time_remove(*, course: Course, time_id: int) -> None:
