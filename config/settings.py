@@ -175,6 +175,10 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# Messages ride in the session, so the page a redirect leads to shows them whatever the client
+# does with cookies on the way.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -166,7 +166,7 @@ def criterion_save(
 
 def criterion_remove(*, course: Course, criterion_id: int) -> Criterion:
     with transaction.atomic():
-        criterion = Criterion.objects.select_for_update().get(pk=criterion_id, rubric__course=course)
+        criterion = Criterion.objects.select_for_update(of=("self",)).get(pk=criterion_id, rubric__course=course)
         count = criterion.scores.count()
         if count:
             raise ServiceError(

@@ -62,14 +62,17 @@ def one_on_one_time_remove(*, course: Course, time_id: int) -> None:
 def one_on_one_book(*, course: Course, slot_id: int, time_id: int, by, now: datetime.datetime) -> OneOnOneTime:
     """Book a meeting time for the pair (a pair holds one time; booking another gives the first back)."""
     with transaction.atomic():
+        # The slot row alone (not its meeting and course): pairs of other papers book at the same time.
         slot = (
-            Slot.objects.select_for_update().select_related("meeting__course").get(pk=slot_id, meeting__course=course)
+            Slot.objects.select_for_update(of=("self",))
+            .select_related("meeting__course")
+            .get(pk=slot_id, meeting__course=course)
         )
         _require_presenter(slot, by)
         due = deadlines(course, slot)
         if now > due["book"]:
             raise ServiceError(BOOKING_CLOSED.format(deadline=course.when(due["book"])), code="closed")
-        time = OneOnOneTime.objects.select_for_update().get(pk=time_id, course=course)
+        time = OneOnOneTime.objects.select_for_update().get(pk=time_id, course=course)  # one pair per time
         if time.slot_id == slot.pk:
             return time
         if time.slot_id is not None:
@@ -150,7 +153,7 @@ def timing_record(*, course: Course, slot_id: int, action: str, now: datetime.da
     """Start or stop the talk or the discussion clock; "reset" clears both."""
     now = now or timezone.now()
     with transaction.atomic():
-        slot = Slot.objects.select_for_update().get(pk=slot_id, meeting__course=course)
+        slot = Slot.objects.select_for_update(of=("self",)).get(pk=slot_id, meeting__course=course)
         timing, _ = Timing.objects.get_or_create(slot=slot)
         if action == "reset":
             for field in ("talk_started_at", "talk_ended_at", "discussion_started_at", "discussion_ended_at"):

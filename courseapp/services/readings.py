@@ -466,7 +466,9 @@ def listing_move(*, course: Course, listing_id: int, section_id: int) -> Listing
     """Move a reading to another section, at its end."""
     with transaction.atomic():
         listing = (
-            Listing.objects.select_for_update().select_related("reading").get(pk=listing_id, section__course=course)
+            Listing.objects.select_for_update(of=("self",))
+            .select_related("reading")
+            .get(pk=listing_id, section__course=course)
         )
         section = Section.objects.get(pk=section_id, course=course)
         if section.pk == listing.section_id:
@@ -483,9 +485,11 @@ def listing_move(*, course: Course, listing_id: int, section_id: int) -> Listing
 def listing_reorder(*, course: Course, listing_id: int, direction: str) -> None:
     """Move a reading one place up or down in its section."""
     with transaction.atomic():
-        listing = Listing.objects.select_for_update().get(pk=listing_id, section__course=course)
+        listing = Listing.objects.select_for_update(of=("self",)).get(pk=listing_id, section__course=course)
         siblings = list(
-            Listing.objects.select_for_update().filter(section=listing.section_id).order_by("position", "pk")
+            Listing.objects.select_for_update(of=("self",))
+            .filter(section=listing.section_id)
+            .order_by("position", "pk")
         )
         move_one_place(siblings, listing, direction)
 

@@ -82,7 +82,7 @@ def slot_update(*, course: Course, slot_id: int, kind: str, meeting_id: int, by)
 def slot_reorder(*, course: Course, slot_id: int, direction: str) -> None:
     """Move a slot one place up or down in its meeting's agenda."""
     with transaction.atomic():
-        slot = Slot.objects.select_for_update().get(pk=slot_id, meeting__course=course)
+        slot = Slot.objects.select_for_update(of=("self",)).get(pk=slot_id, meeting__course=course)
         siblings = list(Slot.objects.select_for_update().filter(meeting=slot.meeting_id).order_by("position", "pk"))
         move_one_place(siblings, slot, direction)
 

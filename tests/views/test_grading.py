@@ -1,0 +1,223 @@
+"""Grading pages as staff and students meet them."""
+
+import concurrent.futures
+import csv
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from courseapp.models import OneOnOneTime, Review, Score, SlideUpload
+from courseapp.services import grading as service
+from courseapp.services import presentations
+
+from ..factories import MeetingFactory, MembershipFactory, SignupFactory, SlotFactory
+from ..servers import post_as, session_cookie
+from ..services.test_grading import pdf_bytes
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def url(name, course, *args):
+    return reverse(f"courseapp:{name}", args=[course.slug, *args])
+
+
+@pytest.fixture
+def talk(course):
+    """Ada and Bruno present a paper next week; Chen comments on it."""
+    slot = SlotFactory(meeting=MeetingFactory(course=course, date=timezone.localdate() + datetime.timedelta(days=7)))
+    ada, bruno, chen = (MembershipFactory(course=course).user for _ in range(3))
+    SignupFactory(slot=slot, student=ada, seat=1)
+    SignupFactory(slot=slot, student=bruno, seat=2)
+    SignupFactory(slot=slot, student=chen, role="commentator", seat=1)
+    return slot, ada, bruno, chen
+
+
+def criterion(course, component, name):
+    return service.rubrics_ensure(course)[component].criteria.get(name=name)
+
+
+class TestScoring:
+    def test_a_level_click_scores_both_partners_and_answers_with_the_row(self, course, talk, instructor, client_for):
+        slot, ada, bruno, _ = talk
+        crit = criterion(course, "presentation", "Presenting and leading the discussion")
+        data = {"criterion": crit.pk, "subject": f"slot-{slot.pk}", "student": [ada.pk, bruno.pk], "points": "10"}
+        response = client_for(instructor).post(url("score_save", course), data, **HTMX)
+        html = response.content.decode()
+        assert response.status_code == 200 and "Saved" in html
+        assert 'class="level chosen" aria-pressed="true"><strong>10</strong>' in html
+        assert sorted(Score.objects.values_list("student_id", "points")) == sorted([(ada.pk, 10), (bruno.pk, 10)])
+
+    def test_a_refused_score_keeps_what_was_typed(self, course, talk, instructor, client_for):
+        slot, ada, *_ = talk
+        crit = criterion(course, "presentation", "Final slides")
+        data = {"criterion": crit.pk, "subject": f"slot-{slot.pk}", "student": ada.pk, "points": "7",
+                "comment": "Much better after feedback"}  # fmt: skip
+        response = client_for(instructor).post(url("score_save", course), data, **HTMX)
+        html = response.content.decode()
+        assert response.status_code == 409 and "Points for “Final slides” go from 0 to 5." in html
+        assert 'value="7"' in html and "Much better after feedback" in html
+        assert not Score.objects.exists()
+
+    def test_the_history_names_who_changed_what(self, course, talk, instructor, ta, client_for):
+        slot, ada, *_ = talk
+        crit = criterion(course, "presentation", "1-on-1 meeting")
+        service.score_set(course=course, criterion_id=crit.pk, students=[ada], points=6, slot=slot, by=ta)
+        service.score_set(course=course, criterion_id=crit.pk, students=[ada], points=9, slot=slot, by=instructor)
+        html = client_for(instructor).get(url("grade_slot", course, slot.pk), {"separately": "1"}).content.decode()
+        assert "History (2 changes)" in html and "<del>6</del> → 9" in html and ta.display_name in html
+
+    def test_a_review_is_graded_beside_its_text(self, course, talk, ta, client_for):
+        slot, ada, *_ = talk
+        review = Review.objects.create(
+            reading=slot.reading, student=ada, text="I *liked* it.", submitted_at=timezone.now()
+        )
+        html = client_for(ta).get(url("grade_review", course, review.pk)).content.decode()
+        assert "<em>liked</em>" in html and 'Review</strong> <small class="muted">out of 2</small>' in html
+
+
+class TestRelease:
+    def test_students_see_a_component_only_once_it_is_released(self, course, talk, instructor, client_for):
+        slot, ada, bruno, _ = talk
+        crit = criterion(course, "presentation", "Presenting and leading the discussion")
+        service.score_set(course=course, criterion_id=crit.pk, students=[ada, bruno], points=13,
+                          comment="Ran 4 minutes over.", slot=slot, by=instructor)  # fmt: skip
+        before = client_for(ada).get(url("my_grades", course)).content.decode()
+        assert "Ran 4 minutes over." not in before and "13" not in before
+        assert "Not released yet: Reading, Presentation, Participation, Final exam." in before
+        client_for(instructor).post(url("release_change", course), {"component": "presentation", "released": "yes"})
+        after = client_for(ada).get(url("my_grades", course)).content.decode()
+        assert "Ran 4 minutes over." in after and "13 of 40" in after
+        assert "Not released yet: Reading, Participation, Final exam." in after
+        client_for(instructor).post(url("release_change", course), {"component": "presentation", "released": "no"})
+        assert "Ran 4 minutes over." not in client_for(ada).get(url("my_grades", course)).content.decode()
+
+    def test_a_ta_grades_but_cannot_release(self, course, ta, client_for):
+        response = client_for(ta).post(url("release_change", course), {"component": "reviews", "released": "yes"})
+        assert response.status_code == 403 and not course.releases.exists()
+
+
+class TestGradebook:
+    @pytest.mark.parametrize("n_students", [3, 30])
+    def test_query_count_does_not_grow_with_the_class(self, course, instructor, client, django_assert_num_queries,
+                                                       n_students):  # fmt: skip
+        slot = SlotFactory(meeting=MeetingFactory(course=course))
+        rubrics = service.rubrics_ensure(course)
+        for n in range(n_students):
+            student = MembershipFactory(course=course).user
+            SignupFactory(slot=slot, student=student, role="commentator", seat=n + 1)
+            for reading in (slot.reading, SlotFactory(meeting=slot.meeting).reading):
+                review = Review.objects.create(reading=reading, student=student, text="x", submitted_at=timezone.now())
+                service.score_set(course=course, criterion_id=rubrics["reviews"].criteria.get().pk, students=[student],
+                                  points=2, review=review, by=instructor)  # fmt: skip
+        client.force_login(instructor)
+        # session, user, course, membership; rubrics and criteria; students, reviews, presented papers,
+        # seats, scores; releases; the paper slots listed for grading
+        with django_assert_num_queries(13):
+            response = client.get(url("gradebook", course), {"sort": "reviews", "order": "desc"})
+        assert response.content.decode().count("<tr>") == n_students + 1
+
+    def test_csv_for_an_lms_has_one_row_per_student(self, course, talk, instructor, client_for):
+        _, ada, *_ = talk
+        crit = criterion(course, "final_exam", "Oral quiz")
+        service.score_set(course=course, criterion_id=crit.pk, students=[ada], points=10, by=instructor)
+        response = client_for(instructor).get(url("gradebook_export", course))
+        assert response["Content-Disposition"] == f'attachment; filename="{course.slug}-grades.csv"'
+        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        assert rows[0] == [
+            "Email", "Last name", "First name", "Reading (40)", "Presentation (40)", "Participation (10)",
+            "Final exam (10)", "Total (100)", "Letter",
+        ]  # fmt: skip
+        mine = next(row for row in rows if row[0] == ada.email)
+        assert mine[1:3] == [ada.last_name, ada.first_name] and mine[6:] == ["10.0", "10.0", "F"]
+        assert len(rows) == 1 + 3
+
+    def test_sorting_by_total(self, course, talk, instructor, client_for):
+        _, ada, bruno, chen = talk
+        crit = criterion(course, "final_exam", "Oral quiz")
+        for student, points in ((ada, 3), (bruno, 9), (chen, 6)):
+            service.score_set(course=course, criterion_id=crit.pk, students=[student], points=points, by=instructor)
+        html = client_for(instructor).get(url("gradebook", course), {"sort": "total", "order": "desc"}).content.decode()
+        assert html.index(bruno.display_name) < html.index(chen.display_name) < html.index(ada.display_name)
+
+
+class TestSlidesPages:
+    def test_upload_and_download_for_the_pair_only(self, course, talk, instructor, client_for):
+        slot, ada, bruno, chen = talk
+        client = client_for(ada)
+        upload = SimpleUploadedFile("Our Talk (v2).pdf", pdf_bytes(), content_type="application/pdf")
+        page = client.post(url("slides_upload", course, slot.pk), {"stage": "initial", "file": upload}, follow=True)
+        assert "Initial slides uploaded: Our_Talk_v2.pdf." in page.content.decode()
+        slides = SlideUpload.objects.get()
+        for user, status in ((bruno, 200), (instructor, 200), (chen, 404)):
+            response = client_for(user).get(url("slides_download", course, slides.pk))
+            assert response.status_code == status, user
+        response = client_for(bruno).get(url("slides_download", course, slides.pk))
+        assert response["Content-Disposition"] == 'attachment; filename="Our_Talk_v2.pdf"'
+        assert response["X-Content-Type-Options"] == "nosniff" and response["Content-Type"] == "application/pdf"
+        assert b"".join(response.streaming_content).startswith(b"%PDF-")
+
+    def test_a_web_page_named_pdf_is_refused_in_the_page(self, course, talk, client_for):
+        slot, ada, *_ = talk
+        fake = SimpleUploadedFile(
+            "slides.pdf", b"<!doctype html><script>alert(1)</script>", content_type="application/pdf"
+        )
+        page = client_for(ada).post(
+            url("slides_upload", course, slot.pk), {"stage": "initial", "file": fake}, follow=True
+        )
+        assert "This is not a PDF (whatever its name says)." in page.content.decode()
+        assert not SlideUpload.objects.exists()
+
+    def test_a_pairs_checklist_is_theirs(self, course, talk, client_for):
+        slot, ada, _, chen = talk
+        assert client_for(ada).get(url("presentation", course, slot.pk)).status_code == 200
+        assert client_for(chen).get(url("presentation", course, slot.pk)).status_code == 404
+
+
+class TestTimerAndRubrics:
+    def test_the_timer_records_on_the_server(self, course, talk, instructor, client_for):
+        slot, *_ = talk
+        client = client_for(instructor)
+        html = client.post(url("timer_record", course, slot.pk), {"action": "start_talk"}, **HTMX).content.decode()
+        assert html.lstrip().startswith('<div id="clocks"') and "Stop the talk" in html
+        assert slot.timing.talk_started_at is not None
+        page = client.get(url("timer", course, slot.pk)).content.decode()
+        assert "Stop the talk" in page and "js/timer.js" in page
+
+    def test_a_rubric_change_that_breaks_a_score_is_refused_in_the_page(self, course, talk, instructor, client_for):
+        slot, ada, *_ = talk
+        crit = criterion(course, "presentation", "Initial slides")
+        service.score_set(course=course, criterion_id=crit.pk, students=[ada], points=9, slot=slot, by=instructor)
+        data = {"component": "presentation", "criterion": crit.pk, "name": crit.name, "max_points": "5"}
+        response = client_for(instructor).post(url("criterion_save", course), data, **HTMX)
+        assert response.status_code == 409
+        assert "“Initial slides” has a score of 9.0 already" in response.content.decode()
+
+
+def test_two_pairs_racing_for_one_time_get_it_once(gunicorn_url, course):
+    """Both pairs click the last free time at once, over HTTP: one books it, the other is told."""
+    when = timezone.localdate() + datetime.timedelta(days=10)
+    slots = [SlotFactory(meeting=MeetingFactory(course=course, date=when)) for _ in range(2)]
+    presenters = []
+    for slot in slots:
+        presenter = MembershipFactory(course=course).user
+        SignupFactory(slot=slot, student=presenter)
+        presenters.append(presenter)
+    presentations.one_on_one_times_add(course=course, first=timezone.now() + datetime.timedelta(days=3), count=1,
+                                       minutes=30)  # fmt: skip
+    time = OneOnOneTime.objects.get()
+    attempts = [
+        (gunicorn_url + url("one_on_one_book", course, slot.pk), session_cookie(presenter))
+        for slot, presenter in zip(slots, presenters, strict=True)
+    ]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda a: post_as(a[0], a[1], {"time": time.pk}), attempts))
+    bodies = [body for _, body in results]
+    assert all(status == 200 for status, _ in results)
+    assert sum("Your 1-on-1 is booked for" in body for body in bodies) == 1
+    assert sum("Another pair booked that time a moment ago" in body for body in bodies) == 1
+    time.refresh_from_db()
+    assert time.slot_id in {slot.pk for slot in slots}
