@@ -2,7 +2,26 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .forms import COURSE_SETTINGS_FIELDSETS
-from .models import Course, Listing, Meeting, Membership, Reading, ReadingImport, Section, Signup, Slot, User
+from .models import (
+    Course,
+    Criterion,
+    Listing,
+    Meeting,
+    Membership,
+    OneOnOneTime,
+    Reading,
+    ReadingImport,
+    Release,
+    Rubric,
+    Score,
+    ScoreChange,
+    Section,
+    Signup,
+    SlideUpload,
+    Slot,
+    Timing,
+    User,
+)
 
 
 @admin.register(User)
@@ -123,3 +142,68 @@ class ReadingImportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+
+
+@admin.register(Rubric)
+class RubricAdmin(admin.ModelAdmin):
+    list_display = ["component", "course"]
+    list_filter = ["course"]
+    inlines = [CriterionInline]
+
+
+class ScoreChangeInline(admin.TabularInline):
+    model = ScoreChange
+    extra = 0
+    readonly_fields = ["changed_by", "changed_at", "old_points", "new_points", "old_comment", "new_comment"]
+    can_delete = False
+
+
+@admin.register(Score)
+class ScoreAdmin(admin.ModelAdmin):
+    """Scores are changed on the grading screens, where every change is recorded; here they are read."""
+
+    list_display = ["student", "criterion", "points", "review", "slot", "graded_by", "updated_at"]
+    list_filter = ["criterion__rubric__course", "criterion__rubric__component"]
+    search_fields = ["student__username", "student__email", "criterion__name"]
+    list_select_related = ["student", "criterion", "review__reading", "slot__reading", "graded_by"]
+    readonly_fields = [field.name for field in Score._meta.fields]
+    inlines = [ScoreChangeInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Release)
+class ReleaseAdmin(admin.ModelAdmin):
+    list_display = ["course", "component", "released_at", "released_by"]
+    list_filter = ["course"]
+
+
+@admin.register(OneOnOneTime)
+class OneOnOneTimeAdmin(admin.ModelAdmin):
+    list_display = ["starts_at", "minutes", "course", "slot", "booked_by"]
+    list_filter = ["course"]
+    list_select_related = ["course", "slot__reading", "booked_by"]
+    autocomplete_fields = ["slot"]
+
+
+@admin.register(SlideUpload)
+class SlideUploadAdmin(admin.ModelAdmin):
+    """Slides are private files with no URL: they are downloaded from the presentation page, not here."""
+
+    list_display = ["original_name", "stage", "slot", "uploaded_by", "uploaded_at", "is_late"]
+    list_filter = ["stage", "slot__meeting__course"]
+    list_select_related = ["slot__reading", "uploaded_by"]
+    exclude = ["file"]
+    readonly_fields = ["slot", "stage", "original_name", "size", "uploaded_by", "uploaded_at", "is_late"]
+
+
+@admin.register(Timing)
+class TimingAdmin(admin.ModelAdmin):
+    list_display = ["slot", "talk_started_at", "talk_ended_at", "discussion_started_at", "discussion_ended_at"]
+    list_select_related = ["slot__reading"]

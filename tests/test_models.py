@@ -2,11 +2,14 @@
 
 import pytest
 from django.contrib import admin
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
+from django.utils import timezone
 
-from courseapp.models import Course, Membership, Reading, Slot
+from courseapp.models import Course, Membership, OneOnOneTime, Reading, Release, SlideUpload, Slot, Timing
+from courseapp.services.grading import rubrics_ensure, score_set
 
 from .factories import CourseFactory, MembershipFactory, ReadingFactory, SignupFactory, SlotFactory, UserFactory
 
@@ -65,7 +68,16 @@ def test_a_paper_slot_needs_a_reading(course):
 
 
 def test_admin_pages_of_every_model_render(admin_client, course):
-    SignupFactory(slot=SlotFactory(meeting__course=course))
+    signup = SignupFactory(slot=SlotFactory(meeting__course=course))
+    # One of each grading row, so their change pages render too (a private file included).
+    MembershipFactory(course=course, user=signup.student)
+    exam = rubrics_ensure(course)["final_exam"].criteria.get()
+    score_set(course=course, criterion_id=exam.pk, students=[signup.student], points=5, by=None)
+    Release.objects.create(course=course, component="final_exam")
+    OneOnOneTime.objects.create(course=course, starts_at=timezone.now(), slot=signup.slot)
+    Timing.objects.create(slot=signup.slot, talk_started_at=timezone.now())
+    slides = SlideUpload(slot=signup.slot, stage="initial", original_name="a.pdf", size=5, uploaded_at=timezone.now())
+    slides.file.save("a.pdf", ContentFile(b"%PDF-"), save=True)
 
     for model in admin.site._registry:
         if model._meta.app_label != "courseapp":
@@ -83,11 +95,17 @@ def test_admin_pages_of_every_model_render(admin_client, course):
         "Listing",
         "Meeting",
         "Membership",
+        "OneOnOneTime",
         "Reading",
         "ReadingImport",
+        "Release",
+        "Rubric",
+        "Score",
         "Section",
         "Signup",
+        "SlideUpload",
         "Slot",
+        "Timing",
         "User",
     }
     assert Course.objects.exists()
