@@ -4,7 +4,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
 
-from courseapp.models import Membership, Reading, Review
+from courseapp.models import Membership, Reading, Review, Signup, Slot, User
 from courseapp.services.demo import demo_course_load
 
 pytestmark = pytest.mark.browser
@@ -241,3 +241,60 @@ def test_student_searches_the_reading_list_as_they_type(demo, new_page):
     assert page.evaluate("window.notReloaded") is True
     tab.screenshot("readings-search")
     assert tab.errors == []
+
+
+def test_instructor_times_a_presentation_grades_it_and_the_student_sees_it_after_release(demo, new_page):
+    slot = Slot.objects.get(meeting__course=demo, reading__title="A Watermark for Large Language Models")
+    ada, bruno = (User.objects.get(username=name) for name in ("student01", "student02"))
+    Signup.objects.create(slot=slot, student=ada, role="presenter", seat=1)
+    Signup.objects.create(slot=slot, student=bruno, role="presenter", seat=2)
+
+    tab = new_page()
+    tab.login("instructor")
+    page = tab.page
+    page.goto(f"/courses/{demo.slug}/grades/")
+    page.get_by_role("link", name="A Watermark for Large Language Models").click()
+    page.get_by_role("button", name="Timer").click()  # a link styled as a button
+    page.get_by_role("button", name="Start the talk").click()
+    expect(page.locator(".clock").first).to_have_text("0:02", timeout=5000)  # counting in the browser
+    page.get_by_role("button", name="Start the discussion").click()
+    page.wait_for_timeout(1100)
+    page.get_by_role("button", name="Stop the discussion").click()
+    expect(page.get_by_text("recorded 0:01")).to_be_visible()
+    tab.screenshot("timer")
+
+    page.get_by_role("link", name="Grade this presentation").click()
+    talk = page.locator(".criterion-row", has_text="Presenting and leading the discussion")
+    expect(talk).to_contain_text("Timer: talk 0:02 of 30:00")
+    page.evaluate("window.notReloaded = true")
+    talk.get_by_role("button", name="15 Clear, within time, a lively discussion").click()
+    expect(page.locator(".criterion-row", has_text="Presenting and leading").get_by_text("Saved")).to_be_visible()
+    for name, points in (("1-on-1 meeting", "10"), ("Initial slides", "8"), ("Final slides", "5")):
+        row = page.locator(".criterion-row", has_text=name).first
+        row.get_by_label(f"Points for {name}").fill(points)
+        if name == "Initial slides":
+            row.get_by_label(f"Comment on {name}").fill("Too much text on the method slides.")
+        row.get_by_role("button", name="Save").click()
+        expect(page.locator(".criterion-row", has_text=name).first.get_by_text("Saved")).to_be_visible()
+    assert page.evaluate("window.notReloaded") is True, "graded on one screen, without a page load"
+    tab.screenshot("grade-presentation")
+
+    student = new_page()
+    student.login("student01")
+    student.page.goto(f"/courses/{demo.slug}/grades/mine/")
+    expect(
+        student.page.get_by_text("Not released yet: Reading, Presentation, Participation, Final exam.")
+    ).to_be_visible()
+    expect(student.page.get_by_text("Too much text on the method slides.")).to_have_count(0)
+
+    page.goto(f"/courses/{demo.slug}/grades/")
+    page.locator(".releases form", has_text="Presentation").get_by_role("button", name="Release").click()
+    expect(page.get_by_text("Presentation grades are now visible to students.")).to_be_visible()
+    tab.screenshot("gradebook")
+
+    student.page.reload()
+    section = student.page.locator("#component-presentation")
+    expect(section).to_contain_text("38 of 40")
+    expect(section).to_contain_text("Too much text on the method slides.")
+    student.screenshot("my-grades")
+    assert tab.errors == [] and student.errors == []
