@@ -74,6 +74,7 @@ bench: export DATABASE_URL = $(TEST_DATABASE_URL)
 bench: install
 	$(PY) bench/pages.py
 	$(PY) bench/readings.py
+	$(PY) bench/gradebook.py
 	$(PY) bench/reviews_submit.py
 
 clean:

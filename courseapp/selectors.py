@@ -523,7 +523,7 @@ class GradeRow:
 
 
 def grade_rows(course: Course, students: list[User], rubrics: dict[str, Rubric]) -> list[GradeRow]:
-    """Each student's four components from their reviews, seats and scores: five queries for any class size.
+    """Each student's four components from their reviews, seats and scores: six queries for any class size.
 
     ``rubrics`` (with their criteria loaded) are the course's, from ``rubrics_ensure``.
     """
@@ -531,10 +531,13 @@ def grade_rows(course: Course, students: list[User], rubrics: dict[str, Rubric])
     per_item = {component: sum(c.max_points for c in rubric.criteria.all()) for component, rubric in rubrics.items()}
     component_of = {c.pk: component for component, rubric in rubrics.items() for c in rubric.criteria.all()}
     presented = presented_reading_ids(course)
+    # Thousands of reviews share a few dozen readings, and a score's criterion came with the rubrics:
+    # attach those instead of joining them in, and leave the review texts in the database.
+    readings = {reading.pk: reading for reading in course.readings.only("pk", "title", "kind")}
     reviews = defaultdict(list)
-    for review in Review.objects.filter(
-        reading__course=course, student__in=ids, submitted_at__isnull=False
-    ).select_related("reading"):
+    submitted = Review.objects.filter(reading__course=course, student__in=ids, submitted_at__isnull=False)
+    for review in submitted.only("pk", "student_id", "reading_id", "submitted_at", "is_late"):
+        review.reading = readings[review.reading_id]
         reviews[review.student_id].append(review)
     seats = defaultdict(list)
     for signup in (
@@ -544,8 +547,10 @@ def grade_rows(course: Course, students: list[User], rubrics: dict[str, Rubric])
     ):
         seats[signup.student_id].append(signup)
     by_review, by_slot, exam = defaultdict(list), defaultdict(list), defaultdict(list)
-    scores = Score.objects.filter(criterion__rubric__course=course, student__in=ids).select_related("criterion")
-    for score in scores.order_by("criterion__position"):
+    criteria = {c.pk: c for rubric in rubrics.values() for c in rubric.criteria.all()}
+    scores = Score.objects.filter(criterion__rubric__course=course, student__in=ids).order_by("criterion__position")
+    for score in scores.only("pk", "criterion_id", "student_id", "review_id", "slot_id", "points", "comment"):
+        score.criterion = criteria[score.criterion_id]
         if score.review_id:
             by_review[score.review_id].append(score)
         elif score.slot_id:
