@@ -10,7 +10,8 @@ COPY . .
 # collectstatic needs settings, not secrets: a throwaway key for this one command.
 RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=build python manage.py collectstatic --noinput
 
-RUN useradd --system --uid 1000 app && chown -R app /app
+# The uploads folder belongs to the app user: a new named volume mounted there takes its owner.
+RUN useradd --system --uid 1000 app && mkdir -p /srv/private-media && chown -R app /app /srv/private-media
 USER app
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
