@@ -5,7 +5,9 @@ Import it first: it puts the project on the path and calls django.setup().
 
 import contextlib
 import os
+import statistics
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -17,7 +19,7 @@ import django
 django.setup()
 
 from django.db import connection
-from django.test.utils import setup_test_environment
+from django.test.utils import CaptureQueriesContext, setup_test_environment
 
 
 @contextlib.contextmanager
@@ -30,3 +32,16 @@ def throwaway_database():
         yield
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def measure_page(client, url: str, *, runs: int):
+    """The median server time of ``runs`` GETs in ms, the queries of one more, and its response."""
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url)
+        timings.append(time.perf_counter() - start)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return statistics.median(timings) * 1000, len(queries), response

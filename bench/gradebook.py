@@ -8,13 +8,9 @@ Django's test client (middleware, views, templates; no network).
     make bench
 """
 
-import statistics
-import time
-
-from benchsetup import throwaway_database
+from benchsetup import measure_page, throwaway_database
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pages import grow_class
 
@@ -45,18 +41,6 @@ def grade_everything(course, students) -> None:
     Score.objects.bulk_create(scores, batch_size=2000)
 
 
-def measure(client, url) -> tuple[float, int, int]:
-    timings = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        response = client.get(url)
-        timings.append(time.perf_counter() - start)
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    return statistics.median(timings) * 1000, len(queries), len(response.content)
-
-
 def main() -> None:
     with throwaway_database():
         course = demo_course_load().course
@@ -78,7 +62,8 @@ def main() -> None:
                 ("CSV export", f"/courses/{course.slug}/grades/export.csv"),
                 ("one student's grades", f"/courses/{course.slug}/grades/students/{one.pk}/"),
             ):
-                ms, queries, size = measure(client, url)
+                ms, queries, response = measure_page(client, url, runs=RUNS)
+                size = len(response.content)
                 print(f"{name:<22}{n_students:>9}{reviews:>9}{scores:>8}{queries:>9}{ms:>9.1f}{size / 1024:>7.0f}")
 
 

@@ -7,13 +7,9 @@ request through middleware, views and templates, without a network in between.
     make bench
 """
 
-import statistics
-import time
-
-from benchsetup import throwaway_database
+from benchsetup import measure_page, throwaway_database
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from courseapp.models import Membership, Signup, Slot, User
 from courseapp.services.demo import demo_course_load
@@ -41,18 +37,6 @@ def grow_class(course, n_students: int) -> None:
     Signup.objects.bulk_create(signups)
 
 
-def measure(client: Client, url: str) -> tuple[float, int]:
-    timings = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        response = client.get(url)
-        timings.append(time.perf_counter() - start)
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    return statistics.median(timings) * 1000, len(queries)
-
-
 def main() -> None:
     with throwaway_database():
         course = demo_course_load().course
@@ -69,7 +53,7 @@ def main() -> None:
         for n_students in (24, 300):
             grow_class(course, n_students)
             for name, url in pages.items():
-                ms, queries = measure(client, url)
+                ms, queries, _ = measure_page(client, url, runs=RUNS)
                 print(f"{name:<14}{n_students:>10}{queries:>10}{ms:>10.1f}")
 
 

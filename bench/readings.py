@@ -16,7 +16,7 @@ import random
 import statistics
 import time
 
-from benchsetup import throwaway_database
+from benchsetup import measure_page, throwaway_database
 from django.conf import settings
 from django.db import connection
 from django.test import Client
@@ -76,18 +76,6 @@ def timed(action, runs: int = 1):
     return result, statistics.median(timings) * 1000
 
 
-def page(client: Client, url: str) -> tuple[float, int, int]:
-    def get():
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-        return response
-
-    response, ms = timed(get, RUNS)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    return ms, len(queries), response.content.decode().count('class="reading-title"')
-
-
 def main() -> None:
     text = big_list()
     data = text.encode()
@@ -140,7 +128,8 @@ def main() -> None:
         ):
             if "htmx" in name:
                 client.defaults.update(HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results")
-            ms, queries, shown = page(client, url)
+            ms, queries, response = measure_page(client, url, runs=RUNS)
+            shown = response.content.decode().count('class="reading-title"')
             client.defaults.pop("HTTP_HX_REQUEST", None)
             client.defaults.pop("HTTP_HX_TARGET", None)
             print(f"{name:<34}{ms:>10.1f}{queries:>9}{shown:>8}")

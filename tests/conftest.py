@@ -1,12 +1,14 @@
+import datetime
 import os
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from hypothesis import settings as hypothesis_settings
 
 from courseapp.models import Membership
 
-from .factories import CourseFactory, MembershipFactory, UserFactory
+from .factories import CourseFactory, MeetingFactory, MembershipFactory, SignupFactory, SlotFactory, UserFactory
 from .servers import database_url, gunicorn
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -63,6 +65,17 @@ def ta(course):
 @pytest.fixture
 def student(course):
     return MembershipFactory(course=course).user
+
+
+@pytest.fixture
+def presented_paper(course):
+    """A paper two students present a week from now, with a third student commenting on it."""
+    slot = SlotFactory(meeting=MeetingFactory(course=course, date=timezone.localdate() + datetime.timedelta(days=7)))
+    ada, bruno, chen = (MembershipFactory(course=course).user for _ in range(3))
+    SignupFactory(slot=slot, student=ada, seat=1)
+    SignupFactory(slot=slot, student=bruno, seat=2)
+    SignupFactory(slot=slot, student=chen, role="commentator", seat=1)
+    return slot, ada, bruno, chen
 
 
 @pytest.fixture

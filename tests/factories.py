@@ -1,6 +1,8 @@
 import datetime
+import io
 
 import factory
+import pypdf
 from django.contrib.auth import get_user_model
 
 from courseapp.models import Course, Listing, Meeting, Membership, Reading, Section, Signup, Slot
@@ -98,3 +100,20 @@ class SignupFactory(factory.django.DjangoModelFactory):
     student = factory.SubFactory(UserFactory)
     role = Signup.Role.PRESENTER
     seat = 1
+
+
+def pdf_bytes(pages: int = 1) -> bytes:
+    """A real PDF of blank pages, as a slides upload."""
+    writer = pypdf.PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=612, height=792)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def rubric_criterion(course, component: str, name: str):
+    """The course's criterion of that name in that component's rubric (the rubrics made if missing)."""
+    from courseapp.services.grading import rubrics_ensure
+
+    return rubrics_ensure(course)[component].criteria.get(name=name)

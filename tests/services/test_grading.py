@@ -1,10 +1,8 @@
 """Rubrics, scores, grade arithmetic, and the presentation pipeline: the rules graders and students rely on."""
 
 import datetime
-import io
 from decimal import Decimal
 
-import pypdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -15,31 +13,7 @@ from courseapp.selectors import grade_rows
 from courseapp.services import ServiceError, presentations
 from courseapp.services import grading as service
 
-from ..factories import MeetingFactory, MembershipFactory, SignupFactory, SlotFactory
-
-
-def pdf_bytes(pages: int = 1) -> bytes:
-    writer = pypdf.PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=612, height=792)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-@pytest.fixture
-def pair(course):
-    """A paper presented by two students, with one commentator, a week from now."""
-    slot = SlotFactory(meeting=MeetingFactory(course=course, date=timezone.localdate() + datetime.timedelta(days=7)))
-    ada, bruno, chen = (MembershipFactory(course=course).user for _ in range(3))
-    SignupFactory(slot=slot, student=ada, seat=1)
-    SignupFactory(slot=slot, student=bruno, seat=2)
-    SignupFactory(slot=slot, student=chen, role="commentator", seat=1)
-    return slot, ada, bruno, chen
-
-
-def criterion(course, component, name):
-    return service.rubrics_ensure(course)[component].criteria.get(name=name)
+from ..factories import MembershipFactory, SignupFactory, SlotFactory, pdf_bytes, rubric_criterion
 
 
 class TestRubrics:
@@ -64,9 +38,9 @@ class TestRubrics:
         service.rubrics_ensure(course)
         assert course.rubrics.count() == 4 and sum(r.criteria.count() for r in course.rubrics.all()) == 7
 
-    def test_a_scored_criterion_keeps_its_scores_valid(self, course, pair, instructor):
-        slot, ada, *_ = pair
-        talk = criterion(course, "presentation", "Presenting and leading the discussion")
+    def test_a_scored_criterion_keeps_its_scores_valid(self, course, presented_paper, instructor):
+        slot, ada, *_ = presented_paper
+        talk = rubric_criterion(course, "presentation", "Presenting and leading the discussion")
         service.score_set(course=course, criterion_id=talk.pk, students=[ada], points=12, slot=slot, by=instructor)
         with pytest.raises(ServiceError) as below:
             service.criterion_save(
@@ -92,9 +66,11 @@ class TestRubrics:
 
 
 class TestScores:
-    def test_partners_scored_together_each_get_a_score_and_every_change_is_recorded(self, course, pair, instructor, ta):
-        slot, ada, bruno, _ = pair
-        meeting = criterion(course, "presentation", "1-on-1 meeting")
+    def test_partners_scored_together_each_get_a_score_and_every_change_is_recorded(
+        self, course, presented_paper, instructor, ta
+    ):
+        slot, ada, bruno, _ = presented_paper
+        meeting = rubric_criterion(course, "presentation", "1-on-1 meeting")
         service.score_set(course=course, criterion_id=meeting.pk, students=[ada, bruno], points=8, comment="Prepared.",
                           slot=slot, by=instructor)  # fmt: skip
         service.score_set(course=course, criterion_id=meeting.pk, students=[bruno], points="9.5", slot=slot, by=ta)
@@ -110,26 +86,26 @@ class TestScores:
     @pytest.mark.parametrize(
         ("points", "code"), [(16, "range"), (-1, "range"), ("lots", "not_a_number"), ("nan", "not_a_number")]
     )
-    def test_points_outside_the_criterion_are_refused(self, course, pair, instructor, points, code):
-        slot, ada, *_ = pair
-        talk = criterion(course, "presentation", "Presenting and leading the discussion")
+    def test_points_outside_the_criterion_are_refused(self, course, presented_paper, instructor, points, code):
+        slot, ada, *_ = presented_paper
+        talk = rubric_criterion(course, "presentation", "Presenting and leading the discussion")
         with pytest.raises(ServiceError) as refused:
             service.score_set(
                 course=course, criterion_id=talk.pk, students=[ada], points=points, slot=slot, by=instructor
             )
         assert refused.value.code == code and not Score.objects.exists()
 
-    def test_only_the_work_of_those_students_with_the_rubric_for_it(self, course, pair, instructor):
-        slot, ada, bruno, chen = pair
-        talk = criterion(course, "presentation", "Presenting and leading the discussion")
-        commentary = criterion(course, "participation", "Commentary")
+    def test_only_the_work_of_those_students_with_the_rubric_for_it(self, course, presented_paper, instructor):
+        slot, ada, bruno, chen = presented_paper
+        talk = rubric_criterion(course, "presentation", "Presenting and leading the discussion")
+        commentary = rubric_criterion(course, "participation", "Commentary")
         review = Review.objects.create(reading=slot.reading, student=ada, text="x", submitted_at=timezone.now())
         attempts = [
             (talk, [chen], {"slot": slot}, "not_their_work"),  # a commentator is no presenter
             (commentary, [ada], {"slot": slot}, "not_their_work"),
             (talk, [ada], {"review": review}, "wrong_rubric"),
-            (criterion(course, "reviews", "Review"), [bruno], {"review": review}, "not_their_work"),
-            (criterion(course, "final_exam", "Oral quiz"), [MembershipFactory().user], {}, "not_their_work"),
+            (rubric_criterion(course, "reviews", "Review"), [bruno], {"review": review}, "not_their_work"),
+            (rubric_criterion(course, "final_exam", "Oral quiz"), [MembershipFactory().user], {}, "not_their_work"),
         ]
         for crit, students, subject, code in attempts:
             with pytest.raises(ServiceError) as refused:
@@ -140,8 +116,8 @@ class TestScores:
 
 
 class TestGradeArithmetic:
-    def test_full_marks_everywhere_make_100_and_an_A(self, course, pair, instructor):
-        slot, ada, bruno, _ = pair
+    def test_full_marks_everywhere_make_100_and_an_A(self, course, presented_paper, instructor):
+        slot, ada, bruno, _ = presented_paper
         rubrics = service.rubrics_ensure(course)
         meeting = slot.meeting
         for n in range(20):
@@ -171,11 +147,13 @@ class TestGradeArithmetic:
         assert row_bruno.components["reviews"].missing == "20 of 20 reviews missing"
         assert row_bruno.components["participation"].missing == "no commentary signed up"
 
-    def test_components_scale_to_the_course_points_when_a_rubric_changes(self, course, pair, instructor):
-        slot, ada, *_ = pair
-        talk = criterion(course, "presentation", "Presenting and leading the discussion")
+    def test_components_scale_to_the_course_points_when_a_rubric_changes(self, course, presented_paper, instructor):
+        slot, ada, *_ = presented_paper
+        talk = rubric_criterion(course, "presentation", "Presenting and leading the discussion")
         service.score_set(course=course, criterion_id=talk.pk, students=[ada], points=15, slot=slot, by=instructor)
-        service.criterion_remove(course=course, criterion_id=criterion(course, "presentation", "Final slides").pk)
+        service.criterion_remove(
+            course=course, criterion_id=rubric_criterion(course, "presentation", "Final slides").pk
+        )
         (row,) = grade_rows(course, [ada], service.rubrics_ensure(course))
         # 15 of the 35 rubric points that are left, of the component's 40: 17.1.
         assert row.components["presentation"].score == Decimal("17.1")
@@ -197,8 +175,8 @@ class TestSlides:
             now=timezone.now(),
         )  # fmt: skip
 
-    def test_a_pdf_is_kept_under_a_random_name_in_the_private_folder(self, course, pair, private_media):
-        slot, ada, *_ = pair
+    def test_a_pdf_is_kept_under_a_random_name_in_the_private_folder(self, course, presented_paper, private_media):
+        slot, ada, *_ = presented_paper
         slides = self.upload(course, slot, ada, pdf_bytes(2), name="../../etc/passwd.pdf")
         assert slides.original_name == "passwd.pdf"
         stored = private_media / slides.file.name
@@ -214,14 +192,14 @@ class TestSlides:
             (b"%PDF-1.7\n" + b"garbage" * 50, "slides.pdf", "unreadable"),
         ],
     )
-    def test_what_is_not_a_readable_pdf_is_refused_whatever_its_name(self, course, pair, data, name, code):
-        slot, ada, *_ = pair
+    def test_what_is_not_a_readable_pdf_is_refused_whatever_its_name(self, course, presented_paper, data, name, code):
+        slot, ada, *_ = presented_paper
         with pytest.raises(ServiceError) as refused:
             self.upload(course, slot, ada, data, name=name)
         assert refused.value.code == code and not SlideUpload.objects.exists()
 
-    def test_an_oversized_file_is_refused(self, course, pair):
-        slot, ada, *_ = pair
+    def test_an_oversized_file_is_refused(self, course, presented_paper):
+        slot, ada, *_ = presented_paper
         course.slides_max_mb = 1
         course.save()
         big = pdf_bytes() + b"%" * (1024 * 1024)
@@ -229,8 +207,8 @@ class TestSlides:
             self.upload(course, slot, ada, big)
         assert refused.value.code == "too_large" and "slides up to 1 MB" in refused.value.message
 
-    def test_only_the_presenters_upload_and_final_slides_wait_for_the_talk(self, course, pair):
-        slot, ada, _, chen = pair
+    def test_only_the_presenters_upload_and_final_slides_wait_for_the_talk(self, course, presented_paper):
+        slot, ada, _, chen = presented_paper
         with pytest.raises(ServiceError) as refused:
             self.upload(course, slot, chen, pdf_bytes())
         assert refused.value.code == "not_presenting"
@@ -240,8 +218,8 @@ class TestSlides:
 
 
 class TestOneOnOnes:
-    def test_a_pair_books_one_time_and_moving_it_frees_the_first(self, course, pair):
-        slot, ada, bruno, _ = pair
+    def test_a_pair_books_one_time_and_moving_it_frees_the_first(self, course, presented_paper):
+        slot, ada, bruno, _ = presented_paper
         soon = timezone.now() + datetime.timedelta(days=2)
         presentations.one_on_one_times_add(course=course, first=soon, count=3, minutes=20)
         first, second, _ = OneOnOneTime.objects.order_by("starts_at")
@@ -253,8 +231,8 @@ class TestOneOnOnes:
         assert sorted(told, key=lambda u: u.pk) == sorted([bruno, ada], key=lambda u: u.pk)
         assert presentations.one_on_one_times_add(course=course, first=soon, count=3, minutes=20) == 0
 
-    def test_booking_closes_before_the_talk_and_a_taken_time_is_refused(self, course, pair):
-        slot, ada, *_ = pair
+    def test_booking_closes_before_the_talk_and_a_taken_time_is_refused(self, course, presented_paper):
+        slot, ada, *_ = presented_paper
         other = SlotFactory(meeting=slot.meeting)
         rival = MembershipFactory(course=course).user
         SignupFactory(slot=other, student=rival)
@@ -273,8 +251,8 @@ class TestOneOnOnes:
 
 
 class TestTimer:
-    def test_start_stop_and_the_discussion_ends_the_talk(self, course, pair):
-        slot, *_ = pair
+    def test_start_stop_and_the_discussion_ends_the_talk(self, course, presented_paper):
+        slot, *_ = presented_paper
         t0 = timezone.now()
 
         def at(seconds, action):

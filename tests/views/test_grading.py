@@ -14,9 +14,8 @@ from courseapp.models import OneOnOneTime, Review, Score, SlideUpload
 from courseapp.services import grading as service
 from courseapp.services import presentations
 
-from ..factories import MeetingFactory, MembershipFactory, SignupFactory, SlotFactory
+from ..factories import MeetingFactory, MembershipFactory, SignupFactory, SlotFactory, pdf_bytes, rubric_criterion
 from ..servers import post_as, session_cookie
-from ..services.test_grading import pdf_bytes
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -25,25 +24,12 @@ def url(name, course, *args):
     return reverse(f"courseapp:{name}", args=[course.slug, *args])
 
 
-@pytest.fixture
-def talk(course):
-    """Ada and Bruno present a paper next week; Chen comments on it."""
-    slot = SlotFactory(meeting=MeetingFactory(course=course, date=timezone.localdate() + datetime.timedelta(days=7)))
-    ada, bruno, chen = (MembershipFactory(course=course).user for _ in range(3))
-    SignupFactory(slot=slot, student=ada, seat=1)
-    SignupFactory(slot=slot, student=bruno, seat=2)
-    SignupFactory(slot=slot, student=chen, role="commentator", seat=1)
-    return slot, ada, bruno, chen
-
-
-def criterion(course, component, name):
-    return service.rubrics_ensure(course)[component].criteria.get(name=name)
-
-
 class TestScoring:
-    def test_a_level_click_scores_both_partners_and_answers_with_the_row(self, course, talk, instructor, client_for):
-        slot, ada, bruno, _ = talk
-        crit = criterion(course, "presentation", "Presenting and leading the discussion")
+    def test_a_level_click_scores_both_partners_and_answers_with_the_row(
+        self, course, presented_paper, instructor, client_for
+    ):
+        slot, ada, bruno, _ = presented_paper
+        crit = rubric_criterion(course, "presentation", "Presenting and leading the discussion")
         data = {"criterion": crit.pk, "subject": f"slot-{slot.pk}", "student": [ada.pk, bruno.pk], "points": "10"}
         response = client_for(instructor).post(url("score_save", course), data, **HTMX)
         html = response.content.decode()
@@ -51,9 +37,9 @@ class TestScoring:
         assert 'class="level chosen" aria-pressed="true"><strong>10</strong>' in html
         assert sorted(Score.objects.values_list("student_id", "points")) == sorted([(ada.pk, 10), (bruno.pk, 10)])
 
-    def test_a_refused_score_keeps_what_was_typed(self, course, talk, instructor, client_for):
-        slot, ada, *_ = talk
-        crit = criterion(course, "presentation", "Final slides")
+    def test_a_refused_score_keeps_what_was_typed(self, course, presented_paper, instructor, client_for):
+        slot, ada, *_ = presented_paper
+        crit = rubric_criterion(course, "presentation", "Final slides")
         data = {"criterion": crit.pk, "subject": f"slot-{slot.pk}", "student": ada.pk, "points": "7",
                 "comment": "Much better after feedback"}  # fmt: skip
         response = client_for(instructor).post(url("score_save", course), data, **HTMX)
@@ -62,16 +48,16 @@ class TestScoring:
         assert 'value="7"' in html and "Much better after feedback" in html
         assert not Score.objects.exists()
 
-    def test_the_history_names_who_changed_what(self, course, talk, instructor, ta, client_for):
-        slot, ada, *_ = talk
-        crit = criterion(course, "presentation", "1-on-1 meeting")
+    def test_the_history_names_who_changed_what(self, course, presented_paper, instructor, ta, client_for):
+        slot, ada, *_ = presented_paper
+        crit = rubric_criterion(course, "presentation", "1-on-1 meeting")
         service.score_set(course=course, criterion_id=crit.pk, students=[ada], points=6, slot=slot, by=ta)
         service.score_set(course=course, criterion_id=crit.pk, students=[ada], points=9, slot=slot, by=instructor)
         html = client_for(instructor).get(url("grade_slot", course, slot.pk), {"separately": "1"}).content.decode()
         assert "History (2 changes)" in html and "<del>6</del> → 9" in html and ta.display_name in html
 
-    def test_a_review_is_graded_beside_its_text(self, course, talk, ta, client_for):
-        slot, ada, *_ = talk
+    def test_a_review_is_graded_beside_its_text(self, course, presented_paper, ta, client_for):
+        slot, ada, *_ = presented_paper
         review = Review.objects.create(
             reading=slot.reading, student=ada, text="I *liked* it.", submitted_at=timezone.now()
         )
@@ -80,9 +66,9 @@ class TestScoring:
 
 
 class TestRelease:
-    def test_students_see_a_component_only_once_it_is_released(self, course, talk, instructor, client_for):
-        slot, ada, bruno, _ = talk
-        crit = criterion(course, "presentation", "Presenting and leading the discussion")
+    def test_students_see_a_component_only_once_it_is_released(self, course, presented_paper, instructor, client_for):
+        slot, ada, bruno, _ = presented_paper
+        crit = rubric_criterion(course, "presentation", "Presenting and leading the discussion")
         service.score_set(course=course, criterion_id=crit.pk, students=[ada, bruno], points=13,
                           comment="Ran 4 minutes over.", slot=slot, by=instructor)  # fmt: skip
         before = client_for(ada).get(url("my_grades", course)).content.decode()
@@ -120,9 +106,9 @@ class TestGradebook:
             response = client.get(url("gradebook", course), {"sort": "reviews", "order": "desc"})
         assert response.content.decode().count("<tr>") == n_students + 1
 
-    def test_csv_for_an_lms_has_one_row_per_student(self, course, talk, instructor, client_for):
-        _, ada, *_ = talk
-        crit = criterion(course, "final_exam", "Oral quiz")
+    def test_csv_for_an_lms_has_one_row_per_student(self, course, presented_paper, instructor, client_for):
+        _, ada, *_ = presented_paper
+        crit = rubric_criterion(course, "final_exam", "Oral quiz")
         service.score_set(course=course, criterion_id=crit.pk, students=[ada], points=10, by=instructor)
         response = client_for(instructor).get(url("gradebook_export", course))
         assert response["Content-Disposition"] == f'attachment; filename="{course.slug}-grades.csv"'
@@ -135,9 +121,9 @@ class TestGradebook:
         assert mine[1:3] == [ada.last_name, ada.first_name] and mine[6:] == ["10.0", "10.0", "F"]
         assert len(rows) == 1 + 3
 
-    def test_sorting_by_total(self, course, talk, instructor, client_for):
-        _, ada, bruno, chen = talk
-        crit = criterion(course, "final_exam", "Oral quiz")
+    def test_sorting_by_total(self, course, presented_paper, instructor, client_for):
+        _, ada, bruno, chen = presented_paper
+        crit = rubric_criterion(course, "final_exam", "Oral quiz")
         for student, points in ((ada, 3), (bruno, 9), (chen, 6)):
             service.score_set(course=course, criterion_id=crit.pk, students=[student], points=points, by=instructor)
         html = client_for(instructor).get(url("gradebook", course), {"sort": "total", "order": "desc"}).content.decode()
@@ -145,8 +131,8 @@ class TestGradebook:
 
 
 class TestSlidesPages:
-    def test_upload_and_download_for_the_pair_only(self, course, talk, instructor, client_for):
-        slot, ada, bruno, chen = talk
+    def test_upload_and_download_for_the_pair_only(self, course, presented_paper, instructor, client_for):
+        slot, ada, bruno, chen = presented_paper
         client = client_for(ada)
         upload = SimpleUploadedFile("Our Talk (v2).pdf", pdf_bytes(), content_type="application/pdf")
         page = client.post(url("slides_upload", course, slot.pk), {"stage": "initial", "file": upload}, follow=True)
@@ -160,8 +146,8 @@ class TestSlidesPages:
         assert response["X-Content-Type-Options"] == "nosniff" and response["Content-Type"] == "application/pdf"
         assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
-    def test_a_web_page_named_pdf_is_refused_in_the_page(self, course, talk, client_for):
-        slot, ada, *_ = talk
+    def test_a_web_page_named_pdf_is_refused_in_the_page(self, course, presented_paper, client_for):
+        slot, ada, *_ = presented_paper
         fake = SimpleUploadedFile(
             "slides.pdf", b"<!doctype html><script>alert(1)</script>", content_type="application/pdf"
         )
@@ -171,15 +157,15 @@ class TestSlidesPages:
         assert "This is not a PDF (whatever its name says)." in page.content.decode()
         assert not SlideUpload.objects.exists()
 
-    def test_a_pairs_checklist_is_theirs(self, course, talk, client_for):
-        slot, ada, _, chen = talk
+    def test_a_pairs_checklist_is_theirs(self, course, presented_paper, client_for):
+        slot, ada, _, chen = presented_paper
         assert client_for(ada).get(url("presentation", course, slot.pk)).status_code == 200
         assert client_for(chen).get(url("presentation", course, slot.pk)).status_code == 404
 
 
 class TestTimerAndRubrics:
-    def test_the_timer_records_on_the_server(self, course, talk, instructor, client_for):
-        slot, *_ = talk
+    def test_the_timer_records_on_the_server(self, course, presented_paper, instructor, client_for):
+        slot, *_ = presented_paper
         client = client_for(instructor)
         html = client.post(url("timer_record", course, slot.pk), {"action": "start_talk"}, **HTMX).content.decode()
         assert html.lstrip().startswith('<div id="clocks"') and "Stop the talk" in html
@@ -187,9 +173,11 @@ class TestTimerAndRubrics:
         page = client.get(url("timer", course, slot.pk)).content.decode()
         assert "Stop the talk" in page and "js/timer.js" in page
 
-    def test_a_rubric_change_that_breaks_a_score_is_refused_in_the_page(self, course, talk, instructor, client_for):
-        slot, ada, *_ = talk
-        crit = criterion(course, "presentation", "Initial slides")
+    def test_a_rubric_change_that_breaks_a_score_is_refused_in_the_page(
+        self, course, presented_paper, instructor, client_for
+    ):
+        slot, ada, *_ = presented_paper
+        crit = rubric_criterion(course, "presentation", "Initial slides")
         service.score_set(course=course, criterion_id=crit.pk, students=[ada], points=9, slot=slot, by=instructor)
         data = {"component": "presentation", "criterion": crit.pk, "name": crit.name, "max_points": "5"}
         response = client_for(instructor).post(url("criterion_save", course), data, **HTMX)
