@@ -273,6 +273,7 @@ def _student_page(request, course, student, *, staff: bool):
         subject = Subject()
         criteria = rubrics[Component.FINAL_EXAM].criteria.all()
         context["exam_rows"] = criterion_rows(criteria, subject, [student], _subject_scores(subject, [student]))
+        context["history"] = _history(subject, [student])
     return render(request, "courseapp/grading/student.html", context)
 
 

@@ -65,6 +65,18 @@ class TestScoring:
         assert "<em>liked</em>" in html and 'Review</strong> <small class="muted">out of 2</small>' in html
 
 
+def test_the_final_exam_is_scored_on_the_students_page_with_its_history(
+    course, presented_paper, instructor, ta, client_for
+):
+    _, ada, *_ = presented_paper
+    quiz = rubric_criterion(course, "final_exam", "Oral quiz")
+    for grader, points in ((ta, 6), (instructor, 8)):
+        data = {"criterion": quiz.pk, "subject": "exam", "student": ada.pk, "points": points}
+        client_for(grader).post(url("score_save", course), data, **HTMX)
+    html = client_for(instructor).get(url("student_grades", course, ada.pk)).content.decode()
+    assert "History (2 changes)" in html and "<del>6</del> → 8" in html and 'value="8"' in html
+
+
 class TestRelease:
     def test_students_see_a_component_only_once_it_is_released(self, course, presented_paper, instructor, client_for):
         slot, ada, bruno, _ = presented_paper
