@@ -128,7 +128,7 @@ COURSE_SETTINGS_FIELDSETS = [
             "slides_max_mb",
         ],
     ),
-    ("Final exam", ["exam_starts_at", "exam_ends_at", "exam_slot_minutes"]),
+    ("Final exam", ["exam_starts_at", "exam_ends_at", "exam_slot_minutes", "quiz_papers_only", "quiz_on_time_only"]),
 ]
 
 

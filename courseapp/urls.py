@@ -7,6 +7,7 @@ from .views import (
     grading,
     members,
     presentations,
+    quiz,
     readings,
     reviews,
     schedule,
@@ -102,6 +103,15 @@ urlpatterns = [
     ),
     path("courses/<slug:slug>/slots/<int:slot_id>/timer/", grading.timer_page, name="timer"),
     path("courses/<slug:slug>/slots/<int:slot_id>/timer/record/", grading.timer_record, name="timer_record"),
+    # The final exam
+    path("courses/<slug:slug>/exam/", quiz.exam_page, name="exam"),
+    path("courses/<slug:slug>/exam/slots/", quiz.exam_slots_make, name="exam_slots_make"),
+    path("courses/<slug:slug>/exam/assign/", quiz.exam_assign_all, name="exam_assign_all"),
+    path("courses/<slug:slug>/exam/draw/", quiz.quiz_draw_start, name="quiz_draw"),
+    path("courses/<slug:slug>/exam/redraw/<int:user_id>/", quiz.quiz_redraw, name="quiz_redraw"),
+    path("courses/<slug:slug>/exam/run-sheet/", quiz.run_sheet, name="run_sheet"),
+    path("courses/<slug:slug>/exam/mine/", quiz.my_exam, name="my_exam"),
+    path("courses/<slug:slug>/exam/slots/<int:slot_id>/book/", quiz.exam_slot_book, name="exam_slot_book"),
     # Presentations
     path("courses/<slug:slug>/slots/<int:slot_id>/presentation/", presentations.presentation_page, name="presentation"),
     path(

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from courseapp.models import Invitation, Membership, OneOnOneTime, ReadingImport, Review, SlideUpload, Swap
+from courseapp.models import ExamSlot, Invitation, Membership, OneOnOneTime, ReadingImport, Review, SlideUpload, Swap
 from courseapp.services.grading import rubrics_ensure
 
 from .factories import (
@@ -343,6 +343,25 @@ MATRIX = {
         {"action": "start_talk"},
         staff_hidden(REDIRECT),
     ),
+    # The final exam: staff run it, the instructor draws; students book their own slot, never see the paper
+    "courseapp:exam": ("get", lambda f: {"slug": f.course.slug}, None, staff_hidden(OK)),
+    "courseapp:exam_slots_make": ("post", lambda f: {"slug": f.course.slug}, {}, staff_hidden(REDIRECT)),
+    "courseapp:exam_assign_all": ("post", lambda f: {"slug": f.course.slug}, {}, staff_hidden(REDIRECT)),
+    "courseapp:quiz_draw": ("post", lambda f: {"slug": f.course.slug}, {"seed": "7"}, instructor_only(REDIRECT)),
+    "courseapp:quiz_redraw": (
+        "post",
+        lambda f: {"slug": f.course.slug, "user_id": f.users["student"].pk},
+        {"reason": "Was ill"},
+        instructor_only(REDIRECT),
+    ),
+    "courseapp:run_sheet": ("get", lambda f: {"slug": f.course.slug}, None, staff_hidden(OK)),
+    "courseapp:my_exam": ("get", lambda f: {"slug": f.course.slug}, None, student_only(OK)),
+    "courseapp:exam_slot_book": (
+        "post",
+        lambda f: {"slug": f.course.slug, "slot_id": f.exam_slot.pk},
+        {},
+        student_only(REDIRECT),
+    ),
     # A presenting pair's checklist: the pair and staff; to other students it does not exist
     "courseapp:presentation": (
         "get",
@@ -466,6 +485,7 @@ class Fixtures:
             slot=self.own_slot, stage="initial", original_name="talk.pdf", size=5, uploaded_at=timezone.now()
         )
         self.slides.file.save("x.pdf", ContentFile(b"%PDF-"), save=True)
+        self.exam_slot = ExamSlot.objects.create(course=course, starts_at=timezone.now(), minutes=5)
         # The reading list: two readings in a section, and an import waiting for its confirmation.
         self.listing, self.other_listing = ListingFactory.create_batch(2, section=SectionFactory(course=course))
         self.reading_import = ReadingImport.objects.create(

@@ -4,6 +4,7 @@ from .accounts import User
 from .courses import Course, Membership
 from .grading import Component, Criterion, Release, Rubric, Score, ScoreChange
 from .presentations import OneOnOneTime, SlideUpload, Timing
+from .quiz import ExamSlot, QuizDraw, QuizPick
 from .readings import Listing, Reading, ReadingImport, Section
 from .reviews import Review, ReviewSubmission, SimilarityFlag
 from .schedule import Invitation, Meeting, Notice, Signup, Slot, Swap, WaitlistEntry
@@ -12,12 +13,15 @@ __all__ = [
     "Component",
     "Course",
     "Criterion",
+    "ExamSlot",
     "Invitation",
     "Listing",
     "Meeting",
     "Membership",
     "Notice",
     "OneOnOneTime",
+    "QuizDraw",
+    "QuizPick",
     "Reading",
     "ReadingImport",
     "Release",

@@ -105,6 +105,12 @@ class Course(models.Model):
     exam_slot_minutes = models.PositiveSmallIntegerField(
         default=5, validators=[MinValueValidator(1), MaxValueValidator(120)]
     )
+    quiz_papers_only = models.BooleanField(
+        default=True, help_text="Draw the quiz paper from reviews of papers only (not blog posts, slides, videos)."
+    )
+    quiz_on_time_only = models.BooleanField(
+        default=False, help_text="Draw the quiz paper from reviews submitted on time only."
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,0 +1,160 @@
+"""The final exam: slots (booked by students or assigned), the draw, and the instructor's run sheet."""
+
+from collections import defaultdict
+
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_POST, require_safe
+
+from ..models import Component, ExamSlot, Listing, QuizDraw, QuizPick, Review, Score, User
+from ..permissions import Perm, course_view
+from ..selectors import course_students
+from ..services import ServiceError
+from ..services import grading as grading_service
+from ..services import quiz as service
+from ..tasks import draw_quiz
+from .grading import Subject, criterion_rows
+from .rendering import redirect_with_message
+
+
+def _answer(request, course, *, done=None, error=None, to="courseapp:exam"):
+    return redirect_with_message(request, to, course.slug, done=done, error=error)
+
+
+@require_safe
+@course_view(Perm.GRADE, hide=True)
+def exam_page(request, course):
+    """The exam window, who has which slot, and the draw."""
+    slots = list(course.exam_slots.select_related("student"))
+    students = list(course_students(course))
+    seated = {slot.student_id for slot in slots if slot.student_id}
+    draw = QuizDraw.objects.filter(course=course).first()
+    picked = set(
+        QuizPick.objects.filter(course=course, superseded_at__isnull=True).values_list("student_id", flat=True)
+    )
+    context = {
+        "course": course,
+        "access": request.access,
+        "slots": slots,
+        "unseated": [s for s in students if s.pk not in seated],
+        "draw": draw,
+        "not_drawn": [s for s in students if s.pk not in picked] if draw else [],
+        "students": students,
+        "slot_count": len(slots),
+    }
+    return render(request, "courseapp/quiz/exam.html", context)
+
+
+@require_POST
+@course_view(Perm.GRADE, hide=True)
+def exam_slots_make(request, course):
+    """Cut the exam window into slots."""
+    try:
+        added = service.exam_slots_make(course=course)
+    except ServiceError as error:
+        return _answer(request, course, error=error.message)
+    return _answer(request, course, done=f"Added {added} exam slot{'s' if added != 1 else ''}.")
+
+
+@require_POST
+@course_view(Perm.GRADE, hide=True)
+def exam_assign_all(request, course):
+    """Give every student without a slot the earliest free one."""
+    try:
+        assigned = service.exam_slots_assign_all(course=course)
+    except ServiceError as error:
+        return _answer(request, course, error=error.message)
+    return _answer(request, course, done=f"Assigned {assigned} student{'s' if assigned != 1 else ''} a slot.")
+
+
+@require_POST
+@course_view(Perm.MANAGE_GRADING)
+def quiz_draw_start(request, course):
+    """Draw every student's paper on a worker; the page shows the result once it is there."""
+    seed = request.POST.get("seed", "").strip()
+    if seed and not seed.isdigit():
+        return _answer(request, course, error="A seed is a whole number; leave it empty for a random one.")
+    if QuizDraw.objects.filter(course=course).exists():
+        return _answer(request, course, error="The quiz was drawn already; redraw single students below.")
+    draw_quiz.delay_on_commit(course.pk, int(seed) if seed else None, request.user.pk)
+    return _answer(request, course, done="Drawing the quiz papers: reload in a moment to see them.")
+
+
+@require_POST
+@course_view(Perm.MANAGE_GRADING)
+def quiz_redraw(request, course, user_id: int):
+    """Draw one student's paper again, with the reason kept."""
+    try:
+        pick = service.quiz_redraw(
+            course=course, student_id=user_id, reason=request.POST.get("reason", ""), by=request.user
+        )
+    except ServiceError as error:
+        return _answer(request, course, error=error.message, to="courseapp:run_sheet")
+    except User.DoesNotExist:
+        raise Http404 from None
+    return _answer(request, course, done=f"Drew {pick.student.display_name} again.", to="courseapp:run_sheet")
+
+
+@require_safe
+@course_view(Perm.GRADE, hide=True)
+def run_sheet(request, course):
+    """One row a slot: time, student, the drawn paper, their review, the section's questions, the score."""
+    draw = QuizDraw.objects.filter(course=course).first()
+    slots = list(course.exam_slots.filter(student__isnull=False).select_related("student"))
+    picks = {
+        pick.student_id: pick
+        for pick in QuizPick.objects.filter(course=course, superseded_at__isnull=True).select_related("reading")
+    }
+    reviews = {
+        (review.student_id, review.reading_id): review
+        for review in Review.objects.filter(reading__course=course, submitted_at__isnull=False).only(
+            "pk", "student_id", "reading_id"
+        )
+    }
+    questions = defaultdict(list)
+    for listing in Listing.objects.filter(section__course=course).select_related("section"):
+        questions[listing.reading_id].extend(listing.section.questions)
+    redraws = defaultdict(list)
+    for pick in QuizPick.objects.filter(course=course, round__gt=0):
+        redraws[pick.student_id].append(pick)
+    rubric = grading_service.rubrics_ensure(course)[Component.FINAL_EXAM]
+    scores = list(Score.objects.filter(criterion__rubric=rubric, review=None, slot=None))
+    subject = Subject()
+    rows = []
+    for slot in slots:
+        pick = picks.get(slot.student_id)
+        rows.append(
+            {
+                "slot": slot,
+                "pick": pick,
+                "review": reviews.get((slot.student_id, pick.reading_id)) if pick else None,
+                "questions": questions.get(pick.reading_id, []) if pick else [],
+                "redraws": redraws[slot.student_id],
+                "criteria": criterion_rows(rubric.criteria.all(), subject, [slot.student], scores),
+            }
+        )
+    context = {"course": course, "access": request.access, "draw": draw, "rows": rows}
+    return render(request, "courseapp/quiz/run_sheet.html", context)
+
+
+@require_safe
+@course_view(Perm.SEE_OWN_GRADES)
+def my_exam(request, course):
+    """A student's exam slot, and the free ones to choose from. The drawn paper is not shown."""
+    slots = list(course.exam_slots.filter(student__isnull=True))
+    mine = ExamSlot.objects.filter(course=course, student=request.user).first()
+    context = {"course": course, "access": request.access, "mine": mine, "free": slots}
+    return render(request, "courseapp/quiz/mine.html", context)
+
+
+@require_POST
+@course_view(Perm.SEE_OWN_GRADES)
+def exam_slot_book(request, course, slot_id: int):
+    """Take a free exam slot (moving from the one held before)."""
+    try:
+        slot = service.exam_slot_book(course=course, slot_id=slot_id, student=request.user)
+    except ExamSlot.DoesNotExist:
+        raise Http404 from None
+    except ServiceError as error:
+        return _answer(request, course, error=error.message, to="courseapp:my_exam")
+    return _answer(request, course, done=f"Your exam is at {course.when(slot.starts_at)}.", to="courseapp:my_exam")
