@@ -1,25 +1,30 @@
 """Tasks on a real Celery worker with Redis as broker, against the test database (not eager mode)."""
 
+import concurrent.futures
 import email
 import email.policy
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from config.celery_app import app as celery_app
-from courseapp.models import Membership, SimilarityFlag
-from courseapp.tasks import send_course_invitation
+from courseapp.models import Membership, QuizDraw, QuizPick, Review, SimilarityFlag
+from courseapp.services.quiz import quiz_draw
+from courseapp.tasks import draw_quiz, send_course_invitation
 
 from .conftest import IN_CI
-from .factories import MembershipFactory, SlotFactory
+from .factories import CourseFactory, MembershipFactory, ReadingFactory, SlotFactory
 from .servers import database_url
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
@@ -117,3 +122,40 @@ def test_similarity_check_runs_on_the_worker_and_flags_a_copy(worker, client, co
     flag = wait_for(lambda: SimilarityFlag.objects.first(), what=f"a similarity flag; {worker.log}")
     assert flag.overlap == 1.0
     assert {flag.review.reading_id, flag.other.reading_id} == {reading.pk}
+
+
+def test_the_quiz_is_drawn_on_a_worker_once_however_often_it_is_delivered(worker):
+    course = CourseFactory()
+    students = [MembershipFactory(course=course).user for _ in range(3)]
+    for student in students:
+        for reading in ReadingFactory.create_batch(2, course=course):
+            Review.objects.create(reading=reading, student=student, text="x", submitted_at=timezone.now())
+    draw_quiz.delay(course.pk, 1234)
+    draw_quiz.delay(course.pk)  # a second click, or a redelivery
+    wait_for(lambda: QuizPick.objects.filter(course=course).count() == 3, what="the picks")
+    time.sleep(1.5)  # the second delivery has run by now; it must add nothing
+    assert QuizDraw.objects.get(course=course).seed == 1234
+    assert QuizPick.objects.filter(course=course).count() == 3
+
+
+def test_two_deliveries_of_the_draw_at_the_same_moment_draw_once(transactional_db):
+    """Two workers picking up the task at once: the course row lock lets one draw and the other find it done."""
+    course = CourseFactory()
+    for _ in range(4):
+        student = MembershipFactory(course=course).user
+        Review.objects.create(
+            reading=ReadingFactory(course=course), student=student, text="x", submitted_at=timezone.now()
+        )
+    barrier = threading.Barrier(2)
+
+    def deliver(_):
+        barrier.wait()
+        try:
+            return quiz_draw(course_id=course.pk).pk
+        finally:
+            connection.close()
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        draws = list(pool.map(deliver, range(2)))
+    assert draws[0] == draws[1] == QuizDraw.objects.get(course=course).pk
+    assert QuizPick.objects.filter(course=course).count() == 4
