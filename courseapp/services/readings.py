@@ -283,6 +283,21 @@ def import_parse(*, text: str, format: str, section_title: str = "") -> ParsedLi
     return parsed
 
 
+def import_read(
+    *, data: bytes, size: int | None = None, filename: str = "", format: str = "", section_title: str = "", limit: int
+) -> tuple[str, str, ParsedList]:
+    """Bytes to an importable list: the text, its format (recognised when not given) and what it holds.
+
+    ``size``: the whole upload's size, when ``data`` holds only its first ``limit + 1`` bytes.
+    """
+    try:
+        text = formats.decode(data, limit=limit, size=size)
+    except formats.UnreadableInput as error:
+        raise ServiceError(str(error), code=error.code) from None
+    format = format or formats.detect(text, filename)
+    return text, format, import_parse(text=text, format=format, section_title=section_title)
+
+
 def reading_import_create(
     *,
     course: Course,
@@ -295,16 +310,10 @@ def reading_import_create(
     section_title: str = "",
     limit: int,
 ) -> ReadingImport:
-    """Check and keep an uploaded or pasted list for its preview; nothing in the reading list changes yet.
-
-    ``size``: the whole upload's size, when ``data`` holds only its first ``limit + 1`` bytes.
-    """
-    try:
-        text = formats.decode(data, limit=limit, size=size)
-    except formats.UnreadableInput as error:
-        raise ServiceError(str(error), code=error.code) from None
-    format = format or formats.detect(text, filename)
-    import_parse(text=text, format=format, section_title=section_title)
+    """Check and keep an uploaded or pasted list for its preview; nothing in the reading list changes yet."""
+    text, format, _ = import_read(
+        data=data, size=size, filename=filename, format=format, section_title=section_title, limit=limit
+    )
     return ReadingImport.objects.create(
         course=course,
         created_by=by,

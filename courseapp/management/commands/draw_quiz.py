@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from courseapp.models import Course, QuizPick
+from courseapp.management.courses import course_named
+from courseapp.models import QuizPick
 from courseapp.selectors import course_students
 from courseapp.services import ServiceError
 from courseapp.services.quiz import quiz_draw
@@ -17,9 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, help="Draw with this seed (a random one without it).")
 
     def handle(self, *args, course: str, seed: int | None, **options):
-        course_obj = Course.objects.filter(slug=course).first()
-        if course_obj is None:
-            raise CommandError(f"There is no course {course!r}.")
+        course_obj = course_named(course)
         try:
             draw = quiz_draw(course_id=course_obj.pk, seed=seed)
         except ServiceError as error:

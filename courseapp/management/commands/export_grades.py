@@ -1,8 +1,8 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from courseapp.models import Course
+from courseapp.management.courses import course_named
 from courseapp.selectors import gradebook_csv
 from courseapp.services.grading import rubrics_ensure
 
@@ -15,9 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", type=Path, help="The file to write; standard output without it.")
 
     def handle(self, *args, course: str, output: Path | None, **options):
-        course_obj = Course.objects.filter(slug=course).first()
-        if course_obj is None:
-            raise CommandError(f"There is no course {course!r}.")
+        course_obj = course_named(course)
         text = gradebook_csv(course_obj, rubrics_ensure(course_obj))
         if output is None:
             self.stdout.write(text, ending="")

@@ -3,7 +3,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from courseapp.models import Course, ReadingImport
+from courseapp.management.courses import course_named
+from courseapp.models import ReadingImport
 from courseapp.readinglists import formats
 from courseapp.services import ServiceError
 from courseapp.services import readings as service
@@ -28,9 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Show what would change; change nothing.")
 
     def handle(self, *args, course: str, file: Path, format: str, replace: bool, section: str, dry_run: bool, **_):
-        course_obj = Course.objects.filter(slug=course).first()
-        if course_obj is None:
-            raise CommandError(f"There is no course {course!r}.")
+        course_obj = course_named(course)
         try:
             data = file.read_bytes()
         except OSError as error:
@@ -39,9 +38,9 @@ class Command(BaseCommand):
         limit = settings.READING_LIST_MAX_BYTES
         try:
             if dry_run:
-                text = formats.decode(data, limit=limit)
-                format = format or formats.detect(text, file.name)
-                parsed = service.import_parse(text=text, format=format, section_title=section)
+                _, _, parsed = service.import_read(
+                    data=data, filename=file.name, format=format, section_title=section, limit=limit
+                )
                 plan = service.import_plan(course=course_obj, parsed=parsed, mode=mode)
             else:
                 pending = service.reading_import_create(
@@ -49,8 +48,6 @@ class Command(BaseCommand):
                     section_title=section, limit=limit,
                 )  # fmt: skip
                 plan = service.reading_import_apply(reading_import_id=pending.pk, course=course_obj)
-        except formats.UnreadableInput as error:
-            raise CommandError(str(error)) from None
         except ServiceError as error:
             raise CommandError(error.message) from None
         for warning in plan.warnings:

@@ -1,0 +1,46 @@
+"""The management commands for scripts: import a reading list, draw the quiz, export grades."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from courseapp.models import QuizDraw, QuizPick, Review
+
+from .factories import MembershipFactory, ReadingFactory
+
+ROADMAP = Path(__file__).resolve().parent / "fixtures" / "genai-roadmap.md"
+
+
+@pytest.mark.parametrize(
+    "command", [["import_readings", "nope", str(ROADMAP)], ["draw_quiz", "nope"], ["export_grades", "nope"]]
+)
+def test_an_unknown_course_is_named_in_the_error(db, command):
+    with pytest.raises(CommandError, match=re.escape("There is no course 'nope'.")):
+        call_command(*command)
+
+
+def test_import_readings_dry_run_changes_nothing_then_imports(course, capsys, tmp_path):
+    binary = tmp_path / "slides.md"
+    binary.write_bytes(b"%PDF-1.7\x00\x01")
+    for bad, message in ((binary, "binary file"), (tmp_path / "missing.md", "Cannot read")):
+        with pytest.raises(CommandError, match=message):
+            call_command("import_readings", course.slug, str(bad), "--dry-run")
+    call_command("import_readings", course.slug, str(ROADMAP), "--dry-run")
+    assert "Would import into" in capsys.readouterr().out and not course.readings.exists()
+    call_command("import_readings", course.slug, str(ROADMAP))
+    assert course.readings.count() == 21
+
+
+def test_draw_quiz_keeps_its_seed_and_export_grades_writes_csv(course, tmp_path):
+    student = MembershipFactory(course=course).user
+    Review.objects.create(reading=ReadingFactory(course=course), student=student, text="x", submitted_at=timezone.now())
+    call_command("draw_quiz", course.slug, "--seed", "99")
+    call_command("draw_quiz", course.slug)
+    assert QuizDraw.objects.get(course=course).seed == 99 and QuizPick.objects.count() == 1
+    out = tmp_path / "grades.csv"
+    call_command("export_grades", course.slug, "--output", str(out))
+    lines = out.read_text().splitlines()
+    assert lines[0].startswith("Email,Last name,First name") and lines[1].startswith(student.email)
