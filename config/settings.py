@@ -8,6 +8,7 @@ printed to the console. ``DJANGO_DEBUG`` off is the production shape and then
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -161,6 +162,26 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 10 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Periodic jobs for `celery beat`.
+CELERY_BEAT_SCHEDULE = {
+    "check-links-nightly": {"task": "courseapp.tasks.check_links_nightly", "schedule": crontab(hour=3, minute=0)},
+    # Each reminder is sent once, so running hourly only catches new ones sooner.
+    "send-reminders": {"task": "courseapp.tasks.send_reminders", "schedule": crontab(minute=5)},
+}
+
+# The reading list's link checker (courseapp/linkcheck.py): at most LINKCHECK["per_host"] requests in
+# flight per host, LINKCHECK["deadline"] seconds per run (below the task's soft time limit).
+LINKCHECK = {
+    "concurrency": env.int("LINKCHECK_CONCURRENCY", default=64),
+    "per_host": env.int("LINKCHECK_PER_HOST", default=6),
+    "host_interval": env.float("LINKCHECK_HOST_INTERVAL", default=0.02),
+    "connect_timeout": env.float("LINKCHECK_CONNECT_TIMEOUT", default=5.0),
+    "read_timeout": env.float("LINKCHECK_READ_TIMEOUT", default=10.0),
+    "deadline": env.float("LINKCHECK_DEADLINE", default=480.0),
+}
+# Tests only (config/test_settings.py): networks the checker may fetch from, on any port.
+LINKCHECK_TEST_ALLOWED_NETWORKS: list[str] = []
 
 # Content-Security-Policy: our own scripts and styles only. htmx is configured
 # in base.html not to eval and not to inject its indicator <style>.

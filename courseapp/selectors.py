@@ -327,8 +327,9 @@ def reading_list(
             below.extend(node.children)
         listings = listings.filter(section__in=[node.section.pk for node in below])
         unlisted = unlisted.none()
-    listings = list(listings.select_related("reading").order_by("position", "pk"))
-    unlisted = list(unlisted.filter(filters.matching(viewer, through_listing=False)).distinct().order_by("title"))
+    listings = list(listings.select_related("reading__link_result").order_by("position", "pk"))
+    unlisted = unlisted.filter(filters.matching(viewer, through_listing=False)).select_related("link_result")
+    unlisted = list(unlisted.distinct().order_by("title"))
     _with_badges(course, [listing.reading for listing in listings] + unlisted, viewer)
     for listing in listings:
         by_id[listing.section_id].listings.append(listing)

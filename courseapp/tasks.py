@@ -3,8 +3,12 @@
 import smtplib
 
 from celery import shared_task
+from django.utils import timezone
 
+from .models import Course, LinkCheckRun
+from .services import ServiceError
 from .services.invitations import course_invitation_send
+from .services.links import link_check_run, link_check_start
 from .services.quiz import quiz_draw
 from .services.reviews import similarity_check
 
@@ -30,3 +34,26 @@ def check_review_similarity(review_id: int) -> int:
 def draw_quiz(course_id: int, seed: int | None = None, by_id: int | None = None) -> int:
     """Draw every student's quiz paper (idempotent: a redelivery, or a second click, draws nothing new)."""
     return quiz_draw(course_id=course_id, seed=seed, by_id=by_id).seed
+
+
+# Limits below the broker's visibility timeout; the checker's own deadline (LINKCHECK["deadline"])
+# ends a run before the soft limit.
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=600, time_limit=900)
+def check_links(run_id: int) -> dict:
+    """Check a reading list's links (idempotent: a redelivered run adds only the results it lacks)."""
+    return link_check_run(run_id=run_id)
+
+
+@shared_task
+def check_links_nightly() -> int:
+    """Start a link check for every course whose term is not over (a course with one going is skipped)."""
+    started = 0
+    for course in Course.objects.filter(term_ends_on__gte=timezone.localdate()):
+        try:
+            run, new = link_check_start(course=course, trigger=LinkCheckRun.Trigger.NIGHTLY)
+        except ServiceError:
+            continue  # nothing to check
+        if new:
+            check_links.delay_on_commit(run.pk)
+            started += 1
+    return started

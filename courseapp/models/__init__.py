@@ -3,9 +3,11 @@
 from .accounts import User
 from .courses import Course, Membership
 from .grading import Component, Criterion, Release, Rubric, Score, ScoreChange
+from .links import LinkCheckRun, LinkResult
 from .presentations import OneOnOneTime, SlideUpload, Timing
 from .quiz import ExamSlot, QuizDraw, QuizPick
 from .readings import Listing, Reading, ReadingImport, Section
+from .reminders import SentReminder
 from .reviews import Review, ReviewSubmission, SimilarityFlag
 from .schedule import Invitation, Meeting, Notice, Signup, Slot, Swap, WaitlistEntry
 
@@ -15,6 +17,8 @@ __all__ = [
     "Criterion",
     "ExamSlot",
     "Invitation",
+    "LinkCheckRun",
+    "LinkResult",
     "Listing",
     "Meeting",
     "Membership",
@@ -31,6 +35,7 @@ __all__ = [
     "Score",
     "ScoreChange",
     "Section",
+    "SentReminder",
     "Signup",
     "SimilarityFlag",
     "SlideUpload",

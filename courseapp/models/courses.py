@@ -209,6 +209,11 @@ class Membership(models.Model):
     )
     # The secret in the address of this member's private calendar feed; resetting it revokes old links.
     calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token, editable=False)
+    reminders = models.BooleanField(
+        "e-mail me reminders",
+        default=True,
+        help_text="Reminders of reviews, 1-on-1s, slides and commentaries due, and changes to one's seats.",
+    )
     invitation_sent_at = models.DateTimeField(
         null=True, blank=True, help_text="When the e-mail telling an added student about the course went out."
     )

@@ -48,6 +48,10 @@ class Reading(models.Model):
     venue = models.CharField(max_length=200, blank=True)
     arxiv_id = models.CharField("arXiv id", max_length=40, blank=True)
     doi = models.CharField("DOI", max_length=200, blank=True)
+    # The latest link check's verdict on ``url`` (its history: ``link_results``).
+    link_result = models.ForeignKey(
+        "LinkResult", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
     # Fields the instructor corrected by hand; a re-import leaves them as they are.
     edited_fields = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
