@@ -157,8 +157,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
-# Hard and soft limits stay below Redis' visibility timeout (1 hour by default),
-# so a task is never redelivered while it still runs.
+# Hard and soft limits stay below Redis' visibility timeout (1 hour), so a task is never
+# redelivered while it still runs; a task whose worker died is redelivered after it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60)}
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 10 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -13,6 +13,7 @@ as ``2130706433`` or an IPv4-mapped IPv6 address never gets a connection.
 """
 
 import asyncio
+import concurrent.futures
 import contextlib
 import email.utils
 import errno
@@ -390,4 +391,11 @@ def check(links: Iterable[tuple[object, str]], policy: Policy, on_result: Callab
     by_url: dict[str, list] = {}
     for key, url in links:
         by_url.setdefault(url, []).append(key)
-    asyncio.run(Checker(policy, on_result).run(by_url))
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(Checker(policy, on_result).run(by_url))
+        return
+    # Called where an event loop already runs (an async caller): ours gets a thread of its own.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, Checker(policy, on_result).run(by_url)).result()

@@ -8,7 +8,17 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from courseapp.models import ExamSlot, Invitation, Membership, OneOnOneTime, ReadingImport, Review, SlideUpload, Swap
+from courseapp.models import (
+    ExamSlot,
+    Invitation,
+    Membership,
+    OneOnOneTime,
+    Reading,
+    ReadingImport,
+    Review,
+    SlideUpload,
+    Swap,
+)
 from courseapp.services.grading import rubrics_ensure
 
 from .factories import (
@@ -343,6 +353,22 @@ MATRIX = {
         {"action": "start_talk"},
         staff_hidden(REDIRECT),
     ),
+    # The link check: staff's; to anyone else it does not exist
+    "courseapp:links": ("get", lambda f: {"slug": f.course.slug}, None, staff_hidden(OK)),
+    "courseapp:links_start": ("post", lambda f: {"slug": f.course.slug}, {}, staff_hidden(REDIRECT)),
+    "courseapp:links_progress": ("get", lambda f: {"slug": f.course.slug}, None, staff_hidden(OK)),
+    "courseapp:link_fix": (
+        "post",
+        lambda f: {"slug": f.course.slug, "reading_id": f.listing.reading_id},
+        {},
+        staff_hidden(REDIRECT),
+    ),
+    "courseapp:link_history": (
+        "get",
+        lambda f: {"slug": f.course.slug, "reading_id": f.listing.reading_id},
+        None,
+        staff_hidden(OK),
+    ),
     # The final exam: staff run it, the instructor draws; students book their own slot, never see the paper
     "courseapp:exam": ("get", lambda f: {"slug": f.course.slug}, None, staff_hidden(OK)),
     "courseapp:exam_slots_make": ("post", lambda f: {"slug": f.course.slug}, {}, staff_hidden(REDIRECT)),
@@ -488,6 +514,8 @@ class Fixtures:
         self.exam_slot = ExamSlot.objects.create(course=course, starts_at=timezone.now(), minutes=5)
         # The reading list: two readings in a section, and an import waiting for its confirmation.
         self.listing, self.other_listing = ListingFactory.create_batch(2, section=SectionFactory(course=course))
+        # Links that fail at once, without the network, when a role may start a link check.
+        Reading.objects.filter(course=course).update(url="http://127.0.0.1:9/paper")
         self.reading_import = ReadingImport.objects.create(
             course=course, format="markdown", text="## Papers\n- [A](https://arxiv.org/abs/1706.03762)\n"
         )

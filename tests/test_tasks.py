@@ -1,6 +1,7 @@
 """Tasks on a real Celery worker with Redis as broker, against the test database (not eager mode)."""
 
 import concurrent.futures
+import contextlib
 import email
 import email.policy
 import os
@@ -19,12 +20,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.celery_app import app as celery_app
-from courseapp.models import Membership, QuizDraw, QuizPick, Review, SimilarityFlag
+from courseapp.models import LinkCheckRun, Membership, QuizDraw, QuizPick, Review, SimilarityFlag
+from courseapp.services.links import link_check_start
 from courseapp.services.quiz import quiz_draw
-from courseapp.tasks import draw_quiz, send_course_invitation
+from courseapp.tasks import check_links, draw_quiz, send_course_invitation
 
 from .conftest import IN_CI
 from .factories import CourseFactory, MembershipFactory, ReadingFactory, SlotFactory
+from .linkserver import LinkServer
 from .servers import database_url
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
@@ -51,38 +54,56 @@ def use_broker(**conf):
     celery_app._after_fork()
 
 
-@pytest.fixture
-def worker(transactional_db, tmp_path):
+@contextlib.contextmanager
+def celery_worker(directory: Path, *, env: dict | None = None):
     """A `celery worker` process on TEST_REDIS_URL, sharing this test's PostgreSQL database."""
-    mail_dir = tmp_path / "mail"
-    mail_dir.mkdir()
+    mail_dir = directory / "mail"
+    mail_dir.mkdir(exist_ok=True)
     name = f"test-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
-    env = os.environ | {
-        "DJANGO_DEBUG": "true",
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": REDIS_URL,
-        "EMAIL_URL": "filemail://",
-        "EMAIL_FILE_PATH": str(mail_dir),
-    }
-    previous = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
-    use_broker(broker_url=REDIS_URL, task_always_eager=False)
-    celery_app.control.purge()
-    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 (closed in teardown)
+    environment = (
+        os.environ
+        | {
+            "DJANGO_DEBUG": "true",
+            "DATABASE_URL": database_url(),
+            "REDIS_URL": REDIS_URL,
+            "EMAIL_URL": "filemail://",
+            "EMAIL_FILE_PATH": str(mail_dir),
+        }
+        | (env or {})
+    )
+    log_path = directory / f"worker-{name.split('@')[0]}.log"
+    log = open(log_path, "w")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-n", name, "--loglevel=INFO"],
-        env=env,
+        env=environment,
         stdout=log,
         stderr=subprocess.STDOUT,
         cwd=Path(__file__).resolve().parent.parent,
     )
     try:
         wait_for(lambda: celery_app.control.ping([name], timeout=0.5), what="the worker to answer a ping")
-        yield SimpleNamespace(mail_dir=mail_dir, log=tmp_path / "worker.log")
+        yield SimpleNamespace(mail_dir=mail_dir, log=log_path, process=process)
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=30)
         log.close()
-        use_broker(**previous)
+
+
+@pytest.fixture
+def broker():
+    """The test process sends tasks to Redis (not eagerly), to a queue emptied first."""
+    previous = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
+    use_broker(broker_url=REDIS_URL, task_always_eager=False)
+    celery_app.control.purge()
+    yield
+    use_broker(**previous)
+
+
+@pytest.fixture
+def worker(transactional_db, broker, tmp_path):
+    with celery_worker(tmp_path) as worker:
+        yield worker
 
 
 def processed(task_name: str) -> int:
@@ -159,3 +180,53 @@ def test_two_deliveries_of_the_draw_at_the_same_moment_draw_once(transactional_d
         draws = list(pool.map(deliver, range(2)))
     assert draws[0] == draws[1] == QuizDraw.objects.get(course=course).pk
     assert QuizPick.objects.filter(course=course).count() == 4
+
+
+def test_a_link_check_runs_on_a_worker_end_to_end(worker, client, course, instructor):
+    with LinkServer() as server:
+        for path in ("/ok", "/moved/1", "/missing"):
+            ReadingFactory(course=course, url=server.base + path)
+        client.force_login(instructor)
+        client.post(reverse("courseapp:links_start", args=[course.slug]))
+
+        run = wait_for(
+            lambda: LinkCheckRun.objects.filter(course=course, finished_at__isnull=False).first(),
+            what=f"the run to finish; {worker.log}",
+        )
+    assert run.summary == {"ok": 1, "moved": 1, "failing": 1}
+    page = client.get(reverse("courseapp:links", args=[course.slug])).content.decode()
+    assert "Use the new address" in page and "1 of 3 links OK" in page
+
+
+def test_a_link_check_whose_worker_is_killed_is_finished_by_another_without_duplicates(
+    transactional_db, broker, tmp_path
+):
+    """SIGKILL mid-run: the unacknowledged task goes back to the queue and the next worker resumes the run."""
+    course = CourseFactory()
+    # One request at a time, 100 ms each: the run takes about 8 s, long enough to be killed in the middle.
+    slow = {"LINKCHECK_PER_HOST": "1", "LINKCHECK_HOST_INTERVAL": "0", "CELERY_VISIBILITY_TIMEOUT": "3"}
+    with LinkServer() as server:
+        readings = [ReadingFactory(course=course, url=f"{server.base}/wait?{n}") for n in range(80)]
+        run, _ = link_check_start(course=course)
+        with celery_worker(tmp_path, env=slow) as first:
+            check_links.delay(run.pk)
+            wait_for(lambda: run.results.count() >= 10, what=f"the first results; {first.log}")
+            first.process.kill()
+            first.process.wait()
+        stored_before = run.results.count()
+        assert 10 <= stored_before < 80, "the first worker should have died in the middle of the run"
+        time.sleep(3.5)  # the visibility timeout: the unacknowledged task is due again
+
+        with celery_worker(tmp_path, env=slow) as second:
+            wait_for(
+                lambda: LinkCheckRun.objects.filter(pk=run.pk, finished_at__isnull=False).exists(),
+                timeout=60,
+                what=f"the second worker to finish the run; {second.log}",
+            )
+        fetched = len(server.requests)
+
+    run.refresh_from_db()
+    assert run.results.count() == 80 and run.summary == {"ok": 80}
+    assert sorted(run.results.values_list("reading_id", flat=True)) == sorted(r.pk for r in readings)
+    # Resumed, not restarted: what the first worker stored was not fetched again (a few in flight at the kill may be).
+    assert fetched <= 80 + 2
