@@ -72,10 +72,13 @@ test: install chromium lint check-deploy
 bench: export DJANGO_DEBUG = true
 bench: export DATABASE_URL = $(TEST_DATABASE_URL)
 bench: install
+	$(PY) -m pip install --quiet -r bench/requirements.txt
+	npm ci --prefix bench --no-audit --no-fund --silent
 	$(PY) bench/pages.py
 	$(PY) bench/readings.py
 	$(PY) bench/gradebook.py
 	$(PY) bench/reviews_submit.py
+	$(PY) bench/linkcheck.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

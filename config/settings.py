@@ -174,7 +174,7 @@ CELERY_BEAT_SCHEDULE = {
 # The reading list's link checker (courseapp/linkcheck.py): at most LINKCHECK["per_host"] requests in
 # flight per host, LINKCHECK["deadline"] seconds per run (below the task's soft time limit).
 LINKCHECK = {
-    "concurrency": env.int("LINKCHECK_CONCURRENCY", default=64),
+    "concurrency": env.int("LINKCHECK_CONCURRENCY", default=128),
     "per_host": env.int("LINKCHECK_PER_HOST", default=6),
     "host_interval": env.float("LINKCHECK_HOST_INTERVAL", default=0.02),
     "connect_timeout": env.float("LINKCHECK_CONNECT_TIMEOUT", default=5.0),
