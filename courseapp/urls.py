@@ -24,6 +24,7 @@ urlpatterns = [
     path("courses/<slug:slug>/", courses.course_home, name="course_home"),
     path("courses/<slug:slug>/join/", courses.course_join, name="course_join"),
     path("courses/<slug:slug>/settings/", settings.course_settings, name="course_settings"),
+    path("courses/<slug:slug>/reminders/", courses.reminders_set, name="reminders_set"),
     path("courses/<slug:slug>/schedule/", schedule.schedule_page, name="schedule"),
     path("courses/<slug:slug>/slots/<int:slot_id>/seat/", schedule.slot_seat, name="slot_seat"),
     path("courses/<slug:slug>/slots/<int:slot_id>/invite/", schedule.slot_invite, name="slot_invite"),

@@ -353,6 +353,8 @@ MATRIX = {
         {"action": "start_talk"},
         staff_hidden(REDIRECT),
     ),
+    # A student's own e-mail reminders
+    "courseapp:reminders_set": ("post", lambda f: {"slug": f.course.slug}, {"on": "false"}, student_only(REDIRECT)),
     # The link check: staff's; to anyone else it does not exist
     "courseapp:links": ("get", lambda f: {"slug": f.course.slug}, None, staff_hidden(OK)),
     "courseapp:links_start": ("post", lambda f: {"slug": f.course.slug}, {}, staff_hidden(REDIRECT)),

@@ -152,7 +152,20 @@ def _create_signup(slot: Slot, student, role: str, seat: int) -> Signup:
 
 
 def notify(course: Course, user, message: str) -> Notice:
-    return Notice.objects.create(course=course, user=user, message=message)
+    """Tell a student what happened to their seats: on their pages, and by e-mail once this commits."""
+    from ..tasks import send_notice  # the tasks module imports the services
+
+    notice = Notice.objects.create(course=course, user=user, message=message)
+    send_notice.delay_on_commit(notice.pk)
+    return notice
+
+
+def _confirm(signup: Signup) -> Signup:
+    """E-mail the student a confirmation of the seat they took, once this commits."""
+    from ..tasks import send_signup_confirmation
+
+    send_signup_confirmation.delay_on_commit(signup.pk)
+    return signup
 
 
 def _describe(slot: Slot) -> str:
@@ -171,7 +184,7 @@ def seat_take(*, course: Course, slot_id: int, student, role: str, now: datetime
         if seat is None:
             raise ServiceError(SEATS_FULL.format(role=ROLE_NAMES[role]), code="seats_full")
         WaitlistEntry.objects.filter(slot=slot, student=student).delete()
-        return _create_signup(slot, student, role, seat)
+        return _confirm(_create_signup(slot, student, role, seat))
 
 
 def seat_drop(*, course: Course, slot_id: int, student, now: datetime.datetime | None = None) -> None:
@@ -290,7 +303,7 @@ def invitation_answer(
             if seat is None:  # staff gave the held seat away meanwhile
                 raise ServiceError(SEATS_FULL.format(role="presenter"), code="seats_full")
             WaitlistEntry.objects.filter(slot=slot, student=user).delete()
-            _create_signup(slot, user, Signup.Role.PRESENTER, seat)
+            _confirm(_create_signup(slot, user, Signup.Role.PRESENTER, seat))
             notify(course, invitation.inviter, f"{user.display_name} accepted: you present {_describe(slot)} together.")
         else:
             invitation.status = Invitation.Status.DECLINED if decision == "decline" else Invitation.Status.CANCELLED

@@ -10,7 +10,7 @@ from ..permissions import Perm, Role, course_view, role_of
 from ..selectors import schedule
 from ..services import ServiceError
 from ..services.memberships import membership_request
-from .rendering import render_page
+from .rendering import redirect_with_message, render_page
 
 
 @require_safe
@@ -71,3 +71,16 @@ def course_join(request, course):
         partial="join",
         status=status,
     )
+
+
+@require_POST
+@course_view(Perm.WRITE_REVIEWS)
+def reminders_set(request, course):
+    """A student turns their e-mail reminders on or off."""
+    membership = request.access.membership
+    membership.reminders = request.POST.get("on") == "true"
+    membership.save(update_fields=["reminders"])
+    if request.htmx:
+        return render(request, "courseapp/courses/home.html#reminders", {"course": course, "access": request.access})
+    done = "E-mail reminders are on." if membership.reminders else "E-mail reminders are off."
+    return redirect_with_message(request, "courseapp:course_home", course.slug, done=done, error=None)

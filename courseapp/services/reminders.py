@@ -1,0 +1,215 @@
+"""E-mail to students: reminders of what is due soon, and word of changes to their seats.
+
+Every message is recorded (SentReminder) in the transaction that sends it, under a unique
+constraint, so it goes out once however often the hourly job or a task delivery runs; a student
+who turned reminders off gets none.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from ..models import Course, Membership, Notice, Reading, Review, SentReminder, Signup, SlideUpload, Slot
+from .presentations import deadlines
+
+Kind = SentReminder.Kind
+DAY = datetime.timedelta(days=1)
+
+
+def send_once(*, course: Course, user, kind: str, key: str, subject: str, lines: list[str], link: str) -> bool:
+    """Send this message unless it went out before or the student turned reminders off."""
+    with transaction.atomic():
+        membership = (
+            Membership.objects.select_for_update()
+            .filter(course=course, user=user, status=Membership.Status.ACTIVE)
+            .first()
+        )
+        if membership is None or not membership.reminders or not user.email:
+            return False
+        try:
+            with transaction.atomic():
+                SentReminder.objects.create(course=course, user=user, kind=kind, key=key, subject=subject[:300])
+        except IntegrityError:
+            return False  # sent before (or being sent by another delivery right now)
+        body = render_to_string(
+            "courseapp/email/reminder.txt",
+            {
+                "user": user,
+                "course": course,
+                "lines": lines,
+                "link": settings.SITE_URL + link,
+                "settings_link": settings.SITE_URL
+                + reverse("courseapp:course_home", args=[course.slug])
+                + "#reminders",
+            },
+        )
+        # Inside the transaction: if the mail server refuses, the record goes too and a retry sends it.
+        send_mail(subject=f"[{course.title}] {subject}", message=body, from_email=None, recipient_list=[user.email])
+    return True
+
+
+def notice_send(*, notice_id: int) -> bool:
+    """A change to a student's seats (a waitlist promotion, a swap, staff moving them), by e-mail too."""
+    notice = Notice.objects.select_related("course", "user").filter(pk=notice_id).first()
+    if notice is None:
+        return False
+    return send_once(
+        course=notice.course,
+        user=notice.user,
+        kind=Kind.NOTICE,
+        key=str(notice.pk),
+        subject="A change to your seats",
+        lines=[notice.message],
+        link=reverse("courseapp:schedule", args=[notice.course.slug]),
+    )
+
+
+def signup_confirmation_send(*, signup_id: int) -> bool:
+    """Confirm a seat the student took (or accepted an invitation to)."""
+    signup = Signup.objects.select_related("student", "slot__meeting__course", "slot__reading").filter(pk=signup_id)
+    signup = signup.first()
+    if signup is None:
+        return False
+    slot, course = signup.slot, signup.slot.meeting.course
+    role = "present" if signup.role == Signup.Role.PRESENTER else "comment on"
+    lines = [f"You {role} “{slot.display_title}” on {course.when(slot.meeting.starts())}."]
+    if signup.role == Signup.Role.PRESENTER:
+        due = deadlines(course, slot)
+        lines.append(f"Book your 1-on-1 with the instructor by {course.when(due['book'])}; bring initial slides to it.")
+    return send_once(
+        course=course,
+        user=signup.student,
+        kind=Kind.SIGNUP,
+        key=str(signup.pk),
+        subject=f"You {role} “{slot.display_title}”",
+        lines=lines,
+        link=reverse("courseapp:schedule", args=[course.slug]) + f"#meeting-{slot.meeting_id}",
+    )
+
+
+def reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """Send every reminder that is due and was not sent; run hourly by celery beat."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    sent = 0
+    courses = Course.objects.filter(term_starts_on__lte=today + DAY, term_ends_on__gte=today - 14 * DAY)
+    for course in courses:
+        for message in due_reminders(course, now):
+            sent += send_once(course=course, **message)
+    return sent
+
+
+def due_reminders(course: Course, now: datetime.datetime) -> list[dict]:
+    """What each student should hear about now: the day before a meeting or a deadline."""
+    slots = list(
+        Slot.objects.filter(meeting__course=course, meeting__date__gte=(now - 10 * DAY).date())
+        .select_related("meeting__course", "reading", "one_on_one")
+        .prefetch_related("signups__student")
+    )
+    uploaded = set(SlideUpload.objects.filter(slot__in=slots).values_list("slot_id", "stage"))
+    messages = []
+    by_meeting: dict[int, list[Slot]] = defaultdict(list)
+    for slot in slots:
+        by_meeting[slot.meeting_id].append(slot)
+        messages += _presenter_reminders(course, slot, now, uploaded)
+        if now < slot.meeting.starts() <= now + DAY:
+            messages += [
+                {
+                    "user": signup.student,
+                    "kind": Kind.COMMENTARY,
+                    "key": str(slot.pk),
+                    "subject": f"You comment on “{slot.display_title}” tomorrow",
+                    "lines": [
+                        f"You are a commentator on “{slot.display_title}” at the meeting of "
+                        f"{course.when(slot.meeting.starts())}. Read it closely and come with questions."
+                    ],
+                    "link": reverse("courseapp:schedule", args=[course.slug]) + f"#meeting-{slot.meeting_id}",
+                }
+                for signup in slot.signups.all()
+                if signup.role == Signup.Role.COMMENTATOR
+            ]
+    for meeting_slots in by_meeting.values():
+        meeting = meeting_slots[0].meeting
+        if now < meeting.starts() <= now + DAY:
+            messages += _review_reminders(course, meeting, meeting_slots)
+    return messages
+
+
+def _presenter_reminders(course: Course, slot: Slot, now: datetime.datetime, uploaded: set) -> list[dict]:
+    presenters = [signup.student for signup in slot.signups.all() if signup.role == Signup.Role.PRESENTER]
+    if not presenters:
+        return []
+    due = deadlines(course, slot)
+    checklist = reverse("courseapp:presentation", args=[course.slug, slot.pk])
+    title = slot.display_title
+    wanted = []
+    if not hasattr(slot, "one_on_one") and now < due["book"] <= now + 2 * DAY:
+        wanted.append(
+            (Kind.ONE_ON_ONE, "Book your 1-on-1", f"Book your 1-on-1 about “{title}” by {course.when(due['book'])}.")
+        )
+    if (slot.pk, SlideUpload.Stage.INITIAL) not in uploaded and now < due["initial"] <= now + DAY:
+        wanted.append(
+            (
+                Kind.INITIAL_SLIDES,
+                "Initial slides due",
+                f"Your initial slides for “{title}” are due at {course.when(due['initial'])}.",
+            )
+        )
+    if (slot.pk, SlideUpload.Stage.FINAL) not in uploaded and due["talk"] < now and now < due["final"] <= now + 2 * DAY:
+        wanted.append(
+            (
+                Kind.FINAL_SLIDES,
+                "Final slides due",
+                f"Your final slides for “{title}” are due by {course.when(due['final'])}.",
+            )
+        )
+    return [
+        {"user": user, "kind": kind, "key": str(slot.pk), "subject": subject, "lines": [line], "link": checklist}
+        for kind, subject, line in wanted
+        for user in presenters
+    ]
+
+
+def _review_reminders(course: Course, meeting, slots: list[Slot]) -> list[dict]:
+    """Students who still need scheduled-paper reviews and have not reviewed this meeting's papers."""
+    papers = [slot.reading for slot in slots if slot.reading and slot.reading.kind == Reading.Kind.PAPER]
+    if not papers:
+        return []
+    on_schedule = Slot.objects.filter(meeting__course=course, reading__kind=Reading.Kind.PAPER).values("reading")
+    submitted = Review.objects.filter(reading__course=course, submitted_at__isnull=False)
+    scheduled_counts = dict(
+        submitted.filter(reading__in=on_schedule).values_list("student").annotate(n=Count("reading", distinct=True))
+    )
+    reviewed = set(submitted.filter(reading__in=papers).values_list("student_id", flat=True))
+    presenting = {signup.student_id for slot in slots for signup in slot.signups.all()}
+    students = Membership.objects.filter(
+        course=course, status=Membership.Status.ACTIVE, role=Membership.Role.STUDENT
+    ).select_related("user")
+    titles = ", ".join(f"“{paper.title}”" for paper in papers)
+    link = reverse("courseapp:my_reviews", args=[course.slug])
+    when = date_format(meeting.starts(), "l, g:i A")
+    return [
+        {
+            "user": membership.user,
+            "kind": Kind.REVIEWS_DUE,
+            "key": str(meeting.pk),
+            "subject": "Reviews due at tomorrow's meeting",
+            "lines": [
+                f"Tomorrow's meeting ({when}) discusses {titles}; a review of one of them is due when it starts.",
+                f"You have {left} more review{'s' if left != 1 else ''} of scheduled papers to write this term.",
+            ],
+            "link": link,
+        }
+        for membership in students
+        if membership.user_id not in reviewed
+        and membership.user_id not in presenting
+        and (left := course.scheduled_paper_reviews_required - scheduled_counts.get(membership.user_id, 0)) > 0
+    ]
