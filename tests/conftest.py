@@ -10,6 +10,7 @@ from courseapp.models import Membership
 
 from .factories import CourseFactory, MeetingFactory, MembershipFactory, SignupFactory, SlotFactory, UserFactory
 from .servers import database_url, gunicorn
+from .workers import REDIS_URL, celery_app, celery_worker, use_broker
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -125,3 +126,20 @@ def gunicorn_url(transactional_db, tmp_path):
     """The app served by gunicorn (4 processes, 8 threads each) on the test database, as in production."""
     with gunicorn(database_url(), tmp_path / "gunicorn.log") as url:
         yield url
+
+
+@pytest.fixture
+def broker():
+    """The test process sends tasks to Redis (not eagerly), to a queue emptied first."""
+    previous = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
+    use_broker(broker_url=REDIS_URL, task_always_eager=False)
+    celery_app.control.purge()
+    yield
+    use_broker(**previous)
+
+
+@pytest.fixture
+def worker(transactional_db, broker, tmp_path):
+    """A Celery worker process for this test, and the tasks it sends going to it."""
+    with celery_worker(tmp_path) as worker:
+        yield worker

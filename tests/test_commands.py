@@ -7,15 +7,22 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from courseapp.models import QuizDraw, QuizPick, Review
+from courseapp.models import LinkCheckRun, QuizDraw, QuizPick, Review
 
 from .factories import MembershipFactory, ReadingFactory
+from .linkserver import LinkServer
 
 ROADMAP = Path(__file__).resolve().parent / "fixtures" / "genai-roadmap.md"
 
 
 @pytest.mark.parametrize(
-    "command", [["import_readings", "nope", str(ROADMAP)], ["draw_quiz", "nope"], ["export_grades", "nope"]]
+    "command",
+    [
+        ["import_readings", "nope", str(ROADMAP)],
+        ["draw_quiz", "nope"],
+        ["export_grades", "nope"],
+        ["check_links", "nope"],
+    ],
 )
 def test_an_unknown_course_is_named_in_the_error(db, command):
     with pytest.raises(CommandError, match=re.escape("There is no course 'nope'.")):
@@ -44,3 +51,23 @@ def test_draw_quiz_keeps_its_seed_and_export_grades_writes_csv(course, tmp_path)
     call_command("export_grades", course.slug, "--output", str(out))
     lines = out.read_text().splitlines()
     assert lines[0].startswith("Email,Last name,First name") and lines[1].startswith(student.email)
+
+
+def test_check_links_wait_reports_the_problems_and_where_moved_links_went(course, capsys):
+    with LinkServer() as server:
+        ReadingFactory(course=course, title="Moved Paper", url=server.base + "/moved/1")
+        ReadingFactory(course=course, title="Lost Paper", url=server.base + "/missing")
+        ReadingFactory(course=course, title="Fine Paper", url=server.base + "/ok")
+        call_command("check_links", course.slug, "--wait")
+
+    out = capsys.readouterr().out
+    assert "Checked 3 links. OK: 1, Moved: 1, Failed once: 1" in out
+    assert f"[Moved] Moved Paper: {server.base}/moved/1 -> {server.base}/ok" in out
+    assert f"[Failed once] Lost Paper: {server.base}/missing (not found)" in out
+    assert "Fine Paper" not in out
+    assert LinkCheckRun.objects.get().trigger == LinkCheckRun.Trigger.COMMAND
+
+
+def test_check_links_says_when_there_is_nothing_to_check(course):
+    with pytest.raises(CommandError, match="No reading on the list has a link"):
+        call_command("check_links", course.slug)

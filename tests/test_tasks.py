@@ -1,109 +1,31 @@
 """Tasks on a real Celery worker with Redis as broker, against the test database (not eager mode)."""
 
 import concurrent.futures
-import contextlib
+import datetime
 import email
 import email.policy
-import os
-import socket
-import subprocess
-import sys
 import threading
 import time
-import uuid
-from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from config.celery_app import app as celery_app
-from courseapp.models import LinkCheckRun, Membership, QuizDraw, QuizPick, Review, SimilarityFlag
+from courseapp.models import LinkCheckRun, Membership, QuizDraw, QuizPick, Review, SentReminder, SimilarityFlag
 from courseapp.services.links import link_check_start
 from courseapp.services.quiz import quiz_draw
-from courseapp.tasks import check_links, draw_quiz, send_course_invitation
+from courseapp.tasks import check_links, draw_quiz, send_course_invitation, send_reminders
 
 from .conftest import IN_CI
 from .factories import CourseFactory, MembershipFactory, ReadingFactory, SlotFactory
 from .linkserver import LinkServer
-from .servers import database_url
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+from .workers import REDIS_URL, celery_app, celery_worker, wait_for
 
 pytestmark = [
     pytest.mark.worker,
     pytest.mark.skipif(not REDIS_URL and not IN_CI, reason="TEST_REDIS_URL is not set (make test sets it)"),
 ]
-
-
-def wait_for(predicate, *, timeout=30.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := predicate():
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-
-
-def use_broker(**conf):
-    celery_app.conf.update(conf)
-    # Earlier tests may have made the app cache connections to the in-memory broker; drop
-    # them, as Celery itself does after a fork.
-    celery_app._after_fork()
-
-
-@contextlib.contextmanager
-def celery_worker(directory: Path, *, env: dict | None = None):
-    """A `celery worker` process on TEST_REDIS_URL, sharing this test's PostgreSQL database."""
-    mail_dir = directory / "mail"
-    mail_dir.mkdir(exist_ok=True)
-    name = f"test-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
-    environment = (
-        os.environ
-        | {
-            "DJANGO_DEBUG": "true",
-            "DATABASE_URL": database_url(),
-            "REDIS_URL": REDIS_URL,
-            "EMAIL_URL": "filemail://",
-            "EMAIL_FILE_PATH": str(mail_dir),
-        }
-        | (env or {})
-    )
-    log_path = directory / f"worker-{name.split('@')[0]}.log"
-    log = open(log_path, "w")  # noqa: SIM115 (closed below)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-n", name, "--loglevel=INFO"],
-        env=environment,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=Path(__file__).resolve().parent.parent,
-    )
-    try:
-        wait_for(lambda: celery_app.control.ping([name], timeout=0.5), what="the worker to answer a ping")
-        yield SimpleNamespace(mail_dir=mail_dir, log=log_path, process=process)
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=30)
-        log.close()
-
-
-@pytest.fixture
-def broker():
-    """The test process sends tasks to Redis (not eagerly), to a queue emptied first."""
-    previous = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
-    use_broker(broker_url=REDIS_URL, task_always_eager=False)
-    celery_app.control.purge()
-    yield
-    use_broker(**previous)
-
-
-@pytest.fixture
-def worker(transactional_db, broker, tmp_path):
-    with celery_worker(tmp_path) as worker:
-        yield worker
 
 
 def processed(task_name: str) -> int:
@@ -230,3 +152,23 @@ def test_a_link_check_whose_worker_is_killed_is_finished_by_another_without_dupl
     assert sorted(run.results.values_list("reading_id", flat=True)) == sorted(r.pk for r in readings)
     # Resumed, not restarted: what the first worker stored was not fetched again (a few in flight at the kill may be).
     assert fetched <= 80 + 2
+
+
+def test_reminders_go_out_from_a_worker_once(worker):
+    today = timezone.localdate()
+    course = CourseFactory(
+        term_starts_on=today - datetime.timedelta(days=30), term_ends_on=today + datetime.timedelta(days=30)
+    )
+    student = MembershipFactory(course=course).user
+    starts = timezone.now().astimezone(course.tzinfo) + datetime.timedelta(hours=12)
+    meeting = SlotFactory(meeting__course=course, meeting__date=starts.date(), meeting__starts_at=starts.time()).meeting
+    # Delivered three times (the hourly beat, a redelivery): one e-mail.
+    for _ in range(3):
+        send_reminders.delay()
+    wait_for(lambda: processed(send_reminders.name) == 3, what=f"three deliveries; {worker.log}")
+
+    [mail_file] = list(worker.mail_dir.iterdir())
+    message = email.message_from_string(mail_file.read_text().split("\n" + "-" * 79)[0], policy=email.policy.default)
+    assert message["To"] == student.email
+    assert "Reviews due at tomorrow's meeting" in message["Subject"]
+    assert SentReminder.objects.get(user=student).key == str(meeting.pk)

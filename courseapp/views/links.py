@@ -71,7 +71,10 @@ def links_start(request, course):
     if new:
         check_links.delay_on_commit(run.pk)
     if request.htmx:
-        return render(request, f"{PAGE}#progress", progress_context(course, run))
+        response = render(request, f"{PAGE}#progress", progress_context(course, run))
+        if not run.is_going:  # no broker: it ran in this request, so show what it found
+            response["HX-Refresh"] = "true"
+        return response
     done = "Link check started." if new else "A link check is already going: here is its progress."
     return redirect_with_message(request, "courseapp:links", course.slug, done=done, error=None)
 

@@ -1,11 +1,16 @@
+import re
 from pathlib import Path
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from courseapp.models import Membership, Reading, Review, Signup, Slot, User
 from courseapp.services.demo import demo_course_load
+
+from ..linkserver import LinkServer
+from ..workers import celery_worker
 
 pytestmark = pytest.mark.browser
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -298,3 +303,93 @@ def test_instructor_times_a_presentation_grades_it_and_the_student_sees_it_after
     expect(section).to_contain_text("Too much text on the method slides.")
     student.screenshot("my-grades")
     assert tab.errors == [] and student.errors == []
+
+
+def test_instructor_checks_the_links_watches_the_progress_and_fixes_a_moved_one(demo, new_page, broker, tmp_path):
+    """A real worker on Redis checks the links; the page polls the progress, then lists what it found."""
+    readings = list(Reading.objects.filter(course=demo).order_by("pk")[:40])
+    with LinkServer() as server:
+        Reading.objects.filter(course=demo).update(url="")
+        for n, reading in enumerate(readings):
+            reading.url = f"{server.base}/wait?{n}"
+        moved, lost = readings[0], readings[1]
+        moved.url, lost.url = server.base + "/moved/2", server.base + "/missing"
+        Reading.objects.bulk_update(readings, ["url"])
+        # One request at a time on the one local host: slow enough to watch the bar move.
+        with celery_worker(tmp_path, env={"LINKCHECK_PER_HOST": "1", "LINKCHECK_HOST_INTERVAL": "0"}):
+            tab = new_page()
+            tab.login("instructor")
+            page = tab.page
+            page.goto(f"/courses/{demo.slug}/readings/")
+            page.get_by_role("button", name="Check links").click()  # a link styled as a button
+            page.get_by_role("button", name="Check all 40 links now").click()
+            expect(page.locator("#progress progress")).to_be_visible()
+            expect(page.locator("#progress")).to_contain_text("Checking links:")
+            tab.screenshot("link-check-progress")
+            expect(page.get_by_text("38 of 40 links OK")).to_be_visible(timeout=30000)  # reloaded when done
+            expect(page.locator(f"#link-{lost.pk}")).to_contain_text("404: not found")
+            tab.screenshot("link-check-results")
+
+            page.evaluate("window.notReloaded = true")
+            page.locator(f"#link-{moved.pk}").get_by_role("button", name="Use the new address").click()
+            expect(page.locator(f"#link-{moved.pk}")).to_contain_text(f"now links to {server.base}/ok")
+            assert page.evaluate("window.notReloaded") is True, "fixed in place, without a page load"
+
+            page.goto(f"/courses/{demo.slug}/readings/?q={lost.title}")
+            expect(page.get_by_role("link", name="link failed once")).to_be_visible()
+    assert Reading.objects.get(pk=moved.pk).url == server.base + "/ok"
+    assert tab.errors == []
+
+
+def test_instructor_runs_the_final_exam_and_the_student_sees_only_their_slot(demo, new_page):
+    students = list(User.objects.filter(username__in=["student01", "student02", "student03"]).order_by("username"))
+    papers = list(Reading.objects.filter(course=demo, kind="paper").order_by("pk")[:2])
+    for student in students:
+        for paper in papers:
+            Review.objects.create(reading=paper, student=student, text="My review.", submitted_at=timezone.now())
+
+    ada = new_page()
+    ada.login("student01")
+    ada.page.goto(f"/courses/{demo.slug}/exam/mine/")
+    expect(ada.page.get_by_text("The instructor has not opened the exam slots yet.")).to_be_visible()
+
+    tab = new_page()
+    tab.login("instructor")
+    page = tab.page
+    page.goto(f"/courses/{demo.slug}/exam/")
+    page.get_by_role("button", name="Make the slots").click()
+    expect(page.get_by_text("Added 24 exam slots.")).to_be_visible()
+
+    ada.page.reload()
+    ada.page.get_by_role("button", name="10:00 AM").click()
+    expect(ada.page.get_by_text("Your exam is at Fri Dec 13, 10:00 AM.")).to_be_visible()
+
+    page.reload()
+    page.get_by_role("button", name="Assign the 23 students without a slot").click()
+    expect(page.get_by_text("Assigned 23 students a slot.")).to_be_visible()
+    page.get_by_label("Seed (optional)").fill("2024")
+    page.get_by_role("button", name="Draw the quiz papers").click()
+    expect(page.get_by_text("seed 2024")).to_be_visible()
+    expect(page.get_by_text("No review to draw from:")).to_be_visible()  # 21 students without reviews, listed
+    page.get_by_role("link", name="See the run sheet").click()
+    row = page.locator(f"#exam-{students[0].pk}")
+    expect(row).to_contain_text("10:00 AM")
+    drawn = row.get_by_role("link", name=re.compile("|".join(re.escape(p.title) for p in papers)))
+    expect(drawn).to_be_visible()
+    tab.screenshot("run-sheet")
+    row.get_by_label("Points for Oral quiz").fill("9")
+    row.get_by_role("button", name="Save").click()
+    expect(page.locator(f"#exam-{students[0].pk}").get_by_text("Saved")).to_be_visible()
+
+    ada.page.reload()
+    expect(ada.page.get_by_text("Your slot: Fri Dec 13, 10:00 AM.")).to_be_visible()
+    for paper in papers:
+        expect(ada.page.get_by_text(paper.title)).to_have_count(0)  # the paper stays the instructor's secret
+    ada.screenshot("my-exam")
+
+    # Reminders: the student turns them off from the course page, in place.
+    ada.page.goto(f"/courses/{demo.slug}/")
+    ada.page.get_by_role("button", name="Turn reminders off").click()
+    expect(ada.page.get_by_text("E-mail reminders are off.")).to_be_visible()
+    assert Membership.objects.get(course=demo, user=students[0]).reminders is False
+    assert tab.errors == [] and ada.errors == []

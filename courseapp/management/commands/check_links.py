@@ -55,7 +55,7 @@ class Command(BaseCommand):
 
     def _report(self, run: LinkCheckRun) -> None:
         counts = ", ".join(
-            f"{Status(status).label}: {count}" for status, count in run.summary.items() if status in Status.values
+            f"{label}: {run.summary[status]}" for status, label in Status.choices if run.summary.get(status)
         )
         self.stdout.write(self.style.SUCCESS(f"Checked {run.total} links. {counts}"))
         for result in (
