@@ -5,6 +5,8 @@ from .forms import COURSE_SETTINGS_FIELDSETS
 from .models import (
     Course,
     Criterion,
+    LinkCheckRun,
+    LinkResult,
     Listing,
     Meeting,
     Membership,
@@ -16,6 +18,7 @@ from .models import (
     Score,
     ScoreChange,
     Section,
+    SentReminder,
     Signup,
     SlideUpload,
     Slot,
@@ -207,3 +210,30 @@ class SlideUploadAdmin(admin.ModelAdmin):
 class TimingAdmin(admin.ModelAdmin):
     list_display = ["slot", "talk_started_at", "talk_ended_at", "discussion_started_at", "discussion_ended_at"]
     list_select_related = ["slot__reading"]
+
+
+@admin.register(LinkCheckRun)
+class LinkCheckRunAdmin(admin.ModelAdmin):
+    """Runs are started from the course's link check page; here they can be read, or a stuck one removed."""
+
+    list_display = ["course", "trigger", "total", "created_at", "started_at", "finished_at"]
+    list_filter = ["course", "trigger"]
+    readonly_fields = ["course", "started_by", "trigger", "total", "created_at", "started_at", "finished_at", "summary"]
+
+
+@admin.register(LinkResult)
+class LinkResultAdmin(admin.ModelAdmin):
+    list_display = ["url", "status", "http_status", "reading", "checked_at"]
+    list_filter = ["status", "run__course"]
+    list_select_related = ["reading"]
+    search_fields = ["url", "reading__title"]
+    readonly_fields = [field.name for field in LinkResult._meta.fields]
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(admin.ModelAdmin):
+    list_display = ["subject", "user", "kind", "course", "sent_at"]
+    list_filter = ["kind", "course"]
+    list_select_related = ["user", "course"]
+    search_fields = ["user__username", "user__email", "subject"]
+    readonly_fields = ["course", "user", "kind", "key", "subject", "sent_at"]
