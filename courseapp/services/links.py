@@ -98,14 +98,16 @@ def link_check_run(*, run_id: int) -> dict:
     thread = threading.Thread(target=check, name=f"link-check-{run_id}", daemon=True)
     thread.start()
     batch: list = []
-    while (report := reports.get()) is not None:
-        batch.append(report)
-        if len(batch) >= BATCH or reports.empty():
-            _store(run, readings, batch)
-            batch = []
-    _store(run, readings, batch)
-    thread.join()
-    _finish(run)
+    try:
+        while (report := reports.get()) is not None:
+            batch.append(report)
+            if len(batch) >= BATCH or reports.empty():
+                _store(run, readings, batch)
+                batch = []
+        _store(run, readings, batch)
+    finally:
+        # Also when the task's time limit or an error ends it: a run that stopped is not left "going".
+        _finish(run)
     return run.summary
 
 
@@ -119,8 +121,9 @@ def _status(outcome: str, previous: LinkResult | None, url: str) -> str:
 
 
 def _store(run: LinkCheckRun, readings: dict[int, Reading], batch: list) -> None:
-    if not batch:
-        return
+    # A reading deleted or merged away while the run went on gets no result.
+    keys = {key for keys, _ in batch for key in keys}
+    still_there = set(Reading.objects.filter(pk__in=keys).values_list("pk", flat=True))
     results = [
         LinkResult(
             run=run,
@@ -135,7 +138,10 @@ def _store(run: LinkCheckRun, readings: dict[int, Reading], batch: list) -> None
         )
         for keys, result in batch
         for key in keys
+        if key in still_there
     ]
+    if not results:
+        return
     with transaction.atomic():
         # Two deliveries of one run at once write the same rows once (the unique constraint).
         stored = LinkResult.objects.bulk_create(

@@ -3,8 +3,10 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
+from courseapp import linkcheck
 from courseapp.models import LinkCheckRun, LinkResult, Reading
 from courseapp.services import ServiceError
 from courseapp.services.links import link_check_run, link_check_start, link_fix
@@ -142,3 +144,23 @@ def test_the_fix_refuses_a_link_that_did_not_move(db, server):
         link_fix(course=course, reading_id=reading.pk)
     with pytest.raises(ServiceError, match="not on this course"):
         link_fix(course=CourseFactory(), reading_id=reading.pk)
+
+
+def test_a_reading_deleted_while_the_run_goes_on_gets_no_result_and_the_run_finishes(
+    transactional_db, server, monkeypatch
+):
+    course = CourseFactory()
+    kept = ReadingFactory(course=course, url=server.base + "/ok")
+    doomed = ReadingFactory(course=course, url=server.base + "/temporary")
+    check = linkcheck.check
+
+    def check_while_someone_deletes(links, policy, on_result):
+        Reading.objects.filter(pk=doomed.pk).delete()  # the instructor merges it away meanwhile
+        connection.close()  # this thread's own connection
+        check(links, policy, on_result)
+
+    monkeypatch.setattr(linkcheck, "check", check_while_someone_deletes)
+    run = run_check(course)
+
+    assert run.finished_at is not None
+    assert list(run.results.values_list("reading_id", flat=True)) == [kept.pk]
