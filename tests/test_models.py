@@ -8,7 +8,19 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 
-from courseapp.models import Course, Membership, OneOnOneTime, Reading, Release, SlideUpload, Slot, Timing
+from courseapp.models import (
+    Course,
+    LinkCheckRun,
+    LinkResult,
+    Membership,
+    OneOnOneTime,
+    Reading,
+    Release,
+    SentReminder,
+    SlideUpload,
+    Slot,
+    Timing,
+)
 from courseapp.services.grading import rubrics_ensure, score_set
 
 from .factories import CourseFactory, MembershipFactory, ReadingFactory, SignupFactory, SlotFactory, UserFactory
@@ -78,6 +90,9 @@ def test_admin_pages_of_every_model_render(admin_client, course):
     Timing.objects.create(slot=signup.slot, talk_started_at=timezone.now())
     slides = SlideUpload(slot=signup.slot, stage="initial", original_name="a.pdf", size=5, uploaded_at=timezone.now())
     slides.file.save("a.pdf", ContentFile(b"%PDF-"), save=True)
+    run = LinkCheckRun.objects.create(course=course, total=1)
+    LinkResult.objects.create(run=run, reading=signup.slot.reading, url="https://example.org/a", status="ok")
+    SentReminder.objects.create(course=course, user=signup.student, kind="signup", key="1", subject="A seat")
 
     for model in admin.site._registry:
         if model._meta.app_label != "courseapp":
@@ -92,6 +107,8 @@ def test_admin_pages_of_every_model_render(admin_client, course):
             assert admin_client.get(change).status_code == 200, change
     assert {m.__name__ for m in admin.site._registry if m._meta.app_label == "courseapp"} == {
         "Course",
+        "LinkCheckRun",
+        "LinkResult",
         "Listing",
         "Meeting",
         "Membership",
@@ -102,6 +119,7 @@ def test_admin_pages_of_every_model_render(admin_client, course):
         "Rubric",
         "Score",
         "Section",
+        "SentReminder",
         "Signup",
         "SlideUpload",
         "Slot",
