@@ -13,10 +13,16 @@ from .services.quiz import quiz_draw
 from .services.reminders import notice_send, reminders_send, signup_confirmation_send
 from .services.reviews import similarity_check
 
-MAIL_ERRORS = (smtplib.SMTPException, ConnectionError)
+# E-mail tasks retry a mail server that is down, backing off up to 10 minutes between tries.
+MAIL = {
+    "autoretry_for": (smtplib.SMTPException, ConnectionError),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "max_retries": 6,
+}
 
 
-@shared_task(autoretry_for=MAIL_ERRORS, retry_backoff=True, retry_backoff_max=600, max_retries=6)
+@shared_task(**MAIL)
 def send_course_invitation(membership_id: int, *, new_account: bool) -> bool:
     """E-mail a student who was added to a course (once, however often it is delivered)."""
     return course_invitation_send(membership_id=membership_id, new_account=new_account)
@@ -57,19 +63,19 @@ def check_links_nightly() -> int:
     return started
 
 
-@shared_task(autoretry_for=MAIL_ERRORS, retry_backoff=True, retry_backoff_max=600, max_retries=6)
+@shared_task(**MAIL)
 def send_reminders() -> int:
     """The hourly reminders (idempotent: each is recorded in the transaction that sends it)."""
     return reminders_send()
 
 
-@shared_task(autoretry_for=MAIL_ERRORS, retry_backoff=True, retry_backoff_max=600, max_retries=6)
+@shared_task(**MAIL)
 def send_notice(notice_id: int) -> bool:
     """E-mail a notice about a student's seats (once)."""
     return notice_send(notice_id=notice_id)
 
 
-@shared_task(autoretry_for=MAIL_ERRORS, retry_backoff=True, retry_backoff_max=600, max_retries=6)
+@shared_task(**MAIL)
 def send_signup_confirmation(signup_id: int) -> bool:
     """Confirm a seat the student took (once)."""
     return signup_confirmation_send(signup_id=signup_id)
