@@ -28,6 +28,11 @@ pytestmark = [
 ]
 
 
+def read_mail(path):
+    """One message written by Django's file e-mail backend (the message, then a line of dashes)."""
+    return email.message_from_string(path.read_text().split("\n" + "-" * 79)[0], policy=email.policy.default)
+
+
 def processed(task_name: str) -> int:
     stats = celery_app.control.inspect(timeout=1).stats() or {}
     return sum(worker_stats.get("total", {}).get(task_name, 0) for worker_stats in stats.values())
@@ -38,8 +43,7 @@ def test_bulk_add_invitation_is_sent_by_the_worker_once(worker, client, course, 
     client.post(reverse("courseapp:members_add", args=[course.slug]), {"addresses": "grace@example.edu"})
 
     mails = wait_for(lambda: list(worker.mail_dir.iterdir()), what=f"the invitation e-mail; {worker.log}")
-    # The file backend writes each message, then a line of dashes.
-    message = email.message_from_string(mails[0].read_text().split("\n" + "-" * 79)[0], policy=email.policy.default)
+    message = read_mail(mails[0])
     assert message["To"] == "grace@example.edu"
     body = message.get_content()
     assert "Choose a password here to log in" in body and "/accounts/reset/" in body
@@ -168,7 +172,7 @@ def test_reminders_go_out_from_a_worker_once(worker):
     wait_for(lambda: processed(send_reminders.name) == 3, what=f"three deliveries; {worker.log}")
 
     [mail_file] = list(worker.mail_dir.iterdir())
-    message = email.message_from_string(mail_file.read_text().split("\n" + "-" * 79)[0], policy=email.policy.default)
+    message = read_mail(mail_file)
     assert message["To"] == student.email
     assert "Reviews due at tomorrow's meeting" in message["Subject"]
     assert SentReminder.objects.get(user=student).key == str(meeting.pk)

@@ -78,6 +78,12 @@ class Reading(models.Model):
     def is_paper(self) -> bool:
         return self.kind == self.Kind.PAPER
 
+    @property
+    def link_check(self):
+        """The latest check's verdict when it was about the link the reading has now, else None."""
+        result = self.link_result
+        return result if result is not None and result.url == self.url else None
+
 
 class Listing(models.Model):
     """A reading's place in a section, with the instructor's note on why to read it there."""

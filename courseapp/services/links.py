@@ -166,8 +166,8 @@ def link_fix(*, course: Course, reading_id: int) -> Reading:
         )
         if reading is None:
             raise ServiceError("That reading is not on this course's list.", code="no_reading")
-        result = reading.link_result
-        if result is None or result.status != Status.MOVED or result.url != reading.url:
+        result = reading.link_check
+        if result is None or result.status != Status.MOVED:
             raise ServiceError("The latest check found no new address for this link.", code="not_moved")
         reading.url = result.new_url
         reading.edited_fields = sorted(set(reading.edited_fields) | {"url"})

@@ -43,8 +43,8 @@ def links_page(request, course):
     by_status: dict[str, list] = {status: [] for status in PROBLEMS}
     unchecked = ok = 0
     for reading in readings:
-        result = reading.link_result
-        if result is None or result.url != reading.url:
+        result = reading.link_check
+        if result is None:
             unchecked += 1
         elif result.status == Status.OK:
             ok += 1
