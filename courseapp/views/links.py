@@ -113,5 +113,7 @@ def link_history(request, course, reading_id):
     reading = get_object_or_404(Reading, course=course, pk=reading_id)
     results = reading.link_results.select_related("run")[:100]
     return render(
-        request, "courseapp/readings/link_history.html", {"course": course, "reading": reading, "results": results}
+        request,
+        "courseapp/readings/link_history.html",
+        {"course": course, "access": request.access, "reading": reading, "results": results},
     )

@@ -338,6 +338,11 @@ def test_instructor_checks_the_links_watches_the_progress_and_fixes_a_moved_one(
 
             page.goto(f"/courses/{demo.slug}/readings/?q={lost.title}")
             expect(page.get_by_role("link", name="link failed once")).to_be_visible()
+            tab.screenshot("readings-link-badge")
+            page.get_by_role("link", name="link failed once").click()
+            expect(page.locator("tbody tr").first).to_contain_text("Failed once 404")
+            expect(page.locator("tbody tr").first).to_contain_text("not found")
+            tab.screenshot("link-history")
     assert Reading.objects.get(pk=moved.pk).url == server.base + "/ok"
     assert tab.errors == []
 
@@ -392,5 +397,6 @@ def test_instructor_runs_the_final_exam_and_the_student_sees_only_their_slot(dem
     ada.page.goto(f"/courses/{demo.slug}/")
     ada.page.get_by_role("button", name="Turn reminders off").click()
     expect(ada.page.get_by_text("E-mail reminders are off.")).to_be_visible()
+    ada.screenshot("course-home-reminders-off")
     assert Membership.objects.get(course=demo, user=students[0]).reminders is False
     assert tab.errors == [] and ada.errors == []

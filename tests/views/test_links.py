@@ -100,6 +100,7 @@ def test_a_links_history_lists_every_check(client, course, instructor, server):
     html = client.get(reverse("courseapp:link_history", args=[course.slug, reading.pk])).content.decode()
     assert html.count('<span class="badge link-ok">OK</span> 200') == 2
     assert f"302 → {server.base}/ok" in html
+    assert 'aria-label="Course"' in html  # the course's navigation, as on its other pages
 
 
 def test_the_reading_list_shows_link_badges(client, course, instructor, student, server):
