@@ -12,11 +12,13 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $(wildcard $(HOME)/.pyenv/versi
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/courseapp
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 CHROMIUM ?= /usr/bin/chromium
+# `make run PORT=8100` serves elsewhere; links in e-mails follow the port.
+PORT ?= 8000
 
 .PHONY: help install run worker test lint check-deploy chromium bench clean
 
 help:
-	@echo "make run     set up, migrate, load the demo course, serve on http://127.0.0.1:8000"
+	@echo "make run     set up, migrate, load the demo course, serve on http://127.0.0.1:8000 (PORT=8100 for another)"
 	@echo "make test    lint, migration and deploy checks, the whole test suite (PostgreSQL, Redis, Chromium)"
 	@echo "make worker  a Celery worker (needs REDIS_URL)"
 	@echo "make bench   the benchmarks in bench/"
@@ -34,10 +36,11 @@ $(VENV)/.installed: requirements.txt
 install: $(VENV)/.installed
 
 run: export DJANGO_DEBUG ?= true
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(PY) manage.py migrate
 	$(PY) manage.py load_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 worker: export DJANGO_DEBUG ?= true
 worker: install

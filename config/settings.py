@@ -225,6 +225,12 @@ LOGGING = {
 # Absolute links in e-mails sent by workers, which have no request to build them from.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# Who may start a course: "anyone" signed up (and becomes its instructor), "staff" (site staff only),
+# or "granted" (site staff, and the users they grant it to in the admin or with grant_course_creator).
+COURSE_CREATORS = env.str("COURSE_CREATORS", default="anyone")
+if COURSE_CREATORS not in ("anyone", "staff", "granted"):
+    raise ImproperlyConfigured(f"COURSE_CREATORS must be anyone, staff or granted, not {COURSE_CREATORS!r}.")
+
 # The largest reading list an instructor may import (upload or paste), in bytes.
 READING_LIST_MAX_BYTES = env.int("READING_LIST_MAX_BYTES", default=2 * 1024 * 1024)
 # A pasted list arrives as a form field: let one over the limit through to be refused with a

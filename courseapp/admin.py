@@ -29,7 +29,12 @@ from .models import (
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "email", "first_name", "last_name", "is_staff", "is_active", "last_login"]
+    list_display = ["username", "email", "first_name", "last_name", "is_staff", "can_create_courses", "last_login"]
+    list_filter = [*BaseUserAdmin.list_filter, "can_create_courses"]
+    fieldsets = [
+        *BaseUserAdmin.fieldsets,
+        ("Courses", {"fields": ["can_create_courses"], "description": "Used when COURSE_CREATORS is “granted”."}),
+    ]
 
 
 class MembershipInline(admin.TabularInline):

@@ -1,10 +1,16 @@
+import datetime
 import itertools
+import zoneinfo
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import BaseUserCreationForm
 
+from .calendars.dates import parse_date_ranges
+from .calendars.terms import WEEKDAY_NAMES, class_days
 from .models import Course
+from .services.courses import TermPlan, slug_suggest
 
 User = get_user_model()
 
@@ -157,3 +163,169 @@ class CourseSettingsForm(forms.ModelForm):
 
     def grouped_fields(self):
         return [(title, [self[name] for name in names]) for title, names in COURSE_SETTINGS_FIELDSETS]
+
+
+def time_zone_choices() -> list:
+    """Every IANA zone, grouped by region as people look for them ("America" > "Chicago")."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for name in sorted(zoneinfo.available_timezones()):
+        region, _, place = name.partition("/")
+        if not place or region in ("Etc", "SystemV", "US") or name in ("localtime", "Factory"):
+            groups.setdefault("Other", []).append((name, name))
+        else:
+            groups.setdefault(region, []).append((name, place.replace("_", " ")))
+    return list(groups.items())
+
+
+# Addresses under /courses/ that are pages, not courses.
+RESERVED_SLUGS = {"new"}
+
+
+class TermForm(forms.Form):
+    """The dates of a term, shared by a new course and a copy."""
+
+    title = forms.CharField(max_length=200, help_text="e.g. CS 496 Deep Generative Models")
+    term = forms.CharField(max_length=50, help_text="e.g. Fall 2026")
+    slug = forms.SlugField(
+        label="Address",
+        max_length=50,
+        required=False,
+        help_text="The course's address: /courses/<address>/. Suggested from the title and term; change it freely.",
+    )
+    first_day = forms.DateField(label="First day of classes", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_slug(self) -> str:
+        data = self.cleaned_data
+        slug = data["slug"] or slug_suggest(data.get("title", ""), data.get("term", ""))
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(
+                "“%(slug)s” is a page of the site; choose another address.", code="slug_reserved", params={"slug": slug}
+            )
+        if Course.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(
+                "The address “%(slug)s” is taken by another course; choose another.",
+                code="slug_taken",
+                params={"slug": slug},
+            )
+        return slug
+
+
+class NewCourseForm(TermForm):
+    """Everything a new course needs to start: its term's calendar; every other rule is the model course's."""
+
+    last_day = forms.DateField(label="Last day of classes", widget=forms.DateInput(attrs={"type": "date"}))
+    weekdays = forms.TypedMultipleChoiceField(
+        label="Meets on",
+        choices=list(enumerate(WEEKDAY_NAMES)),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one weekday the class meets on."},
+    )
+    class_starts_at = forms.TimeField(
+        label="Class starts", initial=datetime.time(14, 0), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    class_ends_at = forms.TimeField(
+        label="Class ends", initial=datetime.time(16, 50), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    time_zone = forms.ChoiceField(choices=time_zone_choices, help_text="Deadlines fall due in this time zone.")
+    days_off = forms.CharField(
+        label="Days without class",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "2026-11-25\nNov 23 – Nov 27"}),
+        help_text="One date or range a line, e.g. a holiday week. Those class days become “No class”.",
+    )
+    exam_date = forms.DateField(label="Final exam day", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    exam_starts_at = forms.TimeField(
+        label="Exam starts", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    exam_ends_at = forms.TimeField(label="Exam ends", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+
+    # The longest term we believe: a two-semester seminar. Longer is a typo in a year.
+    MAX_TERM_DAYS = 400
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].initial = settings.TIME_ZONE
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first_day"), data.get("last_day")
+        if first and last:
+            if last < first:
+                self.add_error(
+                    "last_day",
+                    forms.ValidationError("The last day comes before the first day.", code="last_before_first"),
+                )
+            elif (last - first).days > self.MAX_TERM_DAYS:
+                self.add_error(
+                    "last_day",
+                    forms.ValidationError(
+                        "The term would run %(days)s days. Check the years: a term is at most about a year.",
+                        code="term_too_long",
+                        params={"days": (last - first).days},
+                    ),
+                )
+        starts, ends = data.get("class_starts_at"), data.get("class_ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error(
+                "class_ends_at", forms.ValidationError("Class must end after it starts.", code="class_ends_first")
+            )
+        if first:
+            try:
+                data["days_off"] = parse_date_ranges(data.get("days_off", ""), near=first)
+            except ValueError as error:
+                self.add_error("days_off", forms.ValidationError(str(error), code="days_off"))
+        self._clean_exam(data)
+        if not self.errors and not any(
+            not off for _, off in class_days(first, last, set(data["weekdays"]), data["days_off"])
+        ):
+            self.add_error(
+                "weekdays",
+                forms.ValidationError("No class day falls in the term on these weekdays.", code="no_class_days"),
+            )
+        return data
+
+    def _clean_exam(self, data) -> None:
+        given = [data.get(name) for name in ("exam_date", "exam_starts_at", "exam_ends_at")]
+        data["exam_window"] = None
+        if not any(given):
+            return
+        if not all(given):
+            self.add_error(
+                "exam_date",
+                forms.ValidationError("Give the exam's day, start and end, or none of them.", code="exam_incomplete"),
+            )
+            return
+        day, starts, ends = given
+        if ends <= starts:
+            self.add_error(
+                "exam_ends_at", forms.ValidationError("The exam must end after it starts.", code="exam_ends_first")
+            )
+        elif data.get("first_day") and not data["first_day"] <= day <= (
+            data.get("last_day") or day
+        ) + datetime.timedelta(days=31):
+            self.add_error(
+                "exam_date", forms.ValidationError("The exam falls outside the term.", code="exam_outside_term")
+            )
+        elif data.get("time_zone"):
+            tz = zoneinfo.ZoneInfo(data["time_zone"])
+            data["exam_window"] = (
+                datetime.datetime.combine(day, starts, tzinfo=tz),
+                datetime.datetime.combine(day, ends, tzinfo=tz),
+            )
+
+    def term_plan(self) -> TermPlan:
+        data = self.cleaned_data
+        exam = data["exam_window"] or (None, None)
+        return TermPlan(
+            first_day=data["first_day"],
+            last_day=data["last_day"],
+            weekdays=frozenset(data["weekdays"]),
+            days_off=data["days_off"],
+            exam_starts_at=exam[0],
+            exam_ends_at=exam[1],
+        )
+
+
+class CourseCopyForm(TermForm):
+    """A copy of a course for a new term: its title, term, address and first day of classes."""

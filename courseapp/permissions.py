@@ -11,7 +11,7 @@ from collections.abc import Callable
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from .models import Course, Membership
@@ -19,7 +19,7 @@ from .models import Course, Membership
 
 class Role(enum.StrEnum):
     ANONYMOUS = "anonymous"
-    VISITOR = "visitor"  # logged in, not a member (never asked, or declined)
+    VISITOR = "visitor"  # logged in, not a member (never asked, declined, or removed)
     APPLICANT = "applicant"  # asked to join, not yet decided
     STUDENT = "student"
     TA = "ta"
@@ -60,7 +60,7 @@ GRANTS: dict[Role, frozenset[Perm]] = {
 def role_of(membership: Membership | None, *, authenticated: bool) -> Role:
     if not authenticated:
         return Role.ANONYMOUS
-    if membership is None or membership.status == Membership.Status.DECLINED:
+    if membership is None or membership.status in (Membership.Status.DECLINED, Membership.Status.REMOVED):
         return Role.VISITOR
     if membership.status == Membership.Status.PENDING:
         return Role.APPLICANT
@@ -100,12 +100,17 @@ class CourseAccess:
         return self.can(Perm.VIEW_COURSE)
 
 
-def course_view(perm: Perm, *, hide: bool = False) -> Callable:
+ARCHIVED_READ_ONLY = "This course is archived: it is the record of its term, and nothing in it can change."
+
+
+def course_view(perm: Perm, *, hide: bool = False, archived_ok: bool = False) -> Callable:
     """Load the course named by the ``slug`` URL argument and require ``perm`` in it.
 
     Anonymous users are sent to log in (an htmx request gets 401, so a page that autosaves can
     say so instead of swapping in the login form); logged-in users without the permission get
     403, or 404 with ``hide`` for pages whose very existence is private (other students' work).
+    An archived course is read-only: every write is refused here, in one place, unless the view
+    says ``archived_ok`` (unarchiving).
     """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -122,6 +127,8 @@ def course_view(perm: Perm, *, hide: bool = False) -> Callable:
                     raise Http404
                 raise PermissionDenied
             request.access = CourseAccess(course, role, membership)
+            if course.is_archived and not archived_ok and request.method not in ("GET", "HEAD", "OPTIONS"):
+                return archived_refusal(request, course)
             # Dates and times on a course's pages are the course's local time.
             with timezone.override(course.tzinfo):
                 return view(request, course, *args, **kwargs)
@@ -129,3 +136,11 @@ def course_view(perm: Perm, *, hide: bool = False) -> Callable:
         return wrapper
 
     return decorator
+
+
+def archived_refusal(request: HttpRequest, course: Course) -> HttpResponse:
+    """403 with the reason on a page; for htmx a 409 fragment, which htmx swaps in where the answer was due."""
+    if getattr(request, "htmx", False):
+        return HttpResponse(f'<p class="flash flash-error" role="alert">{ARCHIVED_READ_ONLY}</p>', status=409)
+    context = {"course": course, "access": request.access, "message": ARCHIVED_READ_ONLY}
+    return render(request, "403.html", context, status=403)

@@ -8,6 +8,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.template.defaultfilters import pluralize
 
 from . import grading, reviewing
 from .models import (
@@ -637,3 +638,77 @@ def gradebook_csv(course: Course, rubrics: dict[str, Rubric]) -> str:
         student, scores = row.student, [row.components[c].score for c in Component.values]
         writer.writerow([student.email, student.last_name, student.first_name, *scores, row.total, row.letter])
     return out.getvalue()
+
+
+@dataclasses.dataclass
+class ChecklistStep:
+    title: str
+    count: int
+    done: bool
+    summary: str
+    action: str  # URL name of the next step's page
+    action_label: str
+    perm: str  # who may take that step
+
+
+@dataclasses.dataclass
+class Checklist:
+    steps: list[ChecklistStep]
+
+    @property
+    def done(self) -> bool:
+        return all(step.done for step in self.steps)
+
+    @property
+    def next_step(self) -> ChecklistStep | None:
+        return next((step for step in self.steps if not step.done), None)
+
+
+def getting_started(course: Course) -> Checklist:
+    """What a new course still needs before students can use it, in the order to do it (one query)."""
+    counts = (
+        Course.objects.filter(pk=course.pk)
+        .annotate(
+            n_readings=Subquery(
+                Reading.objects.filter(course=course).values("course").annotate(n=Count("pk")).values("n")[:1]
+            ),
+            n_papers=Subquery(
+                Slot.objects.filter(meeting__course=course, kind=Slot.Kind.PAPER)
+                .values("meeting__course")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+            n_students=Subquery(
+                Membership.objects.filter(course=course, status=Membership.Status.ACTIVE, role=Membership.Role.STUDENT)
+                .values("course")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+        )
+        .values("n_readings", "n_papers", "n_students")
+        .get()
+    )
+    readings, papers, students = (counts[key] or 0 for key in ("n_readings", "n_papers", "n_students"))
+    window = course.signup_opens_at is not None and course.signup_closes_at is not None
+    window_text = f"{course.when(course.signup_opens_at)} – {course.when(course.signup_closes_at)}" if window else ""
+    return Checklist(
+        [
+            ChecklistStep(
+                "Reading list", readings, readings > 0, f"{readings} reading{pluralize(readings)}",
+                "courseapp:reading_import", "Import a reading list", "manage_readings",
+            ),
+            ChecklistStep(
+                "Schedule", papers, papers > 0, f"{papers} paper{pluralize(papers)} in meeting slots",
+                "courseapp:schedule_edit", "Put papers into meetings", "manage_schedule",
+            ),
+            ChecklistStep(
+                "Sign-up window", int(window), window,
+                window_text or "not set",
+                "courseapp:course_settings", "Set when sign-ups open", "edit_course",
+            ),
+            ChecklistStep(
+                "Students", students, students > 0, f"{students} student{pluralize(students)}",
+                "courseapp:members", "Admit or add students", "manage_members",
+            ),
+        ]
+    )  # fmt: skip

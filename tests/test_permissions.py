@@ -4,11 +4,13 @@ A URL missing from MATRIX fails ``test_every_url_is_classified``: new endpoints 
 """
 
 import pytest
+from django.apps import apps
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from courseapp.models import (
+    Course,
     ExamSlot,
     Invitation,
     Membership,
@@ -19,6 +21,7 @@ from courseapp.models import (
     SlideUpload,
     Swap,
 )
+from courseapp.permissions import ARCHIVED_READ_ONLY
 from courseapp.services.grading import rubrics_ensure
 
 from .factories import (
@@ -78,6 +81,16 @@ MATRIX = {
     "courseapp:course_list": ("get", lambda f: {}, None, logged_in(OK)),
     "courseapp:signup": ("get", lambda f: {}, None, {"anonymous": OK} | dict.fromkeys(ROLES[1:], REDIRECT)),
     "courseapp:course_home": ("get", lambda f: {"slug": f.course.slug}, None, everyone(OK)),
+    # Starting a course: anyone signed up, by default (COURSE_CREATORS = anyone)
+    "courseapp:course_new": ("get", lambda f: {}, None, logged_in(OK)),
+    "courseapp:course_copy": ("get", lambda f: {"slug": f.course.slug}, None, instructor_only(OK)),
+    "courseapp:course_archive": (
+        "post",
+        lambda f: {"slug": f.course.slug},
+        {"archived": "true"},
+        instructor_only(REDIRECT),
+    ),
+    "courseapp:checklist_dismiss": ("post", lambda f: {"slug": f.course.slug}, {}, staff_only(REDIRECT)),
     "courseapp:schedule": ("get", lambda f: {"slug": f.course.slug}, None, everyone(OK)),
     # Only someone who is not in the course (yet, or any more) asks to join it.
     "courseapp:course_join": (
@@ -442,6 +455,25 @@ MATRIX = {
 
 # The POST side of pages that are also forms (MATRIX has their GET).
 POSTS_TOO = {
+    "courseapp:course_new": (
+        lambda f: {},
+        {
+            "title": "Mine",
+            "term": "Spring 2027",
+            "first_day": "2027-01-05",
+            "last_day": "2027-03-09",
+            "weekdays": ["1"],
+            "class_starts_at": "10:00",
+            "class_ends_at": "11:30",
+            "time_zone": "UTC",
+        },
+        logged_in(REDIRECT),
+    ),
+    "courseapp:course_copy": (
+        lambda f: {"slug": f.course.slug},
+        {"title": "Copy", "term": "Fall 2025", "slug": "copy-2025", "first_day": "2025-09-24"},
+        instructor_only(REDIRECT),
+    ),
     "courseapp:reading_import": (
         lambda f: {"slug": f.course.slug},
         {"text": "## Papers\n- [A](https://arxiv.org/abs/1706.03762)\n", "mode": "merge"},
@@ -587,3 +619,60 @@ def test_admin_is_for_staff_only(world, client_for, admin_user):
 def test_unknown_course_is_404_for_everyone(world, client_for):
     for role in ROLES:
         assert client_for(world.users[role]).get("/courses/no-such-course/").status_code == 404
+
+
+# Writes an archived course still takes: unarchiving it, and copying it to a new term (which writes only the copy).
+ARCHIVED_OK = {"courseapp:course_archive", "courseapp:course_copy", "courseapp:course_new", "logout"}
+
+
+def snapshot() -> dict:
+    """Every row of the app's tables (users without their last login, which logging in changes)."""
+    rows = {}
+    for model in apps.get_app_config("courseapp").get_models():
+        fields = [f.attname for f in model._meta.concrete_fields if f.attname != "last_login"]
+        rows[model.__name__] = sorted(map(repr, model.objects.values_list(*fields)))
+    return rows
+
+
+def _writes():
+    for name, (method, kwargs, data, outcomes) in MATRIX.items():
+        if method == "post" and name not in ARCHIVED_OK:
+            yield name, kwargs, data, outcomes
+    for name, (kwargs, data, outcomes) in POSTS_TOO.items():
+        if name not in ARCHIVED_OK:
+            yield name, kwargs, data, outcomes
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["form", "htmx"])
+@pytest.mark.parametrize("role", ROLES)
+def test_an_archived_course_refuses_every_write(role, htmx, world, client_for):
+    Course.objects.filter(pk=world.course.pk).update(archived_at=timezone.now())
+    client = client_for(world.users[role])
+    headers = {"HX-Request": "true"} if htmx else {}
+    before = snapshot()
+    for name, kwargs, data, outcomes in _writes():
+        url = reverse(name, kwargs=kwargs(world))
+        response = client.post(url, data(world) if callable(data) else data, headers=headers)
+        expected = outcomes[role]
+        if expected in (OK, REDIRECT):
+            assert response.status_code == (409 if htmx else 403), f"{role} on {name}"
+            assert ARCHIVED_READ_ONLY in response.text
+        elif expected == LOGIN:
+            assert response.status_code in (302, 401), f"{role} on {name}"
+        else:
+            assert response.status_code == expected, f"{role} on {name}"
+    assert snapshot() == before
+
+
+def test_an_archived_course_can_be_read_copied_and_unarchived(world, client_for):
+    Course.objects.filter(pk=world.course.pk).update(archived_at=timezone.now())
+    client = client_for(world.users["instructor"])
+    home = client.get(reverse("courseapp:course_home", args=[world.course.slug]))
+    assert "This course is archived" in home.text
+    copy = client.post(
+        reverse("courseapp:course_copy", args=[world.course.slug]),
+        {"title": "Again", "term": "Fall 2025", "slug": "again", "first_day": "2025-09-24"},
+    )
+    assert copy.status_code == 302 and Course.objects.get(slug="again").archived_at is None
+    client.post(reverse("courseapp:course_archive", args=[world.course.slug]), {"archived": "false"})
+    assert Course.objects.get(pk=world.course.pk).archived_at is None

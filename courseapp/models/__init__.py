@@ -9,9 +9,10 @@ from .quiz import ExamSlot, QuizDraw, QuizPick
 from .readings import Listing, Reading, ReadingImport, Section
 from .reminders import SentReminder
 from .reviews import Review, ReviewSubmission, SimilarityFlag
-from .schedule import Invitation, Meeting, Notice, Signup, Slot, Swap, WaitlistEntry
+from .schedule import CalendarImport, Invitation, Meeting, Notice, Signup, Slot, Swap, WaitlistEntry
 
 __all__ = [
+    "CalendarImport",
     "Component",
     "Course",
     "Criterion",

@@ -7,6 +7,12 @@ class User(AbstractUser):
     """A person who logs in: student, TA or instructor, depending on the course."""
 
     email = models.EmailField("e-mail address")
+    # Read only when the site's COURSE_CREATORS setting is "granted".
+    can_create_courses = models.BooleanField(
+        "may create courses",
+        default=False,
+        help_text="With COURSE_CREATORS = granted, only these users (and site staff) may start a course.",
+    )
 
     REQUIRED_FIELDS = ["email"]
 

@@ -113,6 +113,11 @@ class Course(models.Model):
     )
 
     created_at = models.DateTimeField(auto_now_add=True)
+    # An archived course is the record of a finished term: every page reads, nothing writes.
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    checklist_dismissed_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When staff hid the getting-started checklist."
+    )
 
     class Meta:
         ordering = ["-term_starts_on", "title"]
@@ -175,6 +180,10 @@ class Course(models.Model):
         return date_format(moment.astimezone(self.tzinfo), "D M j, g:i A")
 
     @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
     def total_points(self) -> int:
         return self.review_points + self.presentation_points + self.participation_points + self.final_exam_points
 
@@ -195,6 +204,8 @@ class Membership(models.Model):
         PENDING = "pending", "Asked to join"
         ACTIVE = "active", "Member"
         DECLINED = "declined", "Declined"
+        # Taken off the roster by the instructor; their work stays for the record, and they can be restored.
+        REMOVED = "removed", "Removed"
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
