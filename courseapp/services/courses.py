@@ -168,12 +168,18 @@ def course_copy(*, source: Course, by, title: str, term: str, slug: str, first_d
         course=course, user=by, role=Membership.Role.INSTRUCTOR, status=Membership.Status.ACTIVE, decided_by=by
     )
     # A section is copied once its parent is: top-level sections first, then each level below.
+    # (Cloning gives the object a new pk, so sections are known by their original pk.)
     new_sections: dict[int, Section] = {}
-    for _ in sections:  # at most one pass a level
-        for section in sections:
-            if section.pk not in new_sections and (section.parent_id is None or section.parent_id in new_sections):
-                old_pk = section.pk
-                new_sections[old_pk] = _clone(section, course=course, parent=new_sections.get(section.parent_id))
+    waiting = {section.pk: section for section in sections}
+    while waiting:
+        ready = [
+            pk for pk, section in waiting.items() if section.parent_id is None or section.parent_id in new_sections
+        ]
+        if not ready:
+            break  # a parent outside the course: nothing more can be placed
+        for pk in ready:
+            section = waiting.pop(pk)
+            new_sections[pk] = _clone(section, course=course, parent=new_sections.get(section.parent_id))
     new_readings: dict[int, Reading] = {}
     for reading in readings:
         old_pk = reading.pk
