@@ -13,6 +13,7 @@ from .views import (
     reviews,
     schedule,
     schedule_editor,
+    schedule_import,
     settings,
 )
 
@@ -44,6 +45,17 @@ urlpatterns = [
     path("courses/<slug:slug>/calendar/<str:token>.ics", calendar.member_calendar, name="member_calendar"),
     path("courses/<slug:slug>/calendar/reset/", calendar.calendar_token_reset, name="calendar_token_reset"),
     path("courses/<slug:slug>/schedule/edit/", schedule_editor.schedule_edit, name="schedule_edit"),
+    path("courses/<slug:slug>/schedule/import/", schedule_import.calendar_import, name="calendar_import"),
+    path(
+        "courses/<slug:slug>/schedule/import/<int:import_id>/",
+        schedule_import.calendar_import_preview,
+        name="calendar_import_preview",
+    ),
+    path(
+        "courses/<slug:slug>/schedule/import/<int:import_id>/confirm/",
+        schedule_import.calendar_import_confirm,
+        name="calendar_import_confirm",
+    ),
     path("courses/<slug:slug>/schedule/meetings/", schedule_editor.meeting_save, name="meeting_create"),
     path(
         "courses/<slug:slug>/schedule/meetings/<int:meeting_id>/", schedule_editor.meeting_save, name="meeting_update"

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from courseapp.models import (
+    CalendarImport,
     Course,
     ExamSlot,
     Invitation,
@@ -215,6 +216,19 @@ MATRIX = {
     "courseapp:signup_change": (
         "post",
         lambda f: {"slug": f.course.slug, "signup_id": f.presenter_signup.pk},
+        {},
+        staff_only(REDIRECT),
+    ),
+    "courseapp:calendar_import": ("get", lambda f: {"slug": f.course.slug}, None, staff_only(OK)),
+    "courseapp:calendar_import_preview": (
+        "get",
+        lambda f: {"slug": f.course.slug, "import_id": f.calendar_import.pk},
+        None,
+        staff_only(OK),
+    ),
+    "courseapp:calendar_import_confirm": (
+        "post",
+        lambda f: {"slug": f.course.slug, "import_id": f.calendar_import.pk},
         {},
         staff_only(REDIRECT),
     ),
@@ -479,6 +493,11 @@ POSTS_TOO = {
         {"text": "## Papers\n- [A](https://arxiv.org/abs/1706.03762)\n", "mode": "merge"},
         staff_only(REDIRECT),
     ),
+    "courseapp:calendar_import": (
+        lambda f: {"slug": f.course.slug},
+        {"text": "2024-10-30 Extra meeting\n", "format": ""},
+        staff_only(REDIRECT),
+    ),
     "courseapp:listing_edit": (
         lambda f: {"slug": f.course.slug, "listing_id": f.listing.pk},
         lambda f: {"title": "Renamed", "kind": "paper", "url": "https://example.org/x"},
@@ -552,6 +571,10 @@ class Fixtures:
         Reading.objects.filter(course=course).update(url="http://127.0.0.1:9/paper")
         self.reading_import = ReadingImport.objects.create(
             course=course, format="markdown", text="## Papers\n- [A](https://arxiv.org/abs/1706.03762)\n"
+        )
+
+        self.calendar_import = CalendarImport.objects.create(
+            course=course, format="text", text="2024-10-30 Basics of diffusion Pardo\n"
         )
 
     def users_membership(self, role):

@@ -54,16 +54,12 @@ def course_calendar(request, course):
         if meeting.kind == meeting.Kind.PAPERS and not meeting.topic:
             summary = f"{course.title}: {len(items)} paper{'s' if len(items) != 1 else ''}"
         description = "\n".join(f"- {item}" for item in items)
-        calendar.add_component(
-            _event(
-                f"meeting-{meeting.pk}@{request.get_host()}",
-                summary,
-                meeting.starts(),
-                meeting.ends(),
-                description,
-                page,
-            )
+        event = _event(
+            f"meeting-{meeting.pk}@{request.get_host()}", summary, meeting.starts(), meeting.ends(), description, page
         )
+        # The kind of meeting, so that importing this feed into another course keeps it.
+        event.add("categories", [meeting.get_kind_display()])
+        calendar.add_component(event)
     return _response(calendar, f"{course.slug}.ics")
 
 
