@@ -57,13 +57,25 @@ class JoinRequestForm(forms.Form):
 
 class BulkAddForm(forms.Form):
     addresses = forms.CharField(
-        label="E-mail addresses",
-        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "ada@example.edu\nBruno Bianchi <bruno@example.edu>"}),
+        label="Names and e-mail addresses",
+        widget=forms.Textarea(
+            attrs={"rows": 5, "placeholder": "Grace Hopper <grace@uni.edu>\nHopper, Grace, grace@uni.edu\nada@uni.edu"}
+        ),
         help_text=(
-            "One per line, or separated by commas. "
-            "Students without an account get one and an e-mail to set their password."
+            "One person a line, as “Name <address>”, “Last, First, address” or just the address; "
+            "or paste a roster exported from Canvas or Moodle (CSV with name and e-mail columns). "
+            "People without an account get one and an e-mail to set their password."
         ),
     )
+    role = forms.ChoiceField(
+        label="Add them as",
+        choices=[("student", "Students"), ("ta", "TAs"), ("instructor", "Instructors (co-instructors)")],
+        initial="student",
+        required=False,
+    )
+
+    def clean_role(self) -> str:
+        return self.cleaned_data["role"] or "student"
 
 
 class GradeScaleField(forms.CharField):

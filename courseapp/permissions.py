@@ -99,6 +99,13 @@ class CourseAccess:
     def is_member(self) -> bool:
         return self.can(Perm.VIEW_COURSE)
 
+    @functools.cached_property
+    def pending_requests(self) -> int:
+        """Requests to join waiting for a decision, for the badge the instructor sees; 0 for everyone else."""
+        if not self.can(Perm.MANAGE_MEMBERS):
+            return 0
+        return Membership.objects.filter(course=self.course, status=Membership.Status.PENDING).count()
+
 
 ARCHIVED_READ_ONLY = "This course is archived: it is the record of its term, and nothing in it can change."
 

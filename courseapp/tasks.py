@@ -10,7 +10,13 @@ from .services import ServiceError
 from .services.invitations import course_invitation_send
 from .services.links import link_check_run, link_check_start
 from .services.quiz import quiz_draw
-from .services.reminders import notice_send, reminders_send, signup_confirmation_send
+from .services.reminders import (
+    decision_notify,
+    join_request_notify,
+    notice_send,
+    reminders_send,
+    signup_confirmation_send,
+)
 from .services.reviews import similarity_check
 
 # E-mail tasks retry a mail server that is down, backing off up to 10 minutes between tries.
@@ -79,3 +85,15 @@ def send_notice(notice_id: int) -> bool:
 def send_signup_confirmation(signup_id: int) -> bool:
     """Confirm a seat the student took (once)."""
     return signup_confirmation_send(signup_id=signup_id)
+
+
+@shared_task(**MAIL)
+def send_join_request(membership_id: int) -> int:
+    """E-mail the instructors about a request to join (once per request)."""
+    return join_request_notify(membership_id=membership_id)
+
+
+@shared_task(**MAIL)
+def send_decision(membership_id: int) -> bool:
+    """E-mail a student that they were admitted or declined (once per decision)."""
+    return decision_notify(membership_id=membership_id)

@@ -163,4 +163,10 @@ urlpatterns = [
         name="membership_decide",
     ),
     path("courses/<slug:slug>/members/<int:membership_id>/role/", members.membership_role, name="membership_role"),
+    path("courses/<slug:slug>/members/decide/", members.memberships_decide_view, name="memberships_decide"),
+    path(
+        "courses/<slug:slug>/members/<int:membership_id>/remove/",
+        members.membership_remove_view,
+        name="membership_remove",
+    ),
 ]

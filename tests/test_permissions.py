@@ -122,6 +122,18 @@ MATRIX = {
         {"role": "ta"},
         instructor_only(OK),
     ),
+    "courseapp:memberships_decide": (
+        "post",
+        lambda f: {"slug": f.course.slug},
+        lambda f: {"decision": "approve", "ids": [f.pending.pk]},
+        instructor_only(REDIRECT),
+    ),
+    "courseapp:membership_remove": (
+        "post",
+        lambda f: {"slug": f.course.slug, "membership_id": f.users_membership("student").pk},
+        {},
+        instructor_only(REDIRECT),
+    ),
     # Sign-ups: students only
     "courseapp:slot_seat": (
         "post",

@@ -15,6 +15,8 @@ class SentReminder(models.Model):
         COMMENTARY = "commentary", "Commenting tomorrow"
         SIGNUP = "signup", "Sign-up confirmation"
         NOTICE = "notice", "A change to one's seats"
+        JOIN_REQUEST = "join_request", "A request to join (to instructors)"
+        ADMISSION = "admission", "Admitted or declined"
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sent_reminders")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_reminders")

@@ -1,7 +1,6 @@
 """Admission by permission: requests to join, the instructor's decisions, adding students in bulk."""
 
 import dataclasses
-from email.utils import getaddresses
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -11,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from ..models import Course, Membership
+from ..people import Person, parse_people
 from .errors import ServiceError
 
 ALREADY_MEMBER = "You are already a member of this course."
@@ -24,12 +24,18 @@ BULK_ADD_LIMIT = 500
 
 
 def membership_request(*, course: Course, user, note: str = "") -> Membership:
-    """Ask to join ``course``; asking again updates the note, and a declined user may ask again."""
+    """Ask to join ``course``; asking again updates the note, and a declined user may ask again.
+
+    The instructors hear of it by e-mail (and see a badge in the course's navigation).
+    """
+    from ..tasks import send_join_request  # tasks import services; import late to avoid a cycle
+
     with transaction.atomic():
         membership, created = Membership.objects.select_for_update().get_or_create(
             course=course, user=user, defaults={"request_note": note}
         )
         if created:
+            send_join_request.delay_on_commit(membership.pk)
             return membership
         if membership.status == Membership.Status.ACTIVE:
             code, message = (
@@ -44,11 +50,15 @@ def membership_request(*, course: Course, user, note: str = "") -> Membership:
         membership.decided_at = None
         membership.decided_by = None
         membership.save()
+        send_join_request.delay_on_commit(membership.pk)
         return membership
 
 
 def membership_decide(*, membership_id: int, course: Course, decided_by, approve: bool) -> Membership:
-    """Approve or decline a pending request. Deciding twice (two tabs, a double click) is refused."""
+    """Approve or decline a pending request; the student hears of it by e-mail.
+    Deciding twice (two tabs, a double click) is refused."""
+    from ..tasks import send_decision
+
     with transaction.atomic():
         membership = (
             Membership.objects.select_for_update(of=("self",))
@@ -64,28 +74,21 @@ def membership_decide(*, membership_id: int, course: Course, decided_by, approve
         membership.decided_at = timezone.now()
         membership.decided_by = decided_by
         membership.save(update_fields=["status", "decided_at", "decided_by"])
+        send_decision.delay_on_commit(membership.pk)
         return membership
 
 
-def parse_addresses(text: str) -> tuple[list[str], list[str]]:
-    """Split pasted text into (valid addresses, invalid entries), each once, in order.
-
-    Accepts what people paste from a spreadsheet or a mail client: one per line, commas,
-    semicolons, and ``Name <address>`` forms.
-    """
-    entries = [entry.strip() for line in text.replace(";", "\n").splitlines() for entry in line.split(",")]
-    valid: list[str] = []
-    invalid: list[str] = []
-    for entry in filter(None, entries):
-        [(_, address)] = getaddresses([entry]) or [("", "")]
+def people_parse(text: str) -> tuple[list[Person], list[str]]:
+    """Pasted names and addresses (or a roster CSV) as people with valid addresses, and the entries that are not."""
+    people, invalid = parse_people(text)
+    valid = []
+    for person in people:
         try:
-            validate_email(address)
+            validate_email(person.email)
         except ValidationError:
-            invalid.append(entry)
-            continue
-        address = address.lower()
-        if address not in valid:
-            valid.append(address)
+            invalid.append(person.email)
+        else:
+            valid.append(person)
     return valid, invalid
 
 
@@ -96,44 +99,57 @@ class BulkAddResult:
     already: list[str] = dataclasses.field(default_factory=list)
 
 
-def members_add_by_email(*, course: Course, added_by, text: str) -> BulkAddResult:
-    """Make every pasted address an active student of ``course``, all or nothing.
+ADDABLE_ROLES = (Membership.Role.STUDENT, Membership.Role.TA, Membership.Role.INSTRUCTOR)
 
-    Addresses without an account get one, with an e-mail to choose a password.
+
+def members_add_by_email(*, course: Course, added_by, text: str, role: str = Membership.Role.STUDENT) -> BulkAddResult:
+    """Make every pasted person an active member of ``course`` in ``role``, all or nothing.
+
+    People without an account get one, named as pasted, with an e-mail to choose a password.
     """
     from ..tasks import send_course_invitation  # tasks import services; import late to avoid a cycle
 
-    addresses, invalid = parse_addresses(text)
+    if role not in ADDABLE_ROLES:
+        raise ServiceError(ROLE_NOT_ASSIGNABLE, code="role_not_assignable")
+    people, invalid = people_parse(text)
     if invalid:
         raise ServiceError(BAD_ADDRESSES.format(addresses=", ".join(invalid)), code="bad_addresses")
-    if not addresses:
+    if not people:
         raise ServiceError(NO_ADDRESSES, code="no_addresses")
-    if len(addresses) > BULK_ADD_LIMIT:
+    if len(people) > BULK_ADD_LIMIT:
         raise ServiceError(TOO_MANY_ADDRESSES.format(limit=BULK_ADD_LIMIT), code="too_many_addresses")
 
     User = get_user_model()
     result = BulkAddResult()
     now = timezone.now()
+    addresses = [person.email for person in people]
     with transaction.atomic():
         users = {
             user.email_lower: user
             for user in User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=addresses)
         }
         memberships = {m.user_id: m for m in Membership.objects.select_for_update().filter(course=course)}
-        for address in addresses:
+        for person in people:
+            address = person.email
             user = users.get(address)
             new_account = user is None
             if new_account:
-                user = User(username=address, email=address)
+                user = User(
+                    username=address,
+                    email=address,
+                    first_name=person.first_name[:150],
+                    last_name=person.last_name[:150],
+                )
                 user.set_unusable_password()
                 user.full_clean()
                 user.save()
             membership = memberships.get(user.pk)
-            if membership is not None and membership.status == Membership.Status.ACTIVE:
+            if membership is not None and membership.status == Membership.Status.ACTIVE and membership.role == role:
                 result.already.append(address)
                 continue
             if membership is None:
-                membership = Membership(course=course, user=user, role=Membership.Role.STUDENT)
+                membership = Membership(course=course, user=user)
+            membership.role = role
             membership.status = Membership.Status.ACTIVE
             membership.decided_at = now
             membership.decided_by = added_by
@@ -143,12 +159,15 @@ def members_add_by_email(*, course: Course, added_by, text: str) -> BulkAddResul
     return result
 
 
-ROLE_NOT_ASSIGNABLE = "Only students and TAs can change role here."
+ROLE_NOT_ASSIGNABLE = "A member can be a student, a TA or an instructor."
+OWN_ROLE = "You cannot change your own role; another instructor can."
+NOT_REMOVABLE = "Only students can be removed from the course here."
+NOTHING_CHOSEN = "Choose at least one request."
 
 
-def membership_set_role(*, membership_id: int, course: Course, role: str) -> Membership:
-    """Make an active member a student or a TA; instructors are set up by site staff."""
-    if role not in (Membership.Role.STUDENT, Membership.Role.TA):
+def membership_set_role(*, membership_id: int, course: Course, role: str, by=None) -> Membership:
+    """Make an active member a student, a TA or a second instructor (never oneself: a course keeps its instructor)."""
+    if role not in ADDABLE_ROLES:
         raise ServiceError(ROLE_NOT_ASSIGNABLE, code="role_not_assignable")
     with transaction.atomic():
         membership = (
@@ -156,9 +175,53 @@ def membership_set_role(*, membership_id: int, course: Course, role: str) -> Mem
             .select_related("user")
             .get(pk=membership_id, course=course, status=Membership.Status.ACTIVE)
         )
-        if membership.role == Membership.Role.INSTRUCTOR:
-            raise ServiceError(ROLE_NOT_ASSIGNABLE, code="role_not_assignable")
+        if by is not None and membership.user_id == by.pk:
+            raise ServiceError(OWN_ROLE, code="own_role")
         if membership.role != role:
             membership.role = role
             membership.save(update_fields=["role"])
+        return membership
+
+
+def memberships_decide(*, membership_ids: list[int], course: Course, decided_by, approve: bool) -> list[Membership]:
+    """Approve or decline several requests at once; those decided meanwhile (another tab) are left as they are."""
+    if not membership_ids:
+        raise ServiceError(NOTHING_CHOSEN, code="nothing_chosen")
+    decided = []
+    with transaction.atomic():
+        pending = (
+            Membership.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .filter(pk__in=membership_ids, course=course, status=Membership.Status.PENDING)
+        )
+        for membership in pending:
+            decided.append(
+                membership_decide(membership_id=membership.pk, course=course, decided_by=decided_by, approve=approve)
+            )
+    return decided
+
+
+def membership_remove(*, membership_id: int, course: Course, by, restore: bool = False) -> Membership:
+    """Take a student off the course (their work stays for the record), or restore them."""
+    with transaction.atomic():
+        membership = (
+            Membership.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .get(pk=membership_id, course=course)
+        )
+        if membership.role != Membership.Role.STUDENT:
+            raise ServiceError(NOT_REMOVABLE, code="not_removable")
+        wanted, current = (
+            (Membership.Status.ACTIVE, Membership.Status.REMOVED)
+            if restore
+            else (Membership.Status.REMOVED, Membership.Status.ACTIVE)
+        )
+        if membership.status != current:
+            raise ServiceError(
+                ALREADY_DECIDED.format(status="restored" if restore else "removed"), code="already_decided"
+            )
+        membership.status = wanted
+        membership.decided_at = timezone.now()
+        membership.decided_by = by
+        membership.save(update_fields=["status", "decided_at", "decided_by"])
         return membership

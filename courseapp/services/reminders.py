@@ -32,28 +32,86 @@ def send_once(*, course: Course, user, kind: str, key: str, subject: str, lines:
             .filter(course=course, user=user, status=Membership.Status.ACTIVE)
             .first()
         )
-        if membership is None or not membership.reminders or not user.email:
+        if membership is None or not membership.reminders:
             return False
-        try:
-            with transaction.atomic():
-                SentReminder.objects.create(course=course, user=user, kind=kind, key=key, subject=subject[:300])
-        except IntegrityError:
-            return False  # sent before (or being sent by another delivery right now)
-        body = render_to_string(
-            "courseapp/email/reminder.txt",
-            {
-                "user": user,
-                "course": course,
-                "lines": lines,
-                "link": settings.SITE_URL + link,
-                "settings_link": settings.SITE_URL
-                + reverse("courseapp:course_home", args=[course.slug])
-                + "#reminders",
-            },
-        )
-        # Inside the transaction: if the mail server refuses, the record goes too and a retry sends it.
-        send_mail(subject=f"[{course.title}] {subject}", message=body, from_email=None, recipient_list=[user.email])
+        return _send_recorded(course=course, user=user, kind=kind, key=key, subject=subject, lines=lines, link=link)
+
+
+def _send_recorded(*, course: Course, user, kind: str, key: str, subject: str, lines: list[str], link: str) -> bool:
+    """Record the message and send it, in the caller's transaction; False when it was sent before."""
+    if not user.email:
+        return False
+    try:
+        with transaction.atomic():
+            SentReminder.objects.create(course=course, user=user, kind=kind, key=key, subject=subject[:300])
+    except IntegrityError:
+        return False  # sent before (or being sent by another delivery right now)
+    body = render_to_string(
+        "courseapp/email/reminder.txt",
+        {
+            "user": user,
+            "course": course,
+            "lines": lines,
+            "link": settings.SITE_URL + link,
+            "settings_link": settings.SITE_URL + reverse("courseapp:course_home", args=[course.slug]) + "#reminders",
+        },
+    )
+    # Inside the transaction: if the mail server refuses, the record goes too and a retry sends it.
+    send_mail(subject=f"[{course.title}] {subject}", message=body, from_email=None, recipient_list=[user.email])
     return True
+
+
+def join_request_notify(*, membership_id: int) -> int:
+    """Tell the course's instructors that someone asked to join; once per request."""
+    membership = Membership.objects.select_related("course", "user").filter(pk=membership_id).first()
+    if membership is None or membership.status != Membership.Status.PENDING:
+        return 0
+    course, applicant = membership.course, membership.user
+    lines = [f"{applicant.display_name} ({applicant.email}) asked to join {course.title}."]
+    if membership.request_note:
+        lines.append(f"Their note: {membership.request_note}")
+    sent = 0
+    with transaction.atomic():
+        instructors = Membership.objects.select_related("user").filter(
+            course=course, role=Membership.Role.INSTRUCTOR, status=Membership.Status.ACTIVE
+        )
+        for instructor in instructors:
+            sent += _send_recorded(
+                course=course,
+                user=instructor.user,
+                kind=Kind.JOIN_REQUEST,
+                key=f"{membership.pk}:{membership.requested_at.timestamp():.0f}",
+                subject=f"{applicant.display_name} asked to join",
+                lines=lines,
+                link=reverse("courseapp:members", args=[course.slug]),
+            )
+    return sent
+
+
+def decision_notify(*, membership_id: int) -> bool:
+    """Tell a student that the instructor admitted or declined them; once per decision."""
+    membership = Membership.objects.select_related("course", "user").filter(pk=membership_id).first()
+    if membership is None or membership.decided_at is None:
+        return False
+    course = membership.course
+    admitted = membership.status == Membership.Status.ACTIVE
+    if not admitted and membership.status != Membership.Status.DECLINED:
+        return False
+    with transaction.atomic():
+        return _send_recorded(
+            course=course,
+            user=membership.user,
+            kind=Kind.ADMISSION,
+            key=f"{membership.pk}:{membership.decided_at.timestamp():.0f}",
+            subject="You are admitted" if admitted else "Your request to join was declined",
+            lines=[
+                f"The instructor admitted you to {course.title} ({course.term}). Sign up for papers on the schedule."
+                if admitted
+                else f"The instructor declined your request to join {course.title} ({course.term}). "
+                "You may ask again with a new note from the course page."
+            ],
+            link=reverse("courseapp:schedule" if admitted else "courseapp:course_home", args=[course.slug]),
+        )
 
 
 def notice_send(*, notice_id: int) -> bool:

@@ -1,5 +1,6 @@
+from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from ..forms import BulkAddForm
@@ -7,7 +8,13 @@ from ..models import Membership
 from ..permissions import Perm, course_view
 from ..selectors import roster
 from ..services import ServiceError
-from ..services.memberships import members_add_by_email, membership_decide, membership_set_role
+from ..services.memberships import (
+    members_add_by_email,
+    membership_decide,
+    membership_remove,
+    membership_set_role,
+    memberships_decide,
+)
 from .rendering import render_page
 
 PAGE = "courseapp/members/page.html"
@@ -23,6 +30,8 @@ def _page_context(request, course, **extra) -> dict:
         # Staff first, then students; each group stays in name order.
         "members": sorted(by_status[Membership.Status.ACTIVE], key=lambda m: m.role == Membership.Role.STUDENT),
         "declined": by_status[Membership.Status.DECLINED],
+        "removed": by_status[Membership.Status.REMOVED],
+        "student_count": sum(1 for m in by_status[Membership.Status.ACTIVE] if m.role == Membership.Role.STUDENT),
         "bulk_form": BulkAddForm(),
         **extra,
     }
@@ -70,7 +79,12 @@ def members_add(request, course):
     result, status = None, 200
     if form.is_valid():
         try:
-            result = members_add_by_email(course=course, added_by=request.user, text=form.cleaned_data["addresses"])
+            result = members_add_by_email(
+                course=course,
+                added_by=request.user,
+                text=form.cleaned_data["addresses"],
+                role=form.cleaned_data["role"],
+            )
         except ServiceError as error:
             form.add_error("addresses", error.message)
             status = 400
@@ -93,7 +107,9 @@ def membership_role(request, course, membership_id: int):
     """Make a member a student or a TA; htmx swaps the member's row."""
     status, error = 200, None
     try:
-        membership = membership_set_role(membership_id=membership_id, course=course, role=request.POST.get("role", ""))
+        membership = membership_set_role(
+            membership_id=membership_id, course=course, role=request.POST.get("role", ""), by=request.user
+        )
     except Membership.DoesNotExist:
         raise Http404 from None
     except ServiceError as exc:
@@ -103,3 +119,44 @@ def membership_role(request, course, membership_id: int):
         context = {"course": course, "access": request.access, "membership": membership, "error": error}
         return render(request, f"{PAGE}#member_row", context, status=status)
     return render(request, PAGE, _page_context(request, course, decide_error=error), status=status)
+
+
+@require_POST
+@course_view(Perm.MANAGE_MEMBERS)
+def memberships_decide_view(request, course):
+    """Approve or decline the chosen requests at once; the page comes back with them moved."""
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "decline"):
+        return HttpResponseBadRequest("decision must be approve or decline")
+    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+    try:
+        decided = memberships_decide(
+            membership_ids=ids, course=course, decided_by=request.user, approve=decision == "approve"
+        )
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        verb = "Approved" if decision == "approve" else "Declined"
+        messages.success(request, f"{verb} {len(decided)}: {', '.join(m.user.display_name for m in decided)}.")
+    return redirect("courseapp:members", course.slug)
+
+
+@require_POST
+@course_view(Perm.MANAGE_MEMBERS)
+def membership_remove_view(request, course, membership_id: int):
+    """Take a student off the course (their work stays) or restore them; htmx swaps the row and the count."""
+    restore = request.POST.get("restore") == "true"
+    status, error = 200, None
+    try:
+        membership = membership_remove(membership_id=membership_id, course=course, by=request.user, restore=restore)
+    except Membership.DoesNotExist:
+        raise Http404 from None
+    except ServiceError as exc:
+        membership = get_object_or_404(Membership.objects.select_related("user"), pk=membership_id, course=course)
+        status, error = 409, exc.message
+    if request.htmx:
+        context = _page_context(request, course, membership=membership, error=error)
+        return render(request, f"{PAGE}#member_change", context, status=status)
+    if error:
+        messages.error(request, error)
+    return redirect("courseapp:members", course.slug)

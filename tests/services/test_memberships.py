@@ -2,12 +2,12 @@ import pytest
 
 from courseapp.models import Membership
 from courseapp.services import ServiceError
-from courseapp.services.memberships import ALREADY_MEMBER, membership_request, parse_addresses
+from courseapp.services.memberships import ALREADY_MEMBER, membership_request, people_parse
 
 from ..factories import MembershipFactory
 
 
-class TestParseAddresses:
+class TestPeopleParse:
     @pytest.mark.parametrize(
         ("text", "valid"),
         [
@@ -20,13 +20,30 @@ class TestParseAddresses:
         ],
     )
     def test_valid(self, text, valid):
-        assert parse_addresses(text) == (valid, [])
+        people, invalid = people_parse(text)
+        assert ([person.email for person in people], invalid) == (valid, [])
 
     def test_invalid_entries_are_reported_as_typed(self):
-        assert parse_addresses("ok@example.edu\nnobody\n<broken@>, x@y@z") == (
-            ["ok@example.edu"],
-            ["nobody", "<broken@>", "x@y@z"],
-        )
+        people, invalid = people_parse("ok@example.edu\nnobody\n<broken@>, x@y@z")
+        assert [person.email for person in people] == ["ok@example.edu"]
+        assert invalid == ["nobody", "<broken@>", "x@y@z"]
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Grace Hopper <grace@uni.edu>",
+            "Hopper, Grace, grace@uni.edu",
+            '"Hopper, Grace" <grace@uni.edu>',
+            "Grace Hopper grace@uni.edu",
+            # Moodle's participants export, and Canvas' "Last, First" in one column
+            "First name,Last name,Email address\nGrace,Hopper,grace@uni.edu\n",
+            'Student,ID,SIS Login ID,Section\n"Hopper, Grace",1234,grace@uni.edu,CS 496\n',
+        ],
+    )
+    def test_names_are_kept(self, text):
+        people, invalid = people_parse(text)
+        assert [(p.first_name, p.last_name, p.email) for p in people] == [("Grace", "Hopper", "grace@uni.edu")]
+        assert invalid == []
 
 
 class TestMembershipRequest:

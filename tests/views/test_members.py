@@ -34,8 +34,8 @@ class TestMembersPage:
             MembershipFactory(course=course)
             MembershipFactory(course=course, status="pending")
         client = client_for(instructor)
-        # session, user, course, membership, roster
-        with django_assert_num_queries(5):
+        # session, user, course, membership, requests waiting (the navigation's badge), roster
+        with django_assert_num_queries(6):
             client.get(reverse("courseapp:members", args=[course.slug]))
 
 
@@ -177,11 +177,18 @@ class TestRoles:
         assert '<option value="ta" selected>' in response.content.decode()
         assert client_for(student).get(reverse("courseapp:members", args=[course.slug])).status_code == 200
 
-    def test_nobody_is_made_instructor_here(self, course, instructor, student, client_for):
-        membership = Membership.objects.get(user=student)
+    def test_a_member_becomes_a_co_instructor_who_then_edits_the_settings(self, course, instructor, ta, client_for):
+        membership = Membership.objects.get(user=ta)
         url = reverse("courseapp:membership_role", args=[course.slug, membership.pk])
         response = client_for(instructor).post(url, {"role": "instructor"}, headers=HTMX)
-        assert response.status_code == 400 and "Only students and TAs" in response.content.decode()
+        assert '<option value="instructor" selected>' in response.content.decode()
+        assert client_for(ta).get(reverse("courseapp:course_settings", args=[course.slug])).status_code == 200
+
+    def test_an_unknown_role_is_refused(self, course, instructor, student, client_for):
+        membership = Membership.objects.get(user=student)
+        url = reverse("courseapp:membership_role", args=[course.slug, membership.pk])
+        response = client_for(instructor).post(url, {"role": "dean"}, headers=HTMX)
+        assert response.status_code == 400 and "A member can be a student, a TA or an instructor." in response.text
         membership.refresh_from_db()
         assert membership.role == "student"
 
@@ -196,3 +203,109 @@ class TestRoles:
         membership = Membership.objects.get(user=applicant)
         url = reverse("courseapp:membership_role", args=[course.slug, membership.pk])
         assert client_for(instructor).post(url, {"role": "ta"}).status_code == 404
+
+
+class TestPeopleAsPasted:
+    @pytest.fixture(autouse=True)
+    def _commit_callbacks(self, django_capture_on_commit_callbacks):
+        self.capture = django_capture_on_commit_callbacks
+
+    def test_names_are_kept_for_new_accounts(self, course, instructor, client_for):
+        text = "Grace Hopper <grace@uni.edu>\nLovelace, Ada, ada@uni.edu"
+        with self.capture(execute=True):
+            client_for(instructor).post(reverse("courseapp:members_add", args=[course.slug]), {"addresses": text})
+        names = dict(User.objects.filter(email__endswith="@uni.edu").values_list("email", "last_name"))
+        assert names == {"grace@uni.edu": "Hopper", "ada@uni.edu": "Lovelace"}
+        assert User.objects.get(email="ada@uni.edu").first_name == "Ada"
+
+    def test_a_canvas_export(self, course, instructor, client_for):
+        text = 'Student,ID,SIS Login ID,Section\n"Hopper, Grace",1,grace@uni.edu,A\n"Turing, Alan",2,alan@uni.edu,A\n'
+        with self.capture(execute=True):
+            response = client_for(instructor).post(
+                reverse("courseapp:members_add", args=[course.slug]), {"addresses": text}
+            )
+        assert "Made accounts for and invited 2" in response.text
+        assert User.objects.get(email="alan@uni.edu").get_full_name() == "Alan Turing"
+
+    def test_a_pasted_address_made_co_instructor(self, course, instructor, client_for):
+        with self.capture(execute=True):
+            client_for(instructor).post(
+                reverse("courseapp:members_add", args=[course.slug]), {"addresses": "co@uni.edu", "role": "instructor"}
+            )
+        assert Membership.objects.get(user__email="co@uni.edu").role == "instructor"
+
+
+class TestBulkDecide:
+    def test_approve_several_at_once_and_each_hears_of_it(
+        self, course, instructor, client_for, django_capture_on_commit_callbacks
+    ):
+        requests = [MembershipFactory(course=course, status="pending") for _ in range(3)]
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client_for(instructor).post(
+                reverse("courseapp:memberships_decide", args=[course.slug]),
+                {"decision": "approve", "ids": [requests[0].pk, requests[1].pk]},
+                follow=True,
+            )
+        assert "Approved 2" in response.text
+        statuses = [Membership.objects.get(pk=m.pk).status for m in requests]
+        assert statuses == ["active", "active", "pending"]
+        assert sorted(m.to[0] for m in mail.outbox) == sorted([requests[0].user.email, requests[1].user.email])
+        assert all("You are admitted" in m.subject for m in mail.outbox)
+
+    def test_nothing_chosen(self, course, instructor, applicant, client_for):
+        response = client_for(instructor).post(
+            reverse("courseapp:memberships_decide", args=[course.slug]), {"decision": "decline"}, follow=True
+        )
+        assert "Choose at least one request." in response.text
+        assert Membership.objects.get(user=applicant).status == "pending"
+
+
+class TestRemove:
+    def test_a_removed_student_leaves_the_roster_and_gradebook_and_can_be_restored(
+        self, course, instructor, student, client_for
+    ):
+        from courseapp.selectors import course_students
+
+        membership = Membership.objects.get(user=student)
+        client = client_for(instructor)
+        url = reverse("courseapp:membership_remove", args=[course.slug, membership.pk])
+        response = client.post(url, headers=HTMX)
+        assert "Removed" in response.text and 'id="member-count" hx-swap-oob="true"' in response.text
+        assert "0 students" in response.text
+        assert student not in course_students(course)
+        gradebook = client.get(reverse("courseapp:gradebook", args=[course.slug]))
+        assert student.email not in gradebook.text and student.get_full_name() not in gradebook.text
+        # The student no longer gets in, and their work is still there for the record.
+        assert client_for(student).get(reverse("courseapp:my_reviews", args=[course.slug])).status_code == 403
+        client_for(instructor).post(url, {"restore": "true"}, headers=HTMX)
+        assert Membership.objects.get(pk=membership.pk).status == "active"
+        assert student in course_students(course)
+
+    def test_staff_are_not_removed_here(self, course, instructor, ta, client_for):
+        membership = Membership.objects.get(user=ta)
+        response = client_for(instructor).post(
+            reverse("courseapp:membership_remove", args=[course.slug, membership.pk]), headers=HTMX
+        )
+        assert response.status_code == 409 and "Only students can be removed" in response.text
+
+
+class TestJoinRequestNotices:
+    def test_the_instructor_is_told_by_mail_and_a_badge(
+        self, course, instructor, outsider, client_for, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            client_for(outsider).post(reverse("courseapp:course_join", args=[course.slug]), {"note": "CS 449 done"})
+        [message] = mail.outbox
+        assert message.to == [instructor.email]
+        assert f"{outsider.display_name} asked to join" in message.subject and "CS 449 done" in message.body
+        page = client_for(instructor).get(reverse("courseapp:course_home", args=[course.slug]))
+        assert 'title="Requests to join">1</span>' in page.text
+
+    def test_a_declined_student_is_told(
+        self, course, instructor, applicant, client_for, django_capture_on_commit_callbacks
+    ):
+        membership = Membership.objects.get(user=applicant)
+        with django_capture_on_commit_callbacks(execute=True):
+            client_for(instructor).post(decide_url(membership), {"decision": "decline"})
+        [message] = mail.outbox
+        assert message.to == [applicant.email] and "declined" in message.subject
