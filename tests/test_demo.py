@@ -6,7 +6,21 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.core.serializers import serialize
 
-from courseapp.models import Course, Listing, Meeting, Membership, Reading, Section, Slot, User
+from courseapp.models import (
+    Course,
+    Listing,
+    Meeting,
+    Membership,
+    Reading,
+    Release,
+    Review,
+    Score,
+    Section,
+    Signup,
+    SimilarityFlag,
+    Slot,
+    User,
+)
 from courseapp.services.demo import demo_course_load
 
 CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
@@ -145,3 +159,56 @@ class TestLoadDemoCommand:
         assert not Course.objects.exists()
         call_command("load_demo", "--force")
         assert Course.objects.filter(slug="cs496-fall-2024").exists()
+
+
+class TestLivingDemo:
+    TODAY = datetime.date(2026, 12, 2)  # a Wednesday, like the course's meetings
+
+    @pytest.mark.parametrize(
+        "today",
+        [
+            datetime.date(2026, 12, 2),
+            datetime.date(2026, 12, 1),
+            datetime.date(2027, 2, 14),
+            datetime.date(2026, 8, 31),
+        ],
+    )
+    def test_today_falls_in_the_fifth_week(self, db, today):
+        course = demo_course_load(today=today).course
+        week = (today - course.term_starts_on).days // 7 + 1
+        assert week == 5
+        assert course.term_starts_on.weekday() == 2  # still Wednesdays
+        dates = list(course.meetings.values_list("date", flat=True))
+        assert all(date.weekday() == 2 for date in dates[:-1]) and dates[-1].weekday() == 4  # the exam on a Friday
+        assert course.exam_starts_at.date() == dates[-1]
+
+    def test_a_term_of_activity_so_far(self, db):
+        course = demo_course_load(today=self.TODAY).course
+        students = Membership.objects.filter(course=course, role="student").count()
+        presenters = Signup.objects.filter(slot__meeting__course=course, role="presenter")
+        commentators = Signup.objects.filter(slot__meeting__course=course, role="commentator")
+        assert presenters.values("student").distinct().count() == students * 2 // 3
+        assert commentators.values("student").distinct().count() == students * 2 // 3
+        submitted = Review.objects.filter(reading__course=course, submitted_at__isnull=False)
+        past = Slot.objects.filter(meeting__course=course, meeting__date__lt=self.TODAY, kind="paper")
+        assert submitted.count() > 0 and not submitted.exclude(reading__in=past.values("reading")).exists()
+        assert submitted.filter(is_late=True).exists() and submitted.filter(is_late=False).exists()
+        assert Review.objects.filter(reading__course=course, submitted_at__isnull=True).exists()  # drafts
+        assert Score.objects.filter(criterion__rubric__course=course, slot__isnull=False).exists()
+        assert Release.objects.filter(course=course, component="presentation").exists()
+        assert not SimilarityFlag.objects.filter(review__reading__course=course).exists()
+
+    def test_a_second_run_changes_nothing_and_another_day_moves_the_term(self, db):
+        demo_course_load(today=self.TODAY)
+        counts = {model: model.objects.count() for model in (Meeting, Slot, Signup, Review, Score)}
+        assert demo_course_load(today=self.TODAY).created == 0
+        later = demo_course_load(today=self.TODAY + datetime.timedelta(weeks=3)).course
+        assert {model: model.objects.count() for model in counts} == counts  # moved, not duplicated
+        assert (self.TODAY + datetime.timedelta(weeks=3) - later.term_starts_on).days // 7 + 1 == 5
+
+    def test_as_published_keeps_the_pages_dates(self, db, settings, capsys):
+        settings.DEBUG = True
+        call_command("load_demo", "--as-published")
+        course = Course.objects.get()
+        assert course.term_starts_on == datetime.date(2024, 9, 25) and course.term == "Fall 2024"
+        assert not Signup.objects.exists()

@@ -1,7 +1,14 @@
-"""Build the model course from its data file. Running it again changes nothing."""
+"""Build the model course from its data file. Running it again changes nothing.
+
+As published, the course keeps the course page's Fall 2024 dates. Living (``today`` given), the
+term moves by whole weeks so that today falls in its fifth week, and the course has a term's
+activity so far: seats taken, reviews of the past meetings' papers (some late, a few drafts),
+presentations graded and released.
+"""
 
 import dataclasses
 import datetime
+import random
 import tomllib
 from pathlib import Path
 
@@ -9,7 +16,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 
-from ..models import Course, Listing, Meeting, Membership, Reading, Section, Slot
+from ..models import Component, Course, Listing, Meeting, Membership, Reading, Section, Signup, Slot
+from .grading import release_set, rubrics_ensure, score_set
+from .reviews import draft_save, review_submit
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "demo" / "cs496-fall-2024.toml"
 
@@ -43,19 +52,55 @@ def _aware(value: datetime.datetime, course_tz) -> datetime.datetime:
     return value.replace(tzinfo=course_tz)
 
 
-def demo_course_load(*, path: Path = DEMO_FILE) -> DemoResult:
-    """Create or bring up to date the demo course, its accounts, reading list and calendar."""
+# The living demo's today falls in this week of the term.
+LIVING_WEEK = 5
+
+
+def living_shift(published_start: datetime.date, today: datetime.date) -> datetime.timedelta:
+    """Whole weeks that put ``today`` in the fifth week of a term published as starting ``published_start``:
+    the new start is the last day of the same weekday at least four weeks before today."""
+    latest = today - datetime.timedelta(weeks=LIVING_WEEK - 1)
+    start = latest - datetime.timedelta(days=(latest.weekday() - published_start.weekday()) % 7)
+    return start - published_start
+
+
+def demo_course_load(*, path: Path = DEMO_FILE, today: datetime.date | None = None) -> DemoResult:
+    """Create or bring up to date the demo course, its accounts, reading list and calendar.
+
+    ``today``: make it the living demo (dates around today, and a term's activity); None keeps the page's dates.
+    """
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     with transaction.atomic():
-        return _load(data)
+        result = _load(data, today=today)
+        if today is not None:
+            _activity(result, today)
+        return result
 
 
-def _load(data: dict) -> DemoResult:
+def _term_name(start: datetime.date) -> str:
+    season = "Spring" if start.month <= 5 else "Summer" if start.month <= 8 else "Fall"
+    return f"{season} {start.year}"
+
+
+def _load(data: dict, *, today: datetime.date | None) -> DemoResult:
     spec = dict(data["course"])
     slug = spec.pop("slug")
+    shift = living_shift(spec["term_starts_on"], today) if today else datetime.timedelta()
     course_tz = Course(time_zone=spec["time_zone"]).tzinfo
     for key in ("exam_starts_at", "exam_ends_at"):
-        spec[key] = _aware(spec[key], course_tz)
+        spec[key] = _aware(spec[key] + shift, course_tz)
+    spec["term_starts_on"] += shift
+    spec["term_ends_on"] += shift
+    if today:
+        spec["term"] = _term_name(spec["term_starts_on"])
+        # Sign-ups opened a week before the term and stay open two more weeks: the rest of the class can still sign up.
+        opens = datetime.datetime.combine(
+            spec["term_starts_on"] - datetime.timedelta(days=7), datetime.time(9), course_tz
+        )
+        spec["signup_opens_at"] = opens
+        spec["signup_closes_at"] = datetime.datetime.combine(
+            today + datetime.timedelta(days=14), datetime.time(23, 59), course_tz
+        )
     spec["description"] = spec["description"].strip()
     spec["prerequisites"] = spec["prerequisites"].strip()
 
@@ -65,8 +110,16 @@ def _load(data: dict) -> DemoResult:
     )
     # Hash the shared demo password once: 25 slow hashes would make loading take seconds.
     password_hash = make_password(result.password)
+    # A demo loaded on another day (or as published) moves: its meetings keep their rows, on new dates.
+    existing = Course.objects.filter(slug=slug).first()
+    if existing is not None and existing.term_starts_on != spec["term_starts_on"]:
+        moved = spec["term_starts_on"] - existing.term_starts_on
+        for meeting in existing.meetings.all():
+            meeting.date += moved
+            meeting.save(update_fields=["date"])
     course = _upsert(Course, result, {"slug": slug}, spec)
     result.course = course
+    rubrics_ensure(course)
 
     instructor = _account(result, password_hash, **accounts["instructor"])
     _upsert(Membership, result, {"course": course, "user": instructor}, {"role": "instructor", "status": "active"})
@@ -86,7 +139,7 @@ def _load(data: dict) -> DemoResult:
         _reading(result, course, spec, readings)
 
     for meeting_spec in data["meetings"]:
-        _meeting(result, course, meeting_spec, readings)
+        _meeting(result, course, meeting_spec | {"date": meeting_spec["date"] + shift}, readings)
     return result
 
 
@@ -157,3 +210,97 @@ def _meeting(result, course, spec, readings) -> None:
                 "note": slot_spec.get("note", ""),
             },
         )
+
+
+# Reviews are put together from short pieces, so that no two students' reviews share long runs of
+# words (which the similarity check would flag, as it should).
+_PIECES = [
+    ["I think", "To me", "Honestly,", "On balance", "At first", "In short", "Frankly,", "Clearly", "Oddly,", "Still,"],
+    ["the main claim", "the method", "the core idea", "the evaluation", "the second experiment", "the loss",
+     "the ablation", "the dataset choice", "the framing", "the appendix"],
+    ["holds up", "felt rushed", "is elegant", "is underexplained", "surprised me", "seems fragile", "is convincing",
+     "needs baselines", "ages well", "raises questions"],
+    ["because of scale", "given the compute", "for small data", "in practice", "on harder tasks", "for audio too",
+     "beyond English", "at test time", "during training", "under noise"],
+]  # fmt: skip
+
+
+def _review_text(rng: random.Random, title: str, student: str) -> str:
+    sentences = [" ".join(rng.choice(options) for options in _PIECES) + "." for _ in range(rng.randint(18, 30))]
+    return " ".join([f"My review of {title}.", *sentences])
+
+
+def _activity(result: DemoResult, today: datetime.date) -> None:
+    """A term's activity up to today, made once (a second run finds seats taken and leaves it)."""
+    course = result.course
+    if Signup.objects.filter(slot__meeting__course=course).exists():
+        return
+    rng = random.Random(496)
+    User = get_user_model()
+    students = list(User.objects.filter(username__in=result.students).order_by("username"))
+    instructor = User.objects.get(username=result.instructor)
+    slots = list(
+        Slot.objects.filter(meeting__course=course, kind=Slot.Kind.PAPER)
+        .select_related("meeting", "reading")
+        .order_by("meeting__date", "position")
+    )
+    past = [slot for slot in slots if slot.meeting.date < today]
+    future = [slot for slot in slots if slot.meeting.date >= today]
+
+    # Two thirds of the class present, in pairs: every paper presented so far, and a few to come.
+    presenting = rng.sample(students, k=len(students) * 2 // 3)
+    pairs = [presenting[i : i + 2] for i in range(0, len(presenting), 2)]
+    presented = past + rng.sample(future, k=max(0, min(len(future), len(pairs) - len(past))))
+    signups = []
+    own_slot: dict[int, int] = {}
+    for slot, pair in zip(presented, pairs, strict=False):
+        for seat, student in enumerate(pair, start=1):
+            signups.append(Signup(slot=slot, student=student, role=Signup.Role.PRESENTER, seat=seat))
+            own_slot[student.pk] = slot.pk
+    # Two thirds comment on two papers each, never their own, spread over the slots.
+    seats_left = {slot.pk: course.commentators_per_slot for slot in slots}
+    for student in rng.sample(students, k=len(students) * 2 // 3):
+        choices = [slot for slot in slots if slot.pk != own_slot.get(student.pk) and seats_left[slot.pk] > 0]
+        for slot in rng.sample(choices, k=min(course.commentaries_per_student, len(choices))):
+            seats_left[slot.pk] -= 1
+            seat = course.commentators_per_slot - seats_left[slot.pk]
+            signups.append(Signup(slot=slot, student=student, role=Signup.Role.COMMENTATOR, seat=seat))
+    Signup.objects.bulk_create(signups)
+    result.created += len(signups)
+
+    # Reviews of the past meetings' papers: most on time, some late; drafts for the next meeting.
+    for slot in past:
+        due = slot.meeting.starts()
+        for student in students:
+            if rng.random() > 0.75:
+                continue
+            late = rng.random() < 0.15
+            moment = (
+                due + datetime.timedelta(hours=rng.randint(2, 60))
+                if late
+                else due - datetime.timedelta(hours=rng.randint(3, 90))
+            )
+            text = _review_text(rng, slot.reading.title, student.get_full_name())
+            review_submit(reading=slot.reading, student=student, text=text, attested=True, now=moment)
+            result.created += 1
+    for slot in future[:2]:
+        for student in rng.sample(students, k=3):
+            draft_save(reading=slot.reading, student=student, text=f"Notes on {slot.reading.title}: the key idea is")
+            result.created += 1
+
+    # The presentations given so far are graded, and the presentation grades released.
+    presentation = rubrics_ensure(course)[Component.PRESENTATION]
+    by_slot: dict[int, list] = {}
+    for signup in signups:
+        if signup.role == Signup.Role.PRESENTER:
+            by_slot.setdefault(signup.slot_id, []).append(signup.student)
+    for slot in past[:3]:
+        for criterion in presentation.criteria.all():
+            points = max(0, criterion.max_points - rng.randint(0, 2))
+            score_set(
+                course=course, criterion_id=criterion.pk, students=by_slot[slot.pk], points=points,
+                comment="Clear slides, and you kept to the time." if criterion.timed else "", slot=slot, by=instructor,
+            )  # fmt: skip
+            result.created += 1
+    if past:
+        release_set(course=course, component=Component.PRESENTATION, released=True, by=instructor)
