@@ -62,7 +62,8 @@ class BulkAddForm(forms.Form):
             attrs={"rows": 5, "placeholder": "Grace Hopper <grace@uni.edu>\nHopper, Grace, grace@uni.edu\nada@uni.edu"}
         ),
         help_text=(
-            "One person a line, as “Name <address>”, “Last, First, address” or just the address; "
+            # Help texts are HTML: the angle brackets are written as entities.
+            "One person a line, as “Name &lt;address&gt;”, “Last, First, address” or just the address; "
             "or paste a roster exported from Canvas or Moodle (CSV with name and e-mail columns). "
             "People without an account get one and an e-mail to set their password."
         ),
@@ -202,7 +203,7 @@ class TermForm(forms.Form):
         label="Address",
         max_length=50,
         required=False,
-        help_text="The course's address: /courses/<address>/. Suggested from the title and term; change it freely.",
+        help_text="The course's address, as in /courses/cs496-fall-2026/. Suggested from the title and term.",
     )
     first_day = forms.DateField(label="First day of classes", widget=forms.DateInput(attrs={"type": "date"}))
 

@@ -65,7 +65,8 @@ def membership_decide_view(request, course, membership_id: int):
         return render(
             request,
             f"{PAGE}#request_row",
-            {"course": course, "access": request.access, "membership": membership, "error": error},
+            # oob: the navigation's badge of requests waiting comes along, counted after the decision.
+            {"course": course, "access": request.access, "membership": membership, "error": error, "oob": True},
             status=status,
         )
     return render(request, PAGE, _page_context(request, course, decide_error=error), status=status)

@@ -117,8 +117,8 @@ class TestQueryCounts:
         for _ in range(n_readings):
             ListingFactory(section=section)
         client.force_login(instructor)
-        # as for a student, without the student's reviews
-        with django_assert_num_queries(9):
+        # as for a student, without the student's reviews, with the requests to join (the badge)
+        with django_assert_num_queries(10):
             response = client.get(url("reading_list", course))
         assert len(titles(response)) == n_readings
 

@@ -198,8 +198,9 @@ class TestEditor:
             if i < 6:
                 SignupFactory(slot=slots[i // 2], student=user, seat=i % 2 + 1)
         client = client_for(instructor)
-        # session, user, course, membership; meetings, slots, sign-ups, held seats, waitlists; students
-        with django_assert_num_queries(10):
+        # session, user, course, membership; meetings, slots, sign-ups, held seats, waitlists; students;
+        # requests to join (the badge)
+        with django_assert_num_queries(11):
             client.get(self.url(course, "schedule_edit"))
 
 
