@@ -58,7 +58,7 @@ def check_links(run_id: int) -> dict:
 def check_links_nightly() -> int:
     """Start a link check for every course whose term is not over (a course with one going is skipped)."""
     started = 0
-    for course in Course.objects.filter(term_ends_on__gte=timezone.localdate()):
+    for course in Course.objects.filter(term_ends_on__gte=timezone.localdate(), archived_at__isnull=True):
         try:
             run, new = link_check_start(course=course, trigger=LinkCheckRun.Trigger.NIGHTLY)
         except ServiceError:

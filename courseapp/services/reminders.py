@@ -158,7 +158,9 @@ def reminders_send(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     today = timezone.localdate(now)
     sent = 0
-    courses = Course.objects.filter(term_starts_on__lte=today + DAY, term_ends_on__gte=today - 14 * DAY)
+    courses = Course.objects.filter(
+        term_starts_on__lte=today + DAY, term_ends_on__gte=today - 14 * DAY, archived_at__isnull=True
+    )
     for course in courses:
         for message in due_reminders(course, now):
             sent += send_once(course=course, **message)

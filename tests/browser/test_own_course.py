@@ -162,3 +162,38 @@ def test_a_new_instructor_starts_a_course_and_a_student_joins_and_submits_a_revi
     expect(page.locator("tr", has_text="katherine@uni.edu")).to_contain_text("Removed")
     expect(page.locator("#member-count")).to_contain_text("3 students")
     assert tab.errors == [] and student.errors == []
+
+
+def test_instructor_copies_the_demo_to_a_new_term_and_imports_its_calendar_again(transactional_db, new_page):
+    from courseapp.services.demo import demo_course_load
+
+    demo = demo_course_load().course
+    tab = new_page()
+    tab.login("instructor")
+    page = tab.page
+    page.goto(f"/courses/{demo.slug}/settings/")
+    page.get_by_role("button", name="Copy to a new term").click()  # a link styled as a button
+    page.locator("#id_term").fill("Fall 2027")
+    page.locator("#id_slug").fill("cs496-fall-2027")
+    page.locator("#id_first_day").fill("2027-09-22")
+    tab.screenshot("course-copy")
+    page.get_by_role("button", name="Copy the course").click()
+    expect(page.get_by_text("Copied to Fall 2027")).to_be_visible()
+    copy = Course.objects.get(slug="cs496-fall-2027")
+    assert copy.meetings.order_by("date").first().date.isoformat() == "2027-09-22"
+
+    # The copy's schedule emptied, then imported from the course page's calendar text.
+    copy.meetings.all().delete()
+    page.goto(f"/courses/{copy.slug}/schedule/edit/")
+    page.get_by_role("button", name="Import a calendar").click()
+    text = (FIXTURES / "cs496-course-page.txt").read_text(encoding="utf-8")
+    page.locator("#id_text").fill(text.replace("Fall 2024", "Fall 2027"))
+    page.get_by_role("button", name="Preview the import").click()
+    expect(page.get_by_role("heading", name="Preview the calendar")).to_be_visible()
+    expect(page.locator(".import-summary")).to_contain_text("12 new meetings")
+    expect(page.locator(".import-summary")).to_contain_text("20 papers")
+    tab.screenshot("calendar-preview")
+    page.get_by_role("button", name="Import the calendar").click()
+    expect(page.get_by_text("Calendar imported: 12 new meetings")).to_be_visible()
+    assert copy.meetings.count() == 12
+    assert tab.errors == []

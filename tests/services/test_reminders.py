@@ -163,3 +163,11 @@ def test_a_student_turns_reminders_off_and_on(client, course, student, meeting):
     assert "E-mail reminders are on" in client.get(home).content.decode()
     reminders_send(now=day_before(meeting))
     assert [m.to for m in mail.outbox] == [[student.email]]
+
+
+def test_an_archived_course_sends_nothing(course, meeting):
+    student_of(course)
+    course.archived_at = timezone.now()
+    course.save()
+    assert reminders_send(now=day_before(meeting)) == 0
+    assert mail.outbox == []
