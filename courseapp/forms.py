@@ -9,7 +9,7 @@ from django.contrib.auth.forms import BaseUserCreationForm
 
 from .calendars.dates import parse_date_ranges
 from .calendars.terms import WEEKDAY_NAMES, class_days
-from .models import Course
+from .models import CalendarImport, Course, ReadingImport
 from .services.courses import TermPlan, slug_suggest
 
 User = get_user_model()
@@ -342,3 +342,59 @@ class NewCourseForm(TermForm):
 
 class CourseCopyForm(TermForm):
     """A copy of a course for a new term: its title, term, address and first day of classes."""
+
+
+class UploadOrPasteForm(forms.Form):
+    """A file to import, uploaded or pasted; subclasses name what it is and add their choices."""
+
+    what = "a file"
+    file = forms.FileField(required=False)
+    text = forms.CharField(required=False, strip=False, widget=forms.Textarea(attrs={"rows": 10}))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not data.get("text", "").strip():
+            raise forms.ValidationError(f"Choose a file or paste {self.what}.", code="nothing")
+        return data
+
+    def upload(self, *, limit: int) -> tuple[bytes, int | None, str]:
+        """The bytes to import, the whole upload's size (None for pasted text) and the file's name.
+
+        Never more than one byte past the limit is read into memory: enough to know a file is too large.
+        """
+        upload = self.cleaned_data["file"]
+        if upload:
+            return upload.read(limit + 1), upload.size, upload.name
+        return self.cleaned_data["text"].encode(), None, ""
+
+    @property
+    def error_field(self) -> str:
+        """Where a refusal of the content is shown: by the file, or by the pasted text."""
+        return "file" if self.cleaned_data.get("file") else "text"
+
+
+class ReadingListImportForm(UploadOrPasteForm):
+    what = "a reading list"
+    file = forms.FileField(required=False, help_text="Markdown (.md), plain text (.txt) or BibTeX (.bib).")
+    text = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 10}), label="…or paste the list", strip=False
+    )
+    format = forms.ChoiceField(
+        choices=[("", "Recognise it from the file"), *ReadingImport.Format.choices], required=False
+    )
+    mode = forms.ChoiceField(
+        choices=ReadingImport.Mode.choices, initial=ReadingImport.Mode.MERGE, widget=forms.RadioSelect
+    )
+    section_title = forms.CharField(
+        required=False, max_length=300, label="Section for BibTeX entries", initial="Readings",
+        help_text="BibTeX has no headings: its entries go into this section.",
+    )  # fmt: skip
+
+
+class CalendarImportForm(UploadOrPasteForm):
+    what = "a calendar"
+    file = forms.FileField(required=False, help_text="Text (.txt), CSV (.csv) or iCalendar (.ics).")
+    text = forms.CharField(
+        required=False, strip=False, label="…or paste the calendar", widget=forms.Textarea(attrs={"rows": 12})
+    )
+    format = forms.ChoiceField(choices=[("", "Recognise it"), *CalendarImport.Format.choices], required=False)

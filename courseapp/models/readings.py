@@ -1,8 +1,8 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from .courses import Course
+from .imports import PendingImport
 
 
 class Section(models.Model):
@@ -103,12 +103,8 @@ class Listing(models.Model):
         return f"{self.reading} in {self.section}"
 
 
-class ReadingImport(models.Model):
-    """A reading list uploaded or pasted for import: kept until the instructor confirms its preview.
-
-    Holding the text here (not in a session or in memory) lets the preview be an ordinary page
-    that survives a reload and any web process answer the confirmation.
-    """
+class ReadingImport(PendingImport):
+    """A reading list uploaded or pasted for import, kept until the instructor confirms its preview."""
 
     class Format(models.TextChoices):
         MARKDOWN = "markdown", "Markdown (headings and lists of links)"
@@ -120,19 +116,10 @@ class ReadingImport(models.Model):
         REPLACE = "replace", "Replace: remove readings the file no longer lists (never scheduled or reviewed ones)"
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="reading_imports")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     format = models.CharField(max_length=20, choices=Format.choices)
     mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.MERGE)
-    filename = models.CharField(max_length=255, blank=True)
-    text = models.TextField()
     # For BibTeX, which has no headings: the section its entries go into.
     section_title = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    applied_at = models.DateTimeField(null=True, blank=True)
-    summary = models.JSONField(default=dict, blank=True, help_text="What the import did, once applied.")
-
-    class Meta:
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.get_format_display()} import into {self.course} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from .courses import Course
+from .imports import PendingImport
 from .readings import Reading
 
 
@@ -215,12 +216,8 @@ class Notice(models.Model):
         return self.message
 
 
-class CalendarImport(models.Model):
-    """A calendar pasted or uploaded for import, kept until the instructor confirms its preview.
-
-    Like a reading-list import, the text lives here so the preview is an ordinary page that any
-    web process can confirm.
-    """
+class CalendarImport(PendingImport):
+    """A calendar pasted or uploaded for import, kept until the instructor confirms its preview."""
 
     class Format(models.TextChoices):
         TEXT = "text", "Text copied from a course page"
@@ -228,16 +225,7 @@ class CalendarImport(models.Model):
         ICS = "ics", "iCalendar (.ics)"
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="calendar_imports")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     format = models.CharField(max_length=20, choices=Format.choices)
-    filename = models.CharField(max_length=255, blank=True)
-    text = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    applied_at = models.DateTimeField(null=True, blank=True)
-    summary = models.JSONField(default=dict, blank=True, help_text="What the import did, once applied.")
-
-    class Meta:
-        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.get_format_display()} calendar import into {self.course} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from ..forms import ReadingListImportForm
 from ..models import Listing, Reading, ReadingImport, Section
 from ..permissions import Perm, course_view
 from ..readinglists.bibtex import export_bibtex
@@ -44,52 +45,27 @@ def reading_list_page(request, course):
 # Import ---------------------------------------------------------------------------------------
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(required=False, help_text="Markdown (.md), plain text (.txt) or BibTeX (.bib).")
-    text = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 10}), label="…or paste the list", strip=False
-    )
-    format = forms.ChoiceField(
-        choices=[("", "Recognise it from the file"), *ReadingImport.Format.choices], required=False
-    )
-    mode = forms.ChoiceField(
-        choices=ReadingImport.Mode.choices, initial=ReadingImport.Mode.MERGE, widget=forms.RadioSelect
-    )
-    section_title = forms.CharField(
-        required=False, max_length=300, label="Section for BibTeX entries", initial="Readings",
-        help_text="BibTeX has no headings: its entries go into this section.",
-    )  # fmt: skip
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("file") and not data.get("text", "").strip():
-            raise forms.ValidationError("Choose a file or paste a reading list.", code="nothing")
-        return data
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @course_view(Perm.MANAGE_READINGS)
 def reading_import(request, course):
     """Upload or paste a reading list; a preview follows, and nothing changes before it is confirmed."""
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ReadingListImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload, limit = form.cleaned_data["file"], settings.READING_LIST_MAX_BYTES
-        # Never more than one byte past the limit in memory: enough to know a file is too large.
-        data = upload.read(limit + 1) if upload else form.cleaned_data["text"].encode()
+        data, size, filename = form.upload(limit=settings.READING_LIST_MAX_BYTES)
         try:
             pending = service.reading_import_create(
                 course=course,
                 by=request.user,
                 data=data,
-                size=upload.size if upload else None,
-                filename=upload.name if upload else "",
+                size=size,
+                filename=filename,
                 format=form.cleaned_data["format"],
                 mode=form.cleaned_data["mode"],
                 section_title=form.cleaned_data["section_title"].strip(),
-                limit=limit,
+                limit=settings.READING_LIST_MAX_BYTES,
             )
         except ServiceError as error:
-            form.add_error("file" if upload else "text", forms.ValidationError(error.message, code=error.code))
+            form.add_error(form.error_field, forms.ValidationError(error.message, code=error.code))
         else:
             return redirect("courseapp:reading_import_preview", course.slug, pending.pk)
     status = 400 if form.errors else 200

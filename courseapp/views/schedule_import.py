@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from ..forms import CalendarImportForm
 from ..models import CalendarImport
 from ..permissions import Perm, course_view
 from ..services import ServiceError
@@ -14,39 +15,25 @@ from ..services import calendar_import as service
 IMPORT = "courseapp/schedule/import.html"
 
 
-class CalendarImportForm(forms.Form):
-    file = forms.FileField(required=False, help_text="Text (.txt), CSV (.csv) or iCalendar (.ics).")
-    text = forms.CharField(
-        required=False, strip=False, label="…or paste the calendar", widget=forms.Textarea(attrs={"rows": 12})
-    )
-    format = forms.ChoiceField(choices=[("", "Recognise it"), *CalendarImport.Format.choices], required=False)
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("file") and not data.get("text", "").strip():
-            raise forms.ValidationError("Choose a file or paste a calendar.", code="nothing")
-        return data
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @course_view(Perm.MANAGE_SCHEDULE)
 def calendar_import(request, course):
     """Upload or paste a calendar; a preview follows, and the schedule changes only when it is confirmed."""
     form = CalendarImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload, limit = form.cleaned_data["file"], settings.READING_LIST_MAX_BYTES
+        data, size, filename = form.upload(limit=settings.READING_LIST_MAX_BYTES)
         try:
             pending = service.calendar_import_create(
                 course=course,
                 by=request.user,
-                data=upload.read(limit + 1) if upload else form.cleaned_data["text"].encode(),
-                size=upload.size if upload else None,
-                filename=upload.name if upload else "",
+                data=data,
+                size=size,
+                filename=filename,
                 format=form.cleaned_data["format"],
-                limit=limit,
+                limit=settings.READING_LIST_MAX_BYTES,
             )
         except ServiceError as error:
-            form.add_error("file" if upload else "text", forms.ValidationError(error.message, code=error.code))
+            form.add_error(form.error_field, forms.ValidationError(error.message, code=error.code))
         else:
             return redirect("courseapp:calendar_import_preview", course.slug, pending.pk)
     context = {"course": course, "access": request.access, "form": form}

@@ -55,6 +55,17 @@ class Page:
         self.page.click("main button[type=submit]")
         self.page.wait_for_url("**/")
 
+    def sign_up(self, first_name, last_name, email, password="a-long-passphrase"):
+        """Sign up as a brand-new user, who lands on the course list logged in."""
+        self.page.goto("/signup/")
+        self.page.fill("input[name=first_name]", first_name)
+        self.page.fill("input[name=last_name]", last_name)
+        self.page.fill("input[name=email]", email)
+        self.page.fill("input[name=password1]", password)
+        self.page.fill("input[name=password2]", password)
+        self.page.get_by_role("button", name="Sign up").click()
+        self.page.wait_for_url("**/")
+
     def screenshot(self, name):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)

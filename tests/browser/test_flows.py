@@ -39,13 +39,7 @@ def test_student_logs_in_and_sees_the_schedule_with_open_seats(demo, new_page):
 def test_newcomer_signs_up_asks_to_join_and_the_instructor_approves_inline(demo, new_page):
     newcomer = new_page()
     page = newcomer.page
-    page.goto("/signup/")
-    page.fill("input[name=first_name]", "Grace")
-    page.fill("input[name=last_name]", "Hopper")
-    page.fill("input[name=email]", "grace@example.edu")
-    page.fill("input[name=password1]", "a-long-passphrase")
-    page.fill("input[name=password2]", "a-long-passphrase")
-    page.get_by_role("button", name="Sign up").click()
+    newcomer.sign_up("Grace", "Hopper", "grace@example.edu")
     page.get_by_role("link", name="CS 496 Deep Generative Models").click()
     page.fill("textarea[name=note]", "PhD student; I took CS 449.")
     page.evaluate("window.notReloaded = true")
