@@ -4,7 +4,7 @@ import dataclasses
 import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.text import slugify
@@ -84,8 +84,8 @@ def course_create(
         exam_starts_at=plan.exam_starts_at,
         exam_ends_at=plan.exam_ends_at,
     )
-    course.full_clean()
-    course.save()
+    course.full_clean(validate_unique=False)
+    _save_claiming_slug(course)
     Membership.objects.create(
         course=course, user=by, role=Membership.Role.INSTRUCTOR, status=Membership.Status.ACTIVE, decided_by=by
     )
@@ -109,6 +109,15 @@ def course_create(
         )
     Meeting.objects.bulk_create(meetings)
     return course
+
+
+def _save_claiming_slug(course: Course) -> None:
+    """Save a new course; two people claiming one address at once are told, by the unique constraint."""
+    try:
+        with transaction.atomic():
+            course.save()
+    except IntegrityError:
+        raise ServiceError(SLUG_TAKEN.format(slug=course.slug), code="slug_taken") from None
 
 
 def _unsaved[M: Model](obj: M, **changes) -> M:
@@ -149,7 +158,7 @@ def course_copy(*, source: Course, by, title: str, term: str, slug: str, first_d
     rubrics = list(rubrics_ensure(source).values())
     meetings = list(source.meetings.prefetch_related("slots"))
 
-    course = _clone(
+    course = _unsaved(
         Course.objects.get(pk=source.pk),
         title=title,
         term=term,
@@ -164,6 +173,7 @@ def course_copy(*, source: Course, by, title: str, term: str, slug: str, first_d
         checklist_dismissed_at=None,
         created_at=timezone.now(),
     )
+    _save_claiming_slug(course)
     Membership.objects.create(
         course=course, user=by, role=Membership.Role.INSTRUCTOR, status=Membership.Status.ACTIVE, decided_by=by
     )

@@ -35,3 +35,27 @@ def test_exactly_two_get_the_seats_and_everyone_is_told_the_truth(gunicorn_url):
         assert (
             "All presenter seats of this paper are taken." in body or "You already have a seat on this paper." in body
         )
+
+
+def test_eight_instructors_claim_one_course_address_at_once_and_one_gets_it(gunicorn_url):
+    from courseapp.models import Course
+
+    from ..factories import UserFactory
+
+    people = UserFactory.create_batch(8)
+    sessions = [session_cookie(person) for person in people]
+    url = gunicorn_url + reverse("courseapp:course_new")
+    form = {
+        "title": "Seminar", "term": "Spring 2027", "slug": "seminar-2027", "first_day": "2027-01-05",
+        "last_day": "2027-03-09", "weekdays": "1", "class_starts_at": "10:00", "class_ends_at": "11:30",
+        "time_zone": "UTC",
+    }  # fmt: skip
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda session: post_as(url, session, form), sessions))
+
+    assert Course.objects.filter(slug="seminar-2027").count() == 1
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [200] + [400] * 7, statuses
+    assert all("The address “seminar-2027” is taken" in body for status, body in results if status == 400)
+    course = Course.objects.get(slug="seminar-2027")
+    assert course.memberships.count() == 1 and course.meetings.count() == 10
