@@ -161,3 +161,37 @@ class TestBadInput:
         assert response.status_code == 400
         assert "The address “taken” is taken by another course" in response.text
         assert Course.objects.count() == 1
+
+
+class TestCopyPage:
+    def test_copy_onto_a_taken_address_keeps_what_was_typed(self, course, instructor, client_for):
+        CourseFactory(slug="taken")
+        response = client_for(instructor).post(
+            reverse("courseapp:course_copy", args=[course.slug]),
+            {"title": "Next year", "term": "Fall 2025", "slug": "taken", "first_day": "2025-09-24"},
+        )
+        assert response.status_code == 400
+        assert "The address “taken” is taken by another course" in response.text
+        assert 'value="Next year"' in response.text and 'value="Fall 2025"' in response.text
+        assert Course.objects.count() == 2
+
+    def test_the_copy_opens_on_its_own_home_with_the_instructor_alone(self, course, instructor, student, client_for):
+        response = client_for(instructor).post(
+            reverse("courseapp:course_copy", args=[course.slug]),
+            {"title": course.title, "term": "Fall 2025", "slug": "", "first_day": "2025-09-24"},
+            follow=True,
+        )
+        copy = Course.objects.get(term="Fall 2025")
+        assert response.redirect_chain[-1][0] == copy.get_absolute_url()
+        assert "Copied to Fall 2025" in response.text
+        assert list(copy.memberships.values_list("user", flat=True)) == [instructor.pk]
+
+
+class TestCourseList:
+    def test_current_courses_first_and_archived_ones_under_past_courses(self, course, instructor, client_for):
+        from django.utils import timezone
+
+        old = CourseFactory(title="Last year's seminar", archived_at=timezone.now())
+        Membership.objects.create(course=old, user=instructor, role="instructor", status="active")
+        html = client_for(instructor).get(reverse("courseapp:course_list")).text
+        assert html.index(course.title) < html.index("Past courses") < html.index("Last year&#x27;s seminar")
