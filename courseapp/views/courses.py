@@ -43,6 +43,7 @@ def course_list(request):
             "my_courses": [(course, role) for course, role in current if role in member_roles],
             "other_courses": [(course, role) for course, role in current if role not in member_roles],
             "past_courses": [(course, role) for course, role in rows if course.is_archived],
+            "had_courses": any(course.is_archived and role in member_roles for course, role in rows),
             "may_create": may_create_courses(request.user),
         },
     )
