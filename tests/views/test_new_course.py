@@ -195,3 +195,10 @@ class TestCourseList:
         Membership.objects.create(course=old, user=instructor, role="instructor", status="active")
         html = client_for(instructor).get(reverse("courseapp:course_list")).text
         assert html.index(course.title) < html.index("Past courses") < html.index("Last year&#x27;s seminar")
+
+    def test_an_instructor_with_only_past_courses_is_not_told_they_have_none(self, instructor, course, client_for):
+        from django.utils import timezone
+
+        Course.objects.filter(pk=course.pk).update(archived_at=timezone.now())
+        html = client_for(instructor).get(reverse("courseapp:course_list")).text
+        assert "No current course." in html and "You are not in a course yet" not in html
