@@ -53,7 +53,7 @@ def _reading(entry: Entry, section: str) -> ParsedReading | None:
         return None
     url = _field(entry, "url")
     doi = metadata.doi(_field(entry, "doi")) or metadata.doi(url)
-    arxiv = metadata.arxiv_id(url)
+    arxiv = metadata.arxiv_id(url) or metadata.arxiv_id(doi)
     eprint = _field(entry, "eprint")
     if not arxiv and eprint and _field(entry, "archiveprefix", "eprinttype").lower() == "arxiv":
         arxiv = metadata.arxiv_id(f"arxiv.org/abs/{eprint}")
@@ -89,36 +89,78 @@ def _reading(entry: Entry, section: str) -> ParsedReading | None:
     )
 
 
-def _failure(block) -> str:
-    """What is wrong with a block bibtexparser could not read, showing how the block starts."""
+# Fields read as they stand, not as LaTeX: "%" starts a comment in LaTeX, but "%20" is part of a link.
+_VERBATIM_FIELDS = ("url", "doi", "eprint")
+_LATEX_ESCAPES = re.compile(r"\\([%_&#$~])")
+_URL_COMMAND = re.compile(r"\\url\{([^}]*)\}")
+
+
+def _unwrapped(value) -> str:
+    """A raw field value without its one pair of delimiters and without LaTeX's escapes (``\\%`` is ``%``)."""
+    text = str(value).strip()
+    if len(text) >= 2 and (text[0], text[-1]) in (("{", "}"), ('"', '"')):
+        text = text[1:-1]
+    return _LATEX_ESCAPES.sub(r"\1", text).strip()
+
+
+def _recovered(block) -> tuple[Entry | None, str]:
+    """An entry bibtexparser refused, kept when only a repeated field is wrong, and what to tell the user."""
     start = " ".join(str(getattr(block, "raw", "")).split())[:60]
-    what = "this entry repeats a key" if "duplicate" in type(block).__name__.lower() else "this entry is malformed"
-    return f"{what}: “{start}…”." if start else f"{what}."
+    entry = getattr(block, "ignore_error_block", None)
+    if isinstance(entry, Entry):
+        seen: dict[str, Field] = {}
+        repeated = []
+        for field in entry.fields:
+            if field.key.lower() in seen:
+                repeated.append(field.key)
+            else:
+                seen[field.key.lower()] = field
+        kept = Entry(entry.entry_type, entry.key, list(seen.values()), start_line=block.start_line)
+        names = ", ".join(f"“{name}”" for name in dict.fromkeys(repeated))
+        return kept, f"The entry “{entry.key}” (line {block.start_line + 1}) repeats {names}: the first value was kept."
+    what = "repeats a citation key" if "duplicateblockkey" in type(block).__name__.lower() else "cannot be read"
+    return None, f"Line {block.start_line + 1}: this entry {what} and was skipped: “{start}…”."
+
+
+_MIDDLEWARE = (LatexDecodingMiddleware, SeparateCoAuthors, SplitNameParts, lambda: MergeNameParts(style="first"))
 
 
 def parse_bibtex(text: str, *, section: str = "Readings") -> ParsedList:
-    """Every entry of a BibTeX file as a reading of one section. Never raises: malformed entries become errors."""
+    """Every entry of a BibTeX file as a reading of one section. Never raises, and never refuses a whole
+    file for one bad entry: a repeated field keeps its first value, an unreadable entry is skipped, each
+    with a warning naming it."""
     try:
-        library = bibtexparser.parse_string(
-            text,
-            append_middleware=[
-                LatexDecodingMiddleware(),
-                SeparateCoAuthors(),
-                SplitNameParts(),
-                MergeNameParts(style="first"),
-            ],
-        )
+        raw = bibtexparser.parse_string(text)
     except Exception as error:  # bibtexparser raises assorted errors on garbage; the user gets one message
         return ParsedList(title="", sections=[], warnings=[], errors=[f"This is not BibTeX that can be read: {error}"])
-    errors = [f"Line {block.start_line + 1}: {_failure(block)}" for block in library.failed_blocks]
-    warnings = [
-        f"The entry “{entry.key}” (line {entry.start_line + 1}) has no title; it was left out."
-        for entry in library.entries
-        if not _field(entry, "title")
-    ]
-    readings = [reading for entry in library.entries if (reading := _reading(entry, section)) is not None]
+    entries, warnings = list(raw.entries), []
+    for block in raw.failed_blocks:
+        entry, message = _recovered(block)
+        warnings.append(message)
+        if entry is not None:
+            entries.append(entry)
+    verbatim = {
+        id(entry): {f.key.lower(): _unwrapped(f.value) for f in entry.fields if f.key.lower() in _VERBATIM_FIELDS}
+        for entry in entries
+    }
+    howpublished = {id(entry): _URL_COMMAND.search(str(_value(entry, "howpublished") or "")) for entry in entries}
+    library = bibtexparser.Library(entries)
+    for middleware in _MIDDLEWARE:
+        library = middleware().transform(library)
+    readings = []
+    for entry in sorted(library.entries, key=lambda e: e.start_line):
+        fields = verbatim.get(id(entry), {})
+        link = howpublished.get(id(entry))
+        if "url" not in fields and link:
+            fields["url"] = _unwrapped(link.group(1))
+        for name, value in fields.items():
+            entry.set_field(Field(name, value))
+        if not _field(entry, "title"):
+            warnings.append(f"The entry “{entry.key}” (line {entry.start_line + 1}) has no title; it was left out.")
+        elif (reading := _reading(entry, section)) is not None:
+            readings.append(reading)
     sections = [ParsedSection(title=section, level=1, readings=readings)] if readings else []
-    return ParsedList(title="", sections=sections, warnings=warnings, errors=errors)
+    return ParsedList(title="", sections=sections, warnings=warnings)
 
 
 _ENTRY_TYPE = {"paper": "article", "book": "book", "video": "video"}

@@ -58,9 +58,13 @@ BLOG_HOSTS = (
 )
 
 
+_ARXIV_DOI = re.compile(r"10\.48550/arxiv\.(?P<id>\d{4}\.\d{4,5})", re.IGNORECASE)
+
+
 def arxiv_id(url: str) -> str:
-    """The arXiv id in any arXiv address form (abs, pdf, html, versioned), without the version."""
-    match = _ARXIV.search(url or "")
+    """The arXiv id in any arXiv address form (abs, pdf, html, versioned) or arXiv DOI
+    (``10.48550/arXiv.2301.10226``), without the version."""
+    match = _ARXIV.search(url or "") or _ARXIV_DOI.search(url or "")
     return match.group("id") if match else ""
 
 

@@ -1,5 +1,6 @@
 from types import SimpleNamespace
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -61,9 +62,41 @@ class TestParse:
         )
 
 
-def test_malformed_bibtex_is_an_error_naming_the_line():
-    parsed = parse_bibtex("@article{good, title={Fine}}\n@article{bad, title={Unclosed}\n@book{x, title={Y}}\n")
-    assert parsed.errors and parsed.errors[0].startswith("Line 2: this entry is malformed: “@article{bad")
+def test_a_malformed_entry_is_skipped_with_a_warning_naming_its_line_and_the_rest_is_read():
+    parsed = parse_bibtex("@article{good, title={Fine}}\n@article{bad title={Unclosed}}\n@book{x, title={Y}}\n")
+    assert [reading.title for reading in parsed.all_readings()] == ["Fine", "Y"]
+    assert parsed.errors == []
+    assert parsed.warnings == ["Line 2: this entry cannot be read and was skipped: “@article{bad title=…”."]
+
+
+def test_a_repeated_field_keeps_its_first_value():
+    # Zotero exports repeat a field now and then; one such entry never sinks the whole file.
+    parsed = parse_bibtex(
+        "@article{z, title={First}, title={Second}, year={2020}, year={2021}}\n@misc{y, title={Other}}"
+    )
+    [first, other] = parsed.all_readings()
+    assert (first.title, first.year, other.title) == ("First", 2020, "Other")
+    assert parsed.warnings == ["The entry “z” (line 1) repeats “title”, “year”: the first value was kept."]
+
+
+@pytest.mark.parametrize(
+    ("field", "url"),
+    [
+        ("url = {https://example.org/a%20paper.pdf}", "https://example.org/a%20paper.pdf"),
+        ("url = {https://example.org/p?id=1&format=pdf}", "https://example.org/p?id=1&format=pdf"),
+        ("url = {https://example.org/my\\_paper\\%7E.pdf}", "https://example.org/my_paper%7E.pdf"),
+        ('url = "https://example.org/x#section"', "https://example.org/x#section"),
+        ("howpublished = {\\url{https://example.org/talk}}", "https://example.org/talk"),
+    ],
+)
+def test_links_are_kept_whole(field, url):
+    [reading] = parse_bibtex(f"@misc{{k, title={{T}}, {field}}}").all_readings()
+    assert reading.url == url
+
+
+def test_the_arxiv_id_of_an_arxiv_doi():
+    [reading] = parse_bibtex("@article{k, title={Watermark}, doi={10.48550/arXiv.2301.10226}}").all_readings()
+    assert (reading.arxiv_id, reading.url) == ("2301.10226", "https://arxiv.org/abs/2301.10226")
 
 
 def test_export_then_import_gives_the_same_readings():
