@@ -375,7 +375,9 @@ class UploadOrPasteForm(forms.Form):
 
 class ReadingListImportForm(UploadOrPasteForm):
     what = "a reading list"
-    file = forms.FileField(required=False, help_text="Markdown (.md), plain text (.txt) or BibTeX (.bib).")
+    file = forms.FileField(
+        required=False, help_text="Markdown (.md), plain text (.txt), BibTeX (.bib), RIS (.ris) or CSL-JSON (.json)."
+    )
     text = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 10}), label="…or paste the list", strip=False
     )
@@ -386,8 +388,8 @@ class ReadingListImportForm(UploadOrPasteForm):
         choices=ReadingImport.Mode.choices, initial=ReadingImport.Mode.MERGE, widget=forms.RadioSelect
     )
     section_title = forms.CharField(
-        required=False, max_length=300, label="Section for BibTeX entries", initial="Readings",
-        help_text="BibTeX has no headings: its entries go into this section.",
+        required=False, max_length=300, label="Section for BibTeX, RIS or CSL-JSON entries", initial="Readings",
+        help_text="These formats have no headings: their entries go into this section.",
     )  # fmt: skip
 
 

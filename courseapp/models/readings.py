@@ -110,6 +110,8 @@ class ReadingImport(PendingImport):
         MARKDOWN = "markdown", "Markdown (headings and lists of links)"
         TEXT = "text", "Plain text (a course page: headings and numbered items)"
         BIBTEX = "bibtex", "BibTeX"
+        RIS = "ris", "RIS (Zotero, Mendeley, EndNote)"
+        CSL_JSON = "csljson", "CSL-JSON (Zotero, Paperpile)"
 
     class Mode(models.TextChoices):
         MERGE = "merge", "Add and update: keep readings the file does not mention"

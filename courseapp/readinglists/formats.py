@@ -5,9 +5,14 @@ import re
 from .bibtex import parse_bibtex
 from .markdown import parse_markdown
 from .parsed import ParsedList
+from .references import parse_csl_json, parse_ris
 from .text import parse_text
 
-MARKDOWN, TEXT, BIBTEX = "markdown", "text", "bibtex"
+MARKDOWN, TEXT, BIBTEX, RIS, CSL_JSON = "markdown", "text", "bibtex", "ris", "csljson"
+# Formats without headings: their entries go into one section.
+ONE_SECTION = (BIBTEX, RIS, CSL_JSON)
+_RIS_RECORD = re.compile(r"^TY  - ", re.MULTILINE)
+_CSL_JSON_START = re.compile(r"^\s*[\[{]\s*[\[{\"]")
 
 _BIBTEX_ENTRY = re.compile(r"^\s*@\w+\s*[{(]", re.MULTILINE)
 _MARKDOWN_SIGNS = re.compile(r"^#{1,6}\s|\]\(|^\s*[-*+]\s+\[", re.MULTILINE)
@@ -58,6 +63,14 @@ def detect(text: str, filename: str = "") -> str:
     name = filename.lower()
     if name.endswith(".bib"):
         return BIBTEX
+    if name.endswith(".ris"):
+        return RIS
+    if name.endswith(".json"):
+        return CSL_JSON
+    if _RIS_RECORD.search(text):
+        return RIS
+    if _CSL_JSON_START.match(text):
+        return CSL_JSON
     if name.endswith((".md", ".markdown")):
         return MARKDOWN
     if _BIBTEX_ENTRY.search(text):
@@ -68,9 +81,13 @@ def detect(text: str, filename: str = "") -> str:
 
 
 def parse(text: str, format: str, *, section: str = "") -> ParsedList:
-    """Parse ``text`` as ``format``; BibTeX entries all go in ``section``."""
+    """Parse ``text`` as ``format``; BibTeX, RIS and CSL-JSON entries all go in ``section``."""
     if format == BIBTEX:
         return parse_bibtex(text, section=section or "Readings")
+    if format == RIS:
+        return parse_ris(text, section=section or "Readings")
+    if format == CSL_JSON:
+        return parse_csl_json(text, section=section or "Readings")
     if format == MARKDOWN:
         return parse_markdown(text)
     return parse_text(text)

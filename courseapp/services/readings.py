@@ -32,6 +32,8 @@ NO_READINGS_HINT = {
     formats.MARKDOWN: "Markdown readings are list items, such as “- [Title](https://…)”.",
     formats.TEXT: "Plain-text readings are numbered items under a heading, such as “1. Title: why to read it”.",
     formats.BIBTEX: "BibTeX readings are entries with a title, such as “@article{key, title={…}}”.",
+    formats.RIS: "RIS readings are references with a title, from “TY  - JOUR” to “ER  -”.",
+    formats.CSL_JSON: "CSL-JSON readings are items with a “title”, in a list.",
 }
 ALREADY_APPLIED = "This import was confirmed already; the reading list shows its result."
 DUPLICATE_ID = "“{title}” has this {field} already: merge the two readings instead."

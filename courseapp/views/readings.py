@@ -13,6 +13,7 @@ from ..permissions import Perm, course_view
 from ..readinglists.bibtex import export_bibtex
 from ..readinglists.markdown import export_markdown
 from ..readinglists.parsed import ParsedList, ParsedReading, ParsedSection
+from ..readinglists.references import export_csl_json, export_ris
 from ..selectors import ReadingFilters, reading_list, section_tree
 from ..services import ServiceError
 from ..services import readings as service
@@ -142,12 +143,16 @@ def _as_parsed(course) -> tuple[ParsedList, list[Reading]]:
 @require_safe
 @course_view(Perm.VIEW_COURSE)
 def reading_export(request, course, format: str):
-    """The whole list as Markdown (sections, notes, self-check questions) or BibTeX, as a download."""
+    """The whole list as Markdown (sections, notes, self-check questions), BibTeX, RIS or CSL-JSON, as a download."""
     parsed, readings = _as_parsed(course)
     if format == "md":
         body, content_type = export_markdown(parsed), "text/markdown; charset=utf-8"
     elif format == "bib":
         body, content_type = export_bibtex(readings), "application/x-bibtex; charset=utf-8"
+    elif format == "ris":
+        body, content_type = export_ris(readings), "application/x-research-info-systems; charset=utf-8"
+    elif format == "json":
+        body, content_type = export_csl_json(readings), "application/vnd.citationstyles.csl+json; charset=utf-8"
     else:
         raise Http404
     response = HttpResponse(body, content_type=content_type)

@@ -258,3 +258,17 @@ class TestCuration:
                 course=course, listing_id=listing.pk, values={"arxiv_id": "1706.03762"}, annotation=""
             )
         assert refused.value.code == "duplicate_arxiv_id" and "merge" in refused.value.message
+
+
+class TestReferenceManagerExports:
+    @pytest.mark.parametrize("filename", ["library.ris", "library.json"])
+    def test_import_into_a_section_and_a_second_import_changes_nothing(self, course, filename):
+        from ..readinglists.test_references import ZOTERO_CSL, ZOTERO_RIS
+
+        data = (ZOTERO_RIS if filename.endswith(".ris") else ZOTERO_CSL).encode()
+        run_import(course, data, filename=filename, section_title="From Zotero")
+        section = Section.objects.get(course=course)
+        assert section.title == "From Zotero" and section.listings.count() == 3
+        before = snapshot(course)
+        plan = run_import(course, data, filename=filename, section_title="From Zotero")
+        assert snapshot(course) == before and plan.summary()["created"] == 0

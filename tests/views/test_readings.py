@@ -174,7 +174,7 @@ class TestImportPages:
         client = client_for(instructor)
         client.post(url("reading_import", course), {"text": ROADMAP.decode(), "mode": "merge"})
         client.post(url("reading_import_confirm", course, ReadingImport.objects.get().pk))
-        for fmt, name in (("md", "list.md"), ("bib", "list.bib")):
+        for fmt, name in (("md", "list.md"), ("bib", "list.bib"), ("ris", "list.ris"), ("json", "list.json")):
             exported = client.get(url("reading_export", course, fmt))
             assert exported["Content-Disposition"] == f'attachment; filename="{course.slug}-readings.{fmt}"'
             upload = SimpleUploadedFile(name, exported.content)

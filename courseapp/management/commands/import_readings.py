@@ -19,7 +19,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("course", help="The course's short name (slug), e.g. cs496-fall-2024.")
         parser.add_argument("file", type=Path)
-        parser.add_argument("--format", choices=[formats.MARKDOWN, formats.TEXT, formats.BIBTEX], default="")
+        parser.add_argument(
+            "--format",
+            choices=[formats.MARKDOWN, formats.TEXT, *formats.ONE_SECTION],
+            default="",
+        )
         parser.add_argument(
             "--replace",
             action="store_true",
