@@ -29,7 +29,7 @@ _TOKEN = re.compile(r"[^\W_]+")
 
 def _words(text: str) -> list[tuple[str, int]]:
     """Each word of ``text`` as the title matching compares it, with where it ends in ``text``."""
-    return [(normalized_title(found[0]) or found[0].lower(), found.end()) for found in _TOKEN.finditer(text)]
+    return [(normalized_title(found[0]), found.end()) for found in _TOKEN.finditer(text)]
 
 
 def title_key(title: str) -> tuple[str, ...]:
@@ -38,7 +38,7 @@ def title_key(title: str) -> tuple[str, ...]:
 
 class TitleFinder:
     """The reading-list titles a calendar line can name, matched as the reading import matches them:
-    whatever their case, accents and punctuation; non-Latin titles by their own words."""
+    whatever their case and punctuation, in any script."""
 
     def __init__(self, readings):
         self.by_key: dict[tuple[str, ...], Reading] = {}

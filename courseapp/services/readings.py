@@ -48,9 +48,13 @@ DELETE_REVIEWED = (
 
 
 def normalized_title(title: str) -> str:
-    """Titles compare equal whatever their case, accents, punctuation and spacing."""
-    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.findall(r"[a-z0-9]+", text))
+    """Titles compare equal whatever their case, punctuation and spacing, in any script.
+
+    NFKC and case folding, never folding to ASCII: that would leave a Korean or Chinese title
+    empty, so it would match nothing, not even itself, and each re-import would add it again.
+    """
+    text = unicodedata.normalize("NFKC", title).casefold()
+    return " ".join(re.findall(r"[^\W_]+", text))
 
 
 def normalized_url(url: str) -> str:

@@ -272,3 +272,24 @@ class TestReferenceManagerExports:
         before = snapshot(course)
         plan = run_import(course, data, filename=filename, section_title="From Zotero")
         assert snapshot(course) == before and plan.summary()["created"] == 0
+
+
+class TestTitlesInAnyScript:
+    def test_a_korean_list_re_imports_without_duplicates(self, course):
+        text = (
+            "## 논문\n\n- 트랜스포머 구조에 대한 연구\n- 확산 모델 입문: 개요\n- Attention Is All You Need\n".encode()
+        )
+        run_import(course, text)
+        run_import(course, text)
+        assert course.readings.count() == 3
+
+    @pytest.mark.parametrize(
+        ("listed", "matching"),
+        [("Attention is all you need", "ATTENTION IS ALL YOU NEED."), ("Ｔｒａｎｓｆｏｒｍｅｒｓ", "Transformers"),
+         ("Straße der Modelle", "STRASSE der Modelle")],
+    )  # fmt: skip
+    def test_titles_match_whatever_their_case_width_and_punctuation(self, listed, matching):
+        assert service.normalized_title(listed) == service.normalized_title(matching)
+
+    def test_accents_are_letters_of_their_own(self):
+        assert service.normalized_title("Dvořák") != service.normalized_title("Dvorak")
