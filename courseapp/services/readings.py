@@ -10,6 +10,7 @@ import dataclasses
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Collection
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -89,6 +90,11 @@ class PlannedReading:
     matched_by: str = ""
     changes: dict[str, tuple] = dataclasses.field(default_factory=dict)
     kept_edits: list[str] = dataclasses.field(default_factory=list)
+    # Changes the file makes to what the instructor owns (fields edited by hand; the title and link of a
+    # scheduled or reviewed reading), held back unless they choose to take the file's version.
+    held: dict[str, tuple] = dataclasses.field(default_factory=dict)
+    held_because: str = ""
+    taken: bool = False
     section_titles: list[str] = dataclasses.field(default_factory=list)
     # "create", "update" or "unchanged": decided by the plan, so applying it does not change the answer.
     action: str = "create"
@@ -133,6 +139,11 @@ class ImportPlan:
     @property
     def unchanged(self):
         return self.with_action("unchanged")
+
+    @property
+    def held(self) -> list[PlannedReading]:
+        """Readings whose file version differs from what the instructor owns, for the keep-or-take choice."""
+        return [planned for planned in self.readings if planned.held and not planned.taken]
 
     @property
     def new_sections(self) -> list[PlannedSection]:
@@ -193,9 +204,20 @@ def protected_reading_ids(course: Course) -> dict[int, str]:
     return reasons
 
 
-def import_plan(*, course: Course, parsed: ParsedList, mode: str = ReadingImport.Mode.MERGE) -> ImportPlan:
-    """What importing ``parsed`` would create, update, keep and remove. Reads only: two queries, four to replace."""
+# The fields of a scheduled or reviewed reading that students know it by.
+OWNED_FIELDS = ("title", "url")
+TAKE_ALL = "all"
+
+
+def import_plan(
+    *, course: Course, parsed: ParsedList, mode: str = ReadingImport.Mode.MERGE, take: Collection[int] | str = ()
+) -> ImportPlan:
+    """What importing ``parsed`` would create, update, keep and remove. Reads only: four queries.
+
+    ``take``: the readings (by id, or TAKE_ALL) whose held-back changes the instructor chose to take.
+    """
     existing = list(course.readings.all())
+    protected = protected_reading_ids(course)
     index: dict[tuple[str, str], Reading] = {}
     for reading in existing:
         for key in _keys(reading.arxiv_id, reading.doi, reading.url, reading.title):
@@ -233,8 +255,16 @@ def import_plan(*, course: Course, parsed: ParsedList, mode: str = ReadingImport
                     continue  # abs, pdf or another version of the same arXiv paper: not worth a change
                 if field in planned.reading.edited_fields:
                     planned.kept_edits.append(field)
+                    planned.held[field] = (old, new)
+                    planned.held_because = planned.held_because or "you edited it"
+                elif field in OWNED_FIELDS and planned.reading.pk in protected:
+                    planned.held[field] = (old, new)
+                    planned.held_because = f"it is {protected[planned.reading.pk]}"
                 else:
                     planned.changes[field] = (old, new)
+            if planned.held and (take == TAKE_ALL or planned.reading.pk in take):
+                planned.changes.update(planned.held)
+                planned.taken, planned.kept_edits = True, []
         if planned.reading is not None:
             planned.action = "update" if planned.changes else "unchanged"
         for key in keys:
@@ -268,7 +298,6 @@ def import_plan(*, course: Course, parsed: ParsedList, mode: str = ReadingImport
     removed: list[Reading] = []
     kept: list[tuple[Reading, str]] = []
     if mode == ReadingImport.Mode.REPLACE:
-        protected = protected_reading_ids(course)
         for reading in existing:
             if reading.pk in planned_by_reading:
                 continue
@@ -331,11 +360,11 @@ def reading_import_create(
     )
 
 
-def reading_import_preview(*, reading_import: ReadingImport) -> ImportPlan:
+def reading_import_preview(*, reading_import: ReadingImport, take: Collection[int] | str = ()) -> ImportPlan:
     parsed = import_parse(
         text=reading_import.text, format=reading_import.format, section_title=reading_import.section_title
     )
-    return import_plan(course=reading_import.course, parsed=parsed, mode=reading_import.mode)
+    return import_plan(course=reading_import.course, parsed=parsed, mode=reading_import.mode, take=take)
 
 
 def _next_position(queryset) -> int:
@@ -343,14 +372,17 @@ def _next_position(queryset) -> int:
 
 
 @transaction.atomic
-def reading_import_apply(*, reading_import_id: int, course: Course) -> ImportPlan:
-    """Carry out a previewed import in one transaction; a second confirmation changes nothing."""
+def reading_import_apply(*, reading_import_id: int, course: Course, take: Collection[int] | str = ()) -> ImportPlan:
+    """Carry out a previewed import in one transaction; a second confirmation changes nothing.
+
+    ``take``: the readings (or TAKE_ALL) that get the file's version of what the instructor owns.
+    """
     # The course row serialises imports and curation of one list; the import row makes it once only.
     Course.objects.select_for_update().get(pk=course.pk)
     reading_import = ReadingImport.objects.select_for_update().get(pk=reading_import_id, course=course)
     if reading_import.applied_at is not None:
         raise ServiceError(ALREADY_APPLIED, code="already_applied")
-    plan = reading_import_preview(reading_import=reading_import)
+    plan = reading_import_preview(reading_import=reading_import, take=take)
 
     new_readings = []
     for planned in plan.created:
@@ -364,8 +396,12 @@ def reading_import_apply(*, reading_import_id: int, course: Course) -> ImportPla
     for planned in plan.updated:
         for field, (_, new) in planned.changes.items():
             setattr(planned.reading, field, new)
+        if planned.taken:  # the file's version now: no longer an edit by hand
+            planned.reading.edited_fields = [f for f in planned.reading.edited_fields if f not in planned.changes]
     if changed_fields:
-        Reading.objects.bulk_update([planned.reading for planned in plan.updated], [*changed_fields, "updated_at"])
+        Reading.objects.bulk_update(
+            [planned.reading for planned in plan.updated], [*changed_fields, "edited_fields", "updated_at"]
+        )
 
     after_existing = _next_position(course.sections.all())
     replace = plan.mode == ReadingImport.Mode.REPLACE

@@ -97,7 +97,15 @@ def reading_import_confirm(request, course, import_id: int):
     """Carry out a previewed import in one transaction."""
     get_object_or_404(ReadingImport, pk=import_id, course=course)
     try:
-        plan = service.reading_import_apply(reading_import_id=import_id, course=course)
+        choice = request.POST.get("choice")
+        take = (
+            service.TAKE_ALL
+            if choice == "take_all"
+            else ()
+            if choice == "keep_all"
+            else {int(pk) for pk in request.POST.getlist("take") if pk.isdigit()}
+        )
+        plan = service.reading_import_apply(reading_import_id=import_id, course=course, take=take)
     except ServiceError as error:
         if request.htmx:
             return HttpResponse(error.message, status=409)

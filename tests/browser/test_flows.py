@@ -204,8 +204,12 @@ def test_instructor_imports_a_list_previews_it_and_curates_a_reading_inline(demo
     expect(page.get_by_text("Line 113: the section “Prompting” has no readings")).to_be_visible()
     tab.screenshot("import-preview")
     assert Reading.objects.filter(course=demo).count() == 144, "nothing is written before the confirmation"
+    # CLIP and ViT are on the schedule: the file's other titles and CLIP's PMLR link are held back.
+    expect(page.get_by_role("heading", name="The file says otherwise about 2 readings you own")).to_be_visible()
     page.locator("main").get_by_role("button", name="Import", exact=True).click()
-    expect(page.get_by_text("Imported: 15 new, 5 updated, 1 unchanged.")).to_be_visible()
+    expect(page.get_by_text("Imported: 15 new, 4 updated, 2 unchanged.")).to_be_visible()
+    clip = Reading.objects.get(course=demo, arxiv_id="2103.00020")
+    assert clip.url == "https://arxiv.org/abs/2103.00020", "a scheduled reading keeps its link"
     assert Reading.objects.filter(course=demo).count() == 159
 
     row = page.locator("li.reading", has_text="Teacher Forcing vs Scheduled Sampling vs Normal Mode")

@@ -293,3 +293,42 @@ class TestTitlesInAnyScript:
 
     def test_accents_are_letters_of_their_own(self):
         assert service.normalized_title("Dvořák") != service.normalized_title("Dvorak")
+
+
+def run_import_taking(course, data: bytes, take):
+    pending = service.reading_import_create(
+        course=course, by=None, data=data, filename="list.md", mode="merge", limit=LIMIT
+    )
+    return service.reading_import_apply(reading_import_id=pending.pk, course=course, take=take)
+
+
+class TestKeepOrTake:
+    FIRST = b"## Papers\n- [Attention Is All You Need](https://arxiv.org/abs/1706.03762)\n"
+    RENAMED = b"## Papers\n- [Attention is all you need (Vaswani et al.)](https://arxiv.org/abs/1706.03762)\n"
+
+    def test_a_scheduled_readings_title_survives_a_reimport_that_renames_it(self, course):
+        run_import(course, self.FIRST)
+        reading = course.readings.get()
+        SlotFactory(meeting=MeetingFactory(course=course), reading=reading)
+        plan = run_import(course, self.RENAMED)
+        assert course.readings.get().title == "Attention Is All You Need"
+        [held] = plan.held
+        assert held.held == {"title": ("Attention Is All You Need", "Attention is all you need (Vaswani et al.)")}
+        assert held.held_because == "it is scheduled"
+
+    def test_unless_the_instructor_takes_the_files_version(self, course):
+        run_import(course, self.FIRST)
+        reading = course.readings.get()
+        Review.objects.create(reading=reading, student=UserFactory(), text="Mine.")
+        run_import_taking(course, self.RENAMED, take={reading.pk})
+        assert course.readings.get().title == "Attention is all you need (Vaswani et al.)"
+
+    def test_an_edit_by_hand_is_kept_or_taken_and_then_no_longer_an_edit(self, course):
+        run_import(course, self.FIRST)
+        listing = Listing.objects.get(section__course=course)
+        service.reading_update(course=course, listing_id=listing.pk, values={"title": "Transformers"}, annotation="")
+        run_import(course, self.RENAMED)
+        assert course.readings.get().title == "Transformers"
+        run_import_taking(course, self.RENAMED, take=service.TAKE_ALL)
+        reading = course.readings.get()
+        assert reading.title == "Attention is all you need (Vaswani et al.)" and "title" not in reading.edited_fields
