@@ -260,3 +260,33 @@ class TestCuration:
         assert client.post(url("reading_merge", course, ListingFactory(section=SectionFactory(course=course)).pk),
                            {"into": stranger.reading_id}).status_code == 404  # fmt: skip
         assert Reading.objects.filter(pk=stranger.reading_id).exists()
+
+
+class TestKeepOrTakeInThePreview:
+    FIRST = "## Papers\n- [Attention Is All You Need](https://arxiv.org/abs/1706.03762)\n- [BERT](https://arxiv.org/abs/1810.04805)\n"
+    RENAMED = FIRST.replace("Attention Is All You Need", "Attention (the file's title)").replace(
+        "[BERT]", "[BERT (file)]"
+    )
+
+    @pytest.mark.parametrize(
+        ("choice", "titles"),
+        [
+            ({}, {"Attention Is All You Need", "BERT"}),
+            ({"choice": "take_all"}, {"Attention (the file's title)", "BERT (file)"}),
+            ({"take": "ATTENTION"}, {"Attention (the file's title)", "BERT"}),
+        ],
+    )
+    def test_scheduled_readings_keep_their_titles_unless_taken(self, course, instructor, client_for, choice, titles):
+        client = client_for(instructor)
+        client.post(url("reading_import", course), {"text": self.FIRST, "mode": "merge"})
+        client.post(url("reading_import_confirm", course, ReadingImport.objects.get().pk))
+        for reading in Reading.objects.filter(course=course):
+            SlotFactory(meeting=MeetingFactory(course=course), reading=reading)
+        client.post(url("reading_import", course), {"text": self.RENAMED, "mode": "merge"})
+        pending = ReadingImport.objects.latest("pk")
+        preview = client.get(url("reading_import_preview", course, pending.pk)).text
+        assert "The file says otherwise about 2 readings you own" in preview
+        attention = Reading.objects.get(course=course, arxiv_id="1706.03762")
+        data = {"take": str(attention.pk)} if choice.get("take") else choice
+        client.post(url("reading_import_confirm", course, pending.pk), data)
+        assert set(Reading.objects.filter(course=course).values_list("title", flat=True)) == titles
