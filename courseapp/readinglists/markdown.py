@@ -16,6 +16,7 @@ The rules, from the lists instructors keep on GitHub:
 import re
 
 from . import metadata
+from .blocks import block_readings
 from .parsed import ParsedList, ParsedReading, ParsedSection, plain, reading_from, without_empty_sections
 
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
@@ -68,6 +69,11 @@ def parse_markdown(text: str) -> ParsedList:
     if len(h1) == 1 and headings and headings[0][1] is h1[0]:
         title, skip_title_line = plain(h1[0].group("title")), headings[0][0]
 
+    def section_at(line: int) -> str:
+        above = [plain(m.group("title")) for i, m in headings if i + 1 < line]
+        return above[-1] if above else title
+
+    blocks = block_readings(text, section_at)
     roots: list[ParsedSection] = []
     stack: list[ParsedSection] = []
     warnings: list[str] = []
@@ -99,6 +105,12 @@ def parse_markdown(text: str) -> ParsedList:
             stack.append(section)
             continue
         if in_contents:
+            continue
+        if number in blocks:  # a table or a bold-title paragraph starts here
+            if not stack:
+                stack.append(ParsedSection(title=title or "Readings", level=1, line=number))
+                roots.append(stack[-1])
+            stack[-1].readings.extend(blocks[number])
             continue
         item = _ITEM.match(raw)
         if item:

@@ -68,8 +68,12 @@ def without_empty_sections(sections: list[ParsedSection]) -> tuple[list[ParsedSe
     return kept, dropped
 
 
+_BADGE = re.compile(r"\[!\[[^\]]*\]\([^)]*\)\]\([^)]*\)|!\[[^\]]*\]\([^)]*\)")
+
+
 def plain(text: str) -> str:
-    """Markdown inline text as a reader sees it: emphasis and link syntax removed."""
+    """Markdown inline text as a reader sees it: images and badges gone, emphasis and link syntax removed."""
+    text = _BADGE.sub("", text)
     text = _INLINE_LINK.sub(lambda m: m.group("text"), text)
     for _ in range(3):  # nested emphasis such as **_text_**
         text = _EMPHASIS.sub(lambda m: m.group("text"), text)

@@ -332,3 +332,13 @@ class TestKeepOrTake:
         run_import_taking(course, self.RENAMED, take=service.TAKE_ALL)
         reading = course.readings.get()
         assert reading.title == "Attention is all you need (Vaswani et al.)" and "title" not in reading.edited_fields
+
+
+@pytest.mark.parametrize("name", ["table-list.md", "bold-paragraphs.md"])
+def test_lists_in_other_shapes_import_and_re_import_without_change(course, name):
+    data = (Path(__file__).resolve().parent.parent / "fixtures" / "lists" / name).read_bytes()
+    plan = run_import(course, data, filename=name)
+    assert plan.summary()["created"] == {"table-list.md": 4, "bold-paragraphs.md": 3}[name]
+    before = snapshot(course)
+    again = run_import(course, data, filename=name)
+    assert snapshot(course) == before and again.summary()["created"] == again.summary()["updated"] == 0

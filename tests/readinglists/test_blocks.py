@@ -1,0 +1,57 @@
+"""Markdown lists kept as tables and as bold-title paragraphs, read from markdown-it's tokens."""
+
+from pathlib import Path
+
+from courseapp.readinglists.markdown import parse_markdown
+
+LISTS = Path(__file__).resolve().parent.parent / "fixtures" / "lists"
+
+
+def readings_by_section(parsed):
+    return {
+        section.title: [(r.title, r.url, r.kind, r.venue, r.year, r.authors) for r in section.readings]
+        for section in parsed.all_sections()
+    }
+
+
+def test_a_list_kept_as_tables():
+    parsed = parse_markdown((LISTS / "table-list.md").read_text())
+    assert parsed.title == "Awesome Diffusion Papers"
+    assert readings_by_section(parsed) == {
+        "Image Generation": [
+            ("Denoising Diffusion Probabilistic Models", "https://arxiv.org/abs/2006.11239", "paper", "NeurIPS", 2020,
+             ""),
+            ("Score-Based Generative Modeling through Stochastic Differential Equations",
+             "https://openreview.net/forum?id=PxTIG12RRHS", "paper", "ICLR", 2021, ""),
+            ("High-Resolution Image Synthesis with Latent Diffusion Models", "https://arxiv.org/abs/2112.10752",
+             "paper", "CVPR", 2022, ""),
+        ],
+        "Video": [("Video Diffusion Models", "https://arxiv.org/abs/2204.03458", "paper", "NeurIPS 2022", 2022, "")],
+    }  # fmt: skip
+    ddpm = parsed.all_readings()[0]
+    assert ddpm.arxiv_id == "2006.11239" and ddpm.annotation == "Ho, Jain, Abbeel"
+
+
+def test_a_list_kept_as_bold_title_paragraphs():
+    parsed = parse_markdown((LISTS / "bold-paragraphs.md").read_text())
+    by_section = readings_by_section(parsed)
+    assert list(by_section) == ["Chain of Thought", "Tree Search"]
+    cot, sc = by_section["Chain of Thought"]
+    assert cot[:5] == (
+        "Chain-of-Thought Prompting Elicits Reasoning in Large Language Models",
+        "https://arxiv.org/abs/2201.11903", "paper", "NeurIPS", 2022,
+    )  # fmt: skip
+    assert cot[5].startswith("Jason Wei, Xuezhi Wang") and cot[5].endswith("Denny Zhou")
+    assert sc[1] == "https://arxiv.org/abs/2203.11171"  # the paper, not the code
+    [tot] = by_section["Tree Search"]
+    assert (tot[0], tot[1], tot[3], tot[4]) == (
+        "Tree of Thoughts: Deliberate Problem Solving with Large Language Models",
+        "https://arxiv.org/abs/2305.10601", "arXiv", 2023,
+    )  # fmt: skip
+
+
+def test_prose_paragraphs_and_badges_are_not_readings():
+    parsed = parse_markdown(
+        "## Notes\n\n**Important:** read the first two before class.\n\n[![x](b.svg)](https://x.org)\n"
+    )
+    assert parsed.all_readings() == []
