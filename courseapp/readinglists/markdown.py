@@ -28,6 +28,16 @@ _LEADING_LINK = re.compile(
 )
 _NESTED_LINK = re.compile(r"\[\[(?P<text>[^\[\]]+)\]\]\((?P<url>[^)\s]+)\)")
 _BRACKET_NOTE = re.compile(r"\[(?P<note>[^\[\]]+)\](?!\()")
+# "Paper: [Title](url)": a label before the link says what the link is.
+_LABEL = re.compile(r"^(?:paper|title|link|pdf|reading|article|blog(?: post)?|video|slides)\s*[:：]\s*", re.I)
+# A link anywhere in an item: "Vaswani et al. [Attention Is All You Need](url). NeurIPS 2017."
+_ANY_LINK = re.compile(r"(?<!!)\[(?P<title>(?:[^\[\]]|\[[^\[\]]*\])+)\]\(\s*<?(?P<url>[^)\s>]+)>?[^)]*\)")
+_BARE_URL = re.compile(r"^<?(?P<url>https?://\S+?)>?$")
+# Captions of links that belong to the reading above them rather than being readings.
+_CAPTION = re.compile(
+    r"^\[?\s*(paper|pdf|arxiv|code|github|slides|video|blog|project|website|demo|poster)\s*\]?$", re.I
+)
+_CITATION_SIGNS = re.compile(r"\b(?:19|20)\d{2}\b|\bet al\b|[“\"].{8,}[”\"]", re.I)
 _QUESTIONS_INTRO = re.compile(r"answer\s+(?:these|the\s+following)\s+questions", re.IGNORECASE)
 _CONTENTS = {"contents", "table of contents", "toc"}
 
@@ -41,9 +51,28 @@ def _annotation(rest: str) -> str:
     return plain(rest.lstrip(" -–—:").strip())
 
 
+def reads_as_citation(body: str) -> bool:
+    """Whether an item without a link names a work (a bold or quoted title, a year, "et al.", Title Case),
+    rather than being a prose bullet ("Read the first two chapters before class.")."""
+    if body.lstrip().startswith(("**", "__", "“", '"')):
+        return True
+    text = plain(body)
+    if _CITATION_SIGNS.search(text):
+        return True
+    # Title Case, or a script without case (Korean, Chinese): a title rather than a sentence.
+    words = [word for word in re.findall(r"[^\W\d_][\w'’-]*", text) if len(word) > 3 or not word[0].islower()]
+    return bool(words) and sum(not word[0].islower() for word in words) / len(words) >= 0.6
+
+
 def _item(body: str, line: int, section: str) -> ParsedReading | None:
     if body.startswith("!["):
         return None  # an image or a badge
+    body = _LABEL.sub("", body)
+    bare = _BARE_URL.match(body)
+    if bare:
+        url = bare.group("url")
+        arxiv = metadata.arxiv_id(url)
+        return reading_from(f"arXiv:{arxiv}" if arxiv else url, url, line=line, section=section)
     match = _LEADING_LINK.match(body)
     if match:
         if match.group("title").lstrip().startswith("!["):
@@ -52,6 +81,15 @@ def _item(body: str, line: int, section: str) -> ParsedReading | None:
         if url.startswith("#"):
             return None  # table of contents
         return reading_from(match.group("title"), url, _annotation(match.group("rest")), line=line, section=section)
+    inner = _ANY_LINK.search(body)
+    if inner and not inner.group("url").startswith("#") and not _CAPTION.match(inner.group("title")):
+        # A citation with its title linked: the words before are the authors, those after the note.
+        reading = reading_from(inner.group("title"), inner.group("url"), _annotation(body[inner.end() :]), line=line,
+                               section=section)  # fmt: skip
+        before = plain(body[: inner.start()]).strip(" .,:;-–—")
+        if before and len(before) < 300:
+            reading.authors = before
+        return reading
     text = plain(body)
     if not text:
         return None
@@ -79,6 +117,9 @@ def parse_markdown(text: str) -> ParsedList:
     warnings: list[str] = []
     in_fence = in_contents = questions = False
     contents_level = 0
+    parent: ParsedReading | None = None  # the last reading, whose nested items may be its notes
+    parent_indent = 0
+    group_indent: int | None = None  # the indentation of the group label the items are under
     for index, raw in enumerate(lines):
         number = index + 1
         if _FENCE.match(raw):
@@ -90,7 +131,7 @@ def parse_markdown(text: str) -> ParsedList:
         if heading:
             level = len(heading.group("hashes"))
             name = plain(heading.group("title"))
-            questions = False
+            questions, parent, group_indent = False, None, None
             if in_contents and level <= contents_level:
                 in_contents = False
             if name.lower().strip(":") in _CONTENTS:
@@ -114,12 +155,31 @@ def parse_markdown(text: str) -> ParsedList:
             continue
         item = _ITEM.match(raw)
         if item:
+            body, indent = item.group("body"), len(item.group("indent").expandtabs(4))
             if questions and stack:
-                stack[-1].questions.append(plain(item.group("body")))
+                stack[-1].questions.append(plain(body))
                 continue
-            reading = _item(item.group("body"), number, stack[-1].title if stack else title)
+            if group_indent is not None and indent <= group_indent:
+                group_indent = None  # the group's items are over
+            # Under a reading, or beside the one reading of a group ("Presenter: Kim" under a date):
+            # a note, a link or metadata of that reading.
+            about = parent is not None and (
+                indent > parent_indent or (group_indent is not None and indent == parent_indent)
+            )
+            if about and _belongs_to(parent, body):
+                continue
+            if not about:
+                parent = None
+            has_link = bool(_ANY_LINK.search(body) or _BARE_URL.match(_LABEL.sub("", body)))
+            if not has_link and _opens_group(lines, index, indent):
+                group_indent, parent = indent, None
+                continue  # a group's label ("**[2026.05.27]**"), not a work
+            if not has_link and not reads_as_citation(body):
+                continue  # a prose bullet
+            reading = _item(body, number, stack[-1].title if stack else title)
             if reading is None:
                 continue
+            parent, parent_indent = reading, indent
             if not stack:
                 stack.append(ParsedSection(title=title or "Readings", level=1, line=number))
                 roots.append(stack[-1])
@@ -132,6 +192,36 @@ def parse_markdown(text: str) -> ParsedList:
     for section in sorted(dropped, key=lambda section: section.line):
         warnings.append(f"Line {section.line}: the section “{section.title}” has no readings; it was left out.")
     return ParsedList(title=title, sections=sections, warnings=warnings)
+
+
+def _opens_group(lines: list[str], index: int, indent: int) -> bool:
+    """Whether the item at ``lines[index]`` has items nested under it (then it labels a group)."""
+    for raw in lines[index + 1 :]:
+        if not raw.strip():
+            continue
+        nested = _ITEM.match(raw)
+        return bool(nested and len(nested.group("indent").expandtabs(4)) > indent)
+    return False
+
+
+def _belongs_to(parent: ParsedReading, body: str) -> bool:
+    """A nested item that is about its parent: a captioned link (its paper link or code) or a plain note.
+
+    A nested item with a titled link of its own is a reading itself.
+    """
+    link = _ANY_LINK.search(body)
+    if link and not _CAPTION.match(link.group("title").strip()):
+        return False
+    if link:
+        caption, url = link.group("title").strip(" []").lower(), link.group("url")
+        if not parent.url and caption in ("paper", "pdf", "arxiv"):
+            parent.url, parent.arxiv_id = url, metadata.arxiv_id(url)
+            parent.kind = metadata.kind_from_url(url) or parent.kind
+        return True
+    note = plain(body)
+    if note:
+        parent.annotation = f"{parent.annotation}; {note}" if parent.annotation else note
+    return True
 
 
 def _title_with_venue(reading: ParsedReading) -> str:
@@ -152,7 +242,8 @@ def export_markdown(parsed: ParsedList) -> str:
         for reading in section.readings:
             title = " ".join(_title_with_venue(reading).split())
             note = " ".join(reading.annotation.split())
-            item = f"- [{title}]({reading.url})" if reading.url else f"- {title}"
+            # An unlinked title in bold: it reads back as a work, not as a prose bullet.
+            item = f"- [{title}]({reading.url})" if reading.url else f"- **{title}**"
             lines.append(f"{item} - {note}" if note else item)
         if section.readings:
             lines.append("")

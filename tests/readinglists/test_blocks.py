@@ -55,3 +55,20 @@ def test_prose_paragraphs_and_badges_are_not_readings():
         "## Notes\n\n**Important:** read the first two before class.\n\n[![x](b.svg)](https://x.org)\n"
     )
     assert parsed.all_readings() == []
+
+
+def test_nested_bullets_group_labels_and_notes():
+    parsed = parse_markdown((LISTS / "nested-seminar.md").read_text())
+    schedule, further = parsed.all_sections()
+    assert [(r.title, r.url, r.annotation) for r in schedule.readings] == [
+        ("Attention Is All You Need", "https://arxiv.org/abs/1706.03762",
+         "Presenter: Kim; Slides will be posted after the session."),
+        ("Denoising Diffusion Probabilistic Models", "https://arxiv.org/abs/2006.11239", "Presenter: Lee"),
+        ("Mamba: Linear-Time Sequence Modeling with Selective State Spaces",
+         "https://openreview.net/forum?id=AL1fq05o7H", "Read sections 1-3 only."),
+    ]  # fmt: skip
+    assert [(r.title, r.url, r.authors) for r in further.readings] == [
+        ("Attention Is All You Need", "https://arxiv.org/abs/1706.03762", "Vaswani et al"),
+        ("arXiv:2305.10601", "https://arxiv.org/abs/2305.10601", ""),
+        ("The Deep Learning Book, chapter 14", "", ""),
+    ]

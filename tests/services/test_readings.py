@@ -342,3 +342,17 @@ def test_lists_in_other_shapes_import_and_re_import_without_change(course, name)
     before = snapshot(course)
     again = run_import(course, data, filename=name)
     assert snapshot(course) == before and again.summary()["created"] == again.summary()["updated"] == 0
+
+
+def test_a_nested_seminar_list_imports_its_papers_and_no_junk(course):
+    data = (Path(__file__).resolve().parent.parent / "fixtures" / "lists" / "nested-seminar.md").read_bytes()
+    run_import(course, data, filename="seminar.md")
+    titles = sorted(course.readings.values_list("title", flat=True))
+    assert titles == [
+        "Attention Is All You Need", "Denoising Diffusion Probabilistic Models",
+        "Mamba: Linear-Time Sequence Modeling with Selective State Spaces", "The Deep Learning Book, chapter 14",
+        "arXiv:2305.10601",
+    ]  # fmt: skip
+    before = snapshot(course)
+    run_import(course, data, filename="seminar.md")
+    assert snapshot(course) == before
