@@ -25,6 +25,12 @@ _TITLE_BREAK = re.compile(r"\s?\.\s+(?=[A-Z])|\s+(?=(?:This|These|As of)\b)|(?=�
 # Colons that separate parts: "Title: note", "Title : note", "GPT-3:Language" (never "9:00").
 _COLON = re.compile(r"\s*:(?!\d)\s*")
 _MAX_HEADING = 120
+# Link captions copied along with a page, never headings.
+_NAVIGATION = re.compile(r"^\W*(back to (?:the )?top|return to top|top|to top|up|home|next|previous)\W*$", re.I)
+# Bullets copied inside a numbered item ("1. * Title").
+_MARKER = re.compile(r"^(?:[*•◦▪‣·-]\s+)+")
+# A middle part between two colons that is still the title: short, no sentence end ("A perceiving ... automaton").
+_MAX_SUBTITLE_WORDS = 12
 
 
 def _is_blank(line: str) -> bool:
@@ -51,7 +57,12 @@ def split_item(text: str) -> tuple[str, str]:
     end = parts[0].start() if parts else len(head)
     for index, colon in enumerate(parts):
         following = head[colon.end() : parts[index + 1].start() if index + 1 < len(parts) else len(head)]
-        if not following.strip() or not _title_like(following):
+        # "The Perceptron: A perceiving and recognizing automaton: a 1957 report": a part that another
+        # colon closes is a subtitle even in sentence case, when it is short and ends no sentence.
+        closed_subtitle = index + 1 < len(parts) and len(following.split()) <= _MAX_SUBTITLE_WORDS
+        if not following.strip() or not (
+            _title_like(following) or (closed_subtitle and following.strip()[-1:] not in ".!?")
+        ):
             break
         end = parts[index + 1].start() if index + 1 < len(parts) else len(head)
     title = head[:end].strip(" :")
@@ -66,7 +77,7 @@ def _reading(body: str, line: int, section: str) -> ParsedReading | None:
     url = match.group("url") if match else ""
     if match:  # the link goes; so does the space it leaves before punctuation
         body = re.sub(r"\s+([.,;:])", r"\1", body[: match.start()] + body[match.end() :])
-    title, annotation = split_item(re.sub(r"\s+", " ", body).strip())
+    title, annotation = split_item(_MARKER.sub("", re.sub(r"\s+", " ", body).strip()))
     if not title:
         return None
     return reading_from(title, url, annotation, line=line, section=section)
@@ -90,7 +101,7 @@ def parse_text(text: str) -> ParsedList:
 
     def is_heading(index: int) -> bool:
         raw = lines[index]
-        if _is_blank(raw) or _ITEM.match(raw) or len(raw.strip()) > _MAX_HEADING:
+        if _is_blank(raw) or _ITEM.match(raw) or len(raw.strip()) > _MAX_HEADING or _NAVIGATION.match(raw):
             return False
         before = lines[index - 1] if index else ""
         after = lines[index + 1] if index + 1 < len(lines) else ""

@@ -171,3 +171,23 @@ def test_never_raises_and_every_reading_has_a_title(text):
 def test_every_numbered_item_under_a_heading_is_a_reading(titles):
     text = "Readings\n\n" + "\n".join(f"  {n}. {title}" for n, title in enumerate(titles, start=1)) + "\n"
     assert [r.title for r in parse_text(text).all_readings()] == titles
+
+
+def test_a_sentence_case_subtitle_closed_by_a_second_colon_stays_in_the_title():
+    from courseapp.readinglists.text import split_item
+
+    assert split_item("The Perceptron: A perceiving and recognizing automaton: the report that began it.") == (
+        "The Perceptron: A perceiving and recognizing automaton",
+        "the report that began it.",
+    )
+
+
+def test_bullet_markers_and_back_to_top_captions():
+    from courseapp.readinglists.text import parse_text
+
+    parsed = parse_text(
+        "PAPERS\n\n  1. * Deep Residual Learning: the ResNet paper\n\nBack to top\n\n  2. • Batch Normalization\n"
+    )
+    assert [(s.title, [r.title for r in s.readings]) for s in parsed.all_sections()] == [
+        ("PAPERS", ["Deep Residual Learning", "Batch Normalization"])
+    ]
