@@ -71,3 +71,23 @@ def test_check_links_wait_reports_the_problems_and_where_moved_links_went(course
 def test_check_links_says_when_there_is_nothing_to_check(course):
     with pytest.raises(CommandError, match="No reading on the list has a link"):
         call_command("check_links", course.slug)
+
+
+def test_import_readings_imports_the_rest_of_a_bibtex_file_and_holds_a_scheduled_title(course, capsys, tmp_path):
+    from .factories import MeetingFactory, SlotFactory
+
+    bib = tmp_path / "zotero.bib"
+    bib.write_text("@article{a, title={Fine}, title={Again}, url={https://x.org/a%20b}}\n@article{b title=broken}\n")
+    call_command("import_readings", course.slug, str(bib), "--section", "Zotero")
+    captured = capsys.readouterr()
+    assert "repeats “title”" in captured.err and "cannot be read and was skipped" in captured.err
+    reading = course.readings.get()
+    assert (reading.title, reading.url) == ("Fine", "https://x.org/a%20b")
+
+    SlotFactory(meeting=MeetingFactory(course=course), reading=reading)
+    bib.write_text("@article{a, title={Fine, renamed}, url={https://x.org/a%20b}}\n")
+    call_command("import_readings", course.slug, str(bib), "--section", "Zotero")
+    assert "kept, as it is scheduled" in capsys.readouterr().out
+    assert course.readings.get().title == "Fine"
+    call_command("import_readings", course.slug, str(bib), "--section", "Zotero", "--take-file-versions")
+    assert course.readings.get().title == "Fine, renamed"

@@ -31,8 +31,15 @@ class Command(BaseCommand):
         )
         parser.add_argument("--section", default="", help="The section BibTeX entries go into.")
         parser.add_argument("--dry-run", action="store_true", help="Show what would change; change nothing.")
+        parser.add_argument(
+            "--take-file-versions",
+            action="store_true",
+            help="Give scheduled, reviewed and hand-edited readings the file's title, link and fields too.",
+        )
 
-    def handle(self, *args, course: str, file: Path, format: str, replace: bool, section: str, dry_run: bool, **_):
+    def handle(self, *args, course: str, file: Path, format: str, replace: bool, section: str, dry_run: bool,
+               take_file_versions: bool, **_):  # fmt: skip
+        take = service.TAKE_ALL if take_file_versions else ()
         course_obj = course_named(course)
         try:
             data = file.read_bytes()
@@ -45,13 +52,13 @@ class Command(BaseCommand):
                 _, _, parsed = service.import_read(
                     data=data, filename=file.name, format=format, section_title=section, limit=limit
                 )
-                plan = service.import_plan(course=course_obj, parsed=parsed, mode=mode)
+                plan = service.import_plan(course=course_obj, parsed=parsed, mode=mode, take=take)
             else:
                 pending = service.reading_import_create(
                     course=course_obj, by=None, data=data, filename=file.name, format=format, mode=mode,
                     section_title=section, limit=limit,
                 )  # fmt: skip
-                plan = service.reading_import_apply(reading_import_id=pending.pk, course=course_obj)
+                plan = service.reading_import_apply(reading_import_id=pending.pk, course=course_obj, take=take)
         except ServiceError as error:
             raise CommandError(error.message) from None
         for warning in plan.warnings:
@@ -61,6 +68,9 @@ class Command(BaseCommand):
         for planned in plan.updated:
             changes = ", ".join(f"{field}: {old!r} → {new!r}" for field, (old, new) in planned.changes.items())
             self.stdout.write(f"  ~ {planned.reading.title} ({changes})")
+        for planned in plan.held:
+            held = ", ".join(f"{field}: file says {new!r}" for field, (_, new) in planned.held.items())
+            self.stdout.write(f"  ! {planned.reading.title} kept, as {planned.held_because} ({held})")
         for reading in plan.removed:
             self.stdout.write(f"  - {reading.title}")
         for reading, reason in plan.kept:
