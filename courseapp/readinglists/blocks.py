@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from . import metadata
-from .parsed import ParsedReading, plain, reading_from
+from .parsed import ParsedReading, clean_title, reading_from
 
 _MD = MarkdownIt("commonmark").enable("table")
 
@@ -93,12 +93,6 @@ def _paper_link(links: list[tuple[str, str]]) -> str:
     return non_code[0] if non_code else ""
 
 
-def _clean_title(text: str) -> str:
-    text = " ".join(plain(text).split())
-    text = re.sub(r"[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F]+", "", text).strip()
-    return text.strip(" :-–—").rstrip(".").strip()
-
-
 def _rows(tokens: list[Token], start: int) -> tuple[list[str], list[tuple[int, list[_Cell]]], int]:
     """The header cells and the body rows (with their line) of the table opening at ``tokens[start]``."""
     header: list[str] = []
@@ -151,7 +145,7 @@ def _table_readings(header: list[str], rows, section: str) -> list[ParsedReading
         if not titled:  # "Video Diffusion Models [[paper]](…)": the title is the text beside its links' captions
             for caption, _ in cell.links:
                 first_line = first_line.replace(caption, "")
-        title = _clean_title(titled[0] if titled else re.sub(r"[\[\]()]+\s*$", "", first_line))
+        title = clean_title(titled[0] if titled else re.sub(r"[\[\]()]+\s*$", "", first_line))
         if not title or len(title) < 3:
             continue
         links = cell.links + [
@@ -163,7 +157,7 @@ def _table_readings(header: list[str], rows, section: str) -> list[ParsedReading
             return " ".join(cells[i].text.split()) if i is not None and i < len(cells) else ""
 
         if text(venue_col):
-            reading.venue = _clean_title(text(venue_col))[:200]
+            reading.venue = clean_title(text(venue_col))[:200]
         year = _YEAR.search(text(year_col) or text(venue_col))
         if year:
             reading.year = int(year.group(0))
@@ -180,7 +174,7 @@ def _bold_paragraph(paragraph: _Cell, line: int, section: str) -> ParsedReading 
     lines = [part.strip() for part in paragraph.text.split("\n") if part.strip()]
     if not lines or not paragraph.opens_bold or not paragraph.bold:
         return None
-    title = _clean_title(paragraph.bold)
+    title = clean_title(paragraph.bold)
     url = _paper_link(paragraph.links)
     if not title or not url:
         return None

@@ -81,9 +81,24 @@ def plain(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+# Pictographs, dingbats and the emoji variation selector: decoration, not part of a title.
+_EMOJI = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]+")
+
+
+def clean_title(text: str) -> str:
+    """A title as a reader names it: no markup, badges, emoji, list markers or trailing period."""
+    text = _EMOJI.sub("", plain(text))
+    text = re.sub(r"^(?:[*•◦▪‣·-]\s+)+", "", text)
+    text = " ".join(text.split()).strip(" :;,-–—")
+    # A final period ends a sentence, not a title ("… Language Models."); "et al." and "U.S." keep theirs.
+    if text.endswith(".") and not re.search(r"(?:\b\w|et al)\.$", text):
+        text = text[:-1].rstrip()
+    return text
+
+
 def reading_from(title: str, url: str = "", annotation: str = "", *, line: int = 0, section: str = "") -> ParsedReading:
     """A reading with the metadata its link, title and note carry (``section``: its heading, a hint at its kind)."""
-    title, venue, year = metadata.venue_and_year(plain(title))
+    title, venue, year = metadata.venue_and_year(clean_title(title))
     stated = metadata.kind_from_url(url) or metadata.kind_from_text(title, annotation, section)
     return ParsedReading(
         title=title,

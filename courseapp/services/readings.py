@@ -81,6 +81,15 @@ def _compatible(a_arxiv: str, a_doi: str, b_arxiv: str, b_doi: str) -> bool:
     return not (a_arxiv and b_arxiv and a_arxiv != b_arxiv) and not (a_doi and b_doi and a_doi.lower() != b_doi.lower())
 
 
+def _same_work(key_kind: str, a_url: str, b_url: str) -> bool:
+    """A title match joins two entries unless their links say they are different kinds of work:
+    a paper and its blog post share a title and stay two readings (an arXiv id or DOI would join them)."""
+    if key_kind != "title" or not a_url or not b_url:
+        return True
+    a, b = metadata.kind_from_url(a_url), metadata.kind_from_url(b_url)
+    return not (a and b and a != b)
+
+
 @dataclasses.dataclass(eq=False)
 class PlannedReading:
     """A reading of the file: the row it creates or updates, and what changes."""
@@ -235,12 +244,20 @@ def import_plan(
         keys = _keys(item.arxiv_id, item.doi, item.url, item.title)
         for key in keys:  # listed twice in the file
             twin = planned_index.get(key)
-            if twin and _compatible(twin.parsed.arxiv_id, twin.parsed.doi, item.arxiv_id, item.doi):
+            if (
+                twin
+                and _compatible(twin.parsed.arxiv_id, twin.parsed.doi, item.arxiv_id, item.doi)
+                and _same_work(key[0], twin.parsed.url, item.url)
+            ):
                 return twin
         planned = PlannedReading(parsed=item)
         for kind, value in keys:
             match = index.get((kind, value))
-            if match and _compatible(match.arxiv_id, match.doi, item.arxiv_id, item.doi):
+            if (
+                match
+                and _compatible(match.arxiv_id, match.doi, item.arxiv_id, item.doi)
+                and _same_work(kind, match.url, item.url)
+            ):
                 if match.pk in planned_by_reading:
                     return planned_by_reading[match.pk]
                 planned.reading, planned.matched_by = match, {"arxiv": "arXiv id", "doi": "DOI"}.get(kind, kind)

@@ -1,8 +1,14 @@
 """Markdown lists kept as tables and as bold-title paragraphs, read from markdown-it's tokens."""
 
+import re
 from pathlib import Path
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from courseapp.readinglists.markdown import parse_markdown
+from courseapp.readinglists.parsed import clean_title
 
 LISTS = Path(__file__).resolve().parent.parent / "fixtures" / "lists"
 
@@ -72,3 +78,29 @@ def test_nested_bullets_group_labels_and_notes():
         ("arXiv:2305.10601", "https://arxiv.org/abs/2305.10601", ""),
         ("The Deep Learning Book, chapter 14", "", ""),
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=80))
+def test_a_clean_title_is_clean_and_cleaning_it_again_changes_nothing(text):
+    title = clean_title(text)
+    assert clean_title(title) == title
+    assert title == title.strip() and not title.startswith(("* ", "• ", "- "))
+    assert not re.search(r"[\U0001F300-\U0001FAFF]", title)
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("**Attention Is All You Need.**", "Attention Is All You Need"),
+        (
+            "🔥 LLaMA: Open and Efficient Foundation Language Models ⭐",
+            "LLaMA: Open and Efficient Foundation Language Models",
+        ),
+        ("* Deep Residual Learning", "Deep Residual Learning"),
+        ("Scaling Laws, Kaplan et al.", "Scaling Laws, Kaplan et al."),
+        ("[Title](https://x.org) [![stars](https://img.shields.io/x.svg)](https://github.com/x)", "Title"),
+    ],
+)
+def test_titles_lose_markup_badges_emoji_and_a_final_period(raw, clean):
+    assert clean_title(raw) == clean

@@ -356,3 +356,14 @@ def test_a_nested_seminar_list_imports_its_papers_and_no_junk(course):
     before = snapshot(course)
     run_import(course, data, filename="seminar.md")
     assert snapshot(course) == before
+
+
+def test_a_paper_and_its_blog_post_stay_two_readings(course):
+    text = (
+        b"## Diffusion\n- [Denoising Diffusion Probabilistic Models](https://arxiv.org/abs/2006.11239)\n"
+        b"- [Denoising Diffusion Probabilistic Models](https://lilianweng.github.io/posts/2021-07-11-diffusion-models/)\n"
+    )
+    run_import(course, text)
+    assert sorted(course.readings.values_list("kind", flat=True)) == ["blog", "paper"]
+    run_import(course, text)
+    assert course.readings.count() == 2
