@@ -19,6 +19,10 @@ from . import metadata
 from .parsed import ParsedReading, clean_title, reading_from
 
 _MD = MarkdownIt("commonmark").enable("table")
+# Links as written: the list's own addresses are what a reading keeps (and percent-encoding each one
+# again was most of the time a 3,000-row list took to read).
+_MD.normalizeLink = lambda url: url.strip()
+_MD.normalizeLinkText = lambda text: text
 
 _TITLE_HEADERS = re.compile(r"^(title|paper|papers|name|reading|article|publication|work)s?$", re.I)
 _VENUE_HEADERS = re.compile(r"^(venue|conference|conf|journal|published|publication venue|where)$", re.I)
