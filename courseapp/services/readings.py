@@ -149,6 +149,22 @@ class ImportPlan:
     def unchanged(self):
         return self.with_action("unchanged")
 
+    # The preview lists this many new readings of a section; the rest are counted (a 3,000-reading
+    # list would otherwise make a page too heavy to read).
+    PREVIEW_PER_SECTION = 50
+
+    def created_by_section(self) -> list[dict]:
+        """The new readings by the first section that lists them, in the file's order, each group cut short."""
+        groups: dict[str, list[PlannedReading]] = {}
+        for planned in self.created:
+            groups.setdefault(planned.section_titles[0] if planned.section_titles else "", []).append(planned)
+        many = len(self.created) > 4 * self.PREVIEW_PER_SECTION
+        return [
+            {"title": title, "shown": readings[: self.PREVIEW_PER_SECTION], "count": len(readings),
+             "more": max(0, len(readings) - self.PREVIEW_PER_SECTION), "open": not many or index == 0}
+            for index, (title, readings) in enumerate(groups.items())
+        ]  # fmt: skip
+
     @property
     def held(self) -> list[PlannedReading]:
         """Readings whose file version differs from what the instructor owns, for the keep-or-take choice."""

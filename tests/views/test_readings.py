@@ -290,3 +290,17 @@ class TestKeepOrTakeInThePreview:
         data = {"take": str(attention.pk)} if choice.get("take") else choice
         client.post(url("reading_import_confirm", course, pending.pk), data)
         assert set(Reading.objects.filter(course=course).values_list("title", flat=True)) == titles
+
+
+def test_a_big_list_previews_light(course, instructor, client_for):
+    rows = "\n".join(f"- [Paper number {n}](https://example.org/p{n})" for n in range(260))
+    text = f"## Big\n{rows}\n## Small\n- [One](https://example.org/one)\n"
+    client = client_for(instructor)
+    client.post(url("reading_import", course), {"text": text, "mode": "merge"})
+    preview = client.get(url("reading_import_preview", course, ReadingImport.objects.get().pk)).text
+    assert "Paper number 49<" in preview and "Paper number 50<" not in preview
+    assert "…and 210 more in this section, all imported." in preview
+    # Only the first section is open: the page stays light to read.
+    assert (
+        preview.count('<details class="plan-group" open>') == 1 and preview.count('<details class="plan-group">') == 1
+    )
