@@ -7,7 +7,9 @@ and unlinked titles, some with venue and year), then times, in a throwaway datab
 - parsing it, and planning the import (what the preview page shows);
 - importing it (one transaction), and importing it again (everything matched, nothing changes);
 - the reading list page as a student: whole, searched for one word, and filtered by kind and
-  section, through Django's test client (middleware, views and templates; no network).
+  section, through Django's test client (middleware, views and templates; no network);
+- parsing, planning and importing a 3,000-reading list kept as Markdown tables and one kept as
+  bold-title paragraphs, with the peak memory of each (tracemalloc).
 
     make bench
 """
@@ -15,6 +17,7 @@ and unlinked titles, some with venue and year), then times, in a throwaway datab
 import random
 import statistics
 import time
+import tracemalloc
 
 from benchsetup import measure_page, throwaway_database
 from django.conf import settings
@@ -65,6 +68,60 @@ def big_list(seed: int = 7) -> str:
             lines.append(f"{item} - why read number {n}")
         lines += ["", "You should be able to answer these questions:", "", f"- Question about section {s}?", ""]
     return "\n".join(lines)
+
+
+def table_list(readings: int = 3000, per_table: int = 100) -> str:
+    """An awesome list kept as tables: | Title | Venue | Date | Code |, authors under the title, star badges."""
+    lines = ["# Awesome big table list [![Awesome](https://awesome.re/badge.svg)](https://awesome.re)", ""]
+    for n in range(readings):
+        if n % per_table == 0:
+            lines += ["", f"## Topic {n // per_table}", "", "| Title | Venue | Date | Code |", "|---|:-:|:-:|:-:|"]
+        lines.append(
+            f"| [A study of method {n} for large models](https://arxiv.org/abs/{2100 + n // 10000}.{n:05d}) <br>"
+            f" *A. Author, B. Author* | NeurIPS | {2015 + n % 10} |"
+            f" [![Star](https://img.shields.io/github/stars/x/m{n}.svg)](https://github.com/x/m{n}) |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def bold_list(readings: int = 3000, per_section: int = 100) -> str:
+    """An awesome list kept as paragraphs: **Title** \\ *Authors* \\ Venue Year. [[Paper](…)] [[Code](…)]."""
+    lines = ["# Awesome big paragraph list", ""]
+    for n in range(readings):
+        if n % per_section == 0:
+            lines += [f"## Topic {n // per_section}", ""]
+        lines += [
+            f"**A study of method {n} for large models** \\",
+            "*Ada Author, Bruno Author, Chen Author* \\",
+            f"arXiv {2015 + n % 10}. [[Paper](https://arxiv.org/abs/{2100 + n // 10000}.{n:05d})]"
+            f" [[Code](https://github.com/x/m{n})]",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def other_shapes(course, instructor) -> None:
+    """Parse, plan and import each big list in another shape, with the peak memory of the whole."""
+    print(f"\n{'a 3,000-reading list kept as':<34}{'parse':>10}{'plan':>10}{'import':>10}{'peak MiB':>10}")
+    for name, text in (("tables", table_list()), ("bold-title paragraphs", bold_list())):
+        course.readings.all().delete()
+        course.sections.all().delete()
+        tracemalloc.start()
+        parsed, parse_ms = timed(lambda text=text: formats.parse(text, formats.MARKDOWN))
+        _, plan_ms = timed(lambda parsed=parsed: service.import_plan(course=course, parsed=parsed))
+
+        def run_import(text=text):
+            pending = service.reading_import_create(
+                course=course, by=instructor, data=text.encode(), filename="big.md", mode="merge",
+                limit=settings.READING_LIST_MAX_BYTES,
+            )  # fmt: skip
+            return service.reading_import_apply(reading_import_id=pending.pk, course=course)
+
+        imported, import_ms = timed(run_import)
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        created = imported.summary()["created"]
+        print(f"{name:<34}{parse_ms:>8.0f}ms{plan_ms:>8.0f}ms{import_ms:>8.0f}ms{peak:>10.0f}  ({created} created)")
 
 
 def timed(action, runs: int = 1):
@@ -133,6 +190,8 @@ def main() -> None:
             client.defaults.pop("HTTP_HX_REQUEST", None)
             client.defaults.pop("HTTP_HX_TARGET", None)
             print(f"{name:<34}{ms:>10.1f}{queries:>9}{shown:>8}")
+
+        other_shapes(course, instructor)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,10 @@ _BARE_URL = re.compile(r"^<?(?P<url>https?://\S+?)>?$")
 _CAPTION = re.compile(
     r"^\[?\s*(paper|pdf|arxiv|code|github|slides|video|blog|project|website|demo|poster)\s*\]?$", re.I
 )
+_PROSE_OPENERS = {
+    "please", "read", "bring", "note", "remember", "make", "try", "see", "check", "also", "you", "we", "i", "this",
+    "these", "there", "if", "when", "all", "each", "every", "do", "don't", "submit", "come", "prepare", "skim",
+}  # fmt: skip
 _CITATION_SIGNS = re.compile(r"\b(?:19|20)\d{2}\b|\bet al\b|[“\"].{8,}[”\"]", re.I)
 _QUESTIONS_INTRO = re.compile(r"answer\s+(?:these|the\s+following)\s+questions", re.IGNORECASE)
 _CONTENTS = {"contents", "table of contents", "toc"}
@@ -61,7 +65,12 @@ def reads_as_citation(body: str) -> bool:
         return True
     # Title Case, or a script without case (Korean, Chinese): a title rather than a sentence.
     words = [word for word in re.findall(r"[^\W\d_][\w'’-]*", text) if len(word) > 3 or not word[0].islower()]
-    return bool(words) and sum(not word[0].islower() for word in words) / len(words) >= 0.6
+    if words and sum(not word[0].islower() for word in words) / len(words) >= 0.6:
+        return True
+    # A sentence-case title ("Attention is all you need") is short and ends no sentence; prose addresses the
+    # reader ("Please read…", "Bring questions for the discussion.").
+    first = text.split()[0].lower() if text.split() else ""
+    return text[-1:] not in ".!?" and len(text.split()) <= 20 and first not in _PROSE_OPENERS
 
 
 def _item(body: str, line: int, section: str) -> ParsedReading | None:

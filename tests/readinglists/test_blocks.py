@@ -104,3 +104,20 @@ def test_a_clean_title_is_clean_and_cleaning_it_again_changes_nothing(text):
 )
 def test_titles_lose_markup_badges_emoji_and_a_final_period(raw, clean):
     assert clean_title(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("bullet", "is_work"),
+    [
+        ("Attention is all you need", True),
+        ("**The Deep Learning Book**, chapter 14", True),
+        ("Scaling laws for neural language models (Kaplan et al., 2020)", True),
+        ("Bring questions for the discussion.", False),
+        ("Please read at least one paper before each session", False),
+        ("Slides will be posted after the session.", False),
+    ],
+)
+def test_a_bullet_without_a_link_counts_when_it_reads_as_a_work(bullet, is_work):
+    from courseapp.readinglists.markdown import reads_as_citation
+
+    assert reads_as_citation(bullet) is is_work
