@@ -55,6 +55,47 @@ def _annotation(rest: str) -> str:
     return plain(rest.lstrip(" -–—:").strip())
 
 
+# After a linked title: "_A. Author, B. Author._ NeurIPS 2023." (authors in italics, then venue and year).
+_ITALIC_AUTHORS = re.compile(r"^[\s,.:;–—-]*(?:_(?P<a>[^_]+)_|\*(?P<b>[^*]+)\*)")
+_VENUE_YEAR_AFTER = re.compile(
+    r"^[\s,.]*(?P<venue>[A-Za-z][\w&\-]{1,30}(?: [A-Z][\w&\-]+)?)\s*['’]?(?P<year>(?:19|20)\d{2})\b\.?"
+)
+# Reference-style links ("[Title][ref]" with "[ref]: https://…" below) and HTML anchors.
+_REFERENCE_DEFINITION = re.compile(r"^\s{0,3}\[(?P<ref>[^\]]+)\]:\s*<?(?P<url>\S+?)>?(?:\s+[\"'(].*)?\s*$", re.M)
+_REFERENCE_USE = re.compile(r"\[(?P<title>[^\[\]]+)\]\[(?P<ref>[^\]]*)\]")
+_ANCHOR = re.compile(r"<a\s[^>]*?href=[\"'](?P<url>[^\"']+)[\"'][^>]*>(?P<title>.*?)</a>", re.I | re.S)
+
+
+def _inline_links(text: str) -> str:
+    """Reference-style links and HTML anchors written as inline links, so that every link reads alike."""
+    references = {m.group("ref").strip().lower(): m.group("url") for m in _REFERENCE_DEFINITION.finditer(text)}
+    if references:
+        text = _REFERENCE_USE.sub(
+            lambda m: (
+                f"[{m.group('title')}]({references[key]})"
+                if (key := (m.group("ref") or m.group("title")).strip().lower()) in references
+                else m.group(0)
+            ),
+            text,
+        )
+        text = _REFERENCE_DEFINITION.sub("", text)
+    return _ANCHOR.sub(lambda m: f"[{plain(m.group('title'))}]({m.group('url')})", text)
+
+
+def _citation_details(reading: ParsedReading, rest: str) -> None:
+    """Authors, venue and year written after a linked title, taken out of its note."""
+    authors = _ITALIC_AUTHORS.match(rest)
+    if not authors:
+        return
+    reading.authors = (authors.group("a") or authors.group("b")).strip(" .")[:1000]
+    after = rest[authors.end() :]
+    venue = _VENUE_YEAR_AFTER.match(after)
+    if venue:
+        reading.venue, reading.year = venue.group("venue"), int(venue.group("year"))
+        after = after[venue.end() :]
+    reading.annotation = _annotation(after)
+
+
 def reads_as_citation(body: str) -> bool:
     """Whether an item without a link names a work (a bold or quoted title, a year, "et al.", Title Case),
     rather than being a prose bullet ("Read the first two chapters before class.")."""
@@ -89,7 +130,9 @@ def _item(body: str, line: int, section: str) -> ParsedReading | None:
         url = match.group("url")
         if url.startswith("#"):
             return None  # table of contents
-        return reading_from(match.group("title"), url, _annotation(match.group("rest")), line=line, section=section)
+        reading = reading_from(match.group("title"), url, _annotation(match.group("rest")), line=line, section=section)
+        _citation_details(reading, match.group("rest"))
+        return reading
     inner = _ANY_LINK.search(body)
     if inner and not inner.group("url").startswith("#") and not _CAPTION.match(inner.group("title")):
         # A citation with its title linked: the words before are the authors, those after the note.
@@ -108,7 +151,7 @@ def _item(body: str, line: int, section: str) -> ParsedReading | None:
 
 def parse_markdown(text: str) -> ParsedList:
     """Parse a Markdown reading list. Never raises: whatever is not understood is skipped."""
-    lines = text.splitlines()
+    lines = _inline_links(text).splitlines()
     headings = [(i, m) for i, raw in enumerate(lines) if (m := _HEADING.match(raw))]
     title = ""
     h1 = [m for _, m in headings if len(m.group("hashes")) == 1]

@@ -121,3 +121,29 @@ def test_a_bullet_without_a_link_counts_when_it_reads_as_a_work(bullet, is_work)
     from courseapp.readinglists.markdown import reads_as_citation
 
     assert reads_as_citation(bullet) is is_work
+
+
+def test_authors_venue_and_year_after_a_linked_title():
+    parsed = parse_markdown(
+        "## Papers\n- [Chain-of-Thought Prompting](https://arxiv.org/abs/2201.11903) _J. Wei, X. Wang._ NeurIPS 2022."
+        " Start here.\n"
+    )
+    [reading] = parsed.all_readings()
+    assert (reading.authors, reading.venue, reading.year, reading.annotation) == (
+        "J. Wei, X. Wang", "NeurIPS", 2022, "Start here."
+    )  # fmt: skip
+
+
+def test_reference_style_links_and_html_anchors():
+    parsed = parse_markdown(
+        "## Papers\n"
+        "- [Attention Is All You Need][attn] - the transformer\n"
+        "- [BERT][]\n"
+        '- <a href="https://arxiv.org/abs/2005.14165">Language Models are Few-Shot Learners</a>\n'
+        '\n[attn]: https://arxiv.org/abs/1706.03762\n[BERT]: https://arxiv.org/abs/1810.04805 "BERT"\n'
+    )
+    assert [(r.title, r.url) for r in parsed.all_readings()] == [
+        ("Attention Is All You Need", "https://arxiv.org/abs/1706.03762"),
+        ("BERT", "https://arxiv.org/abs/1810.04805"),
+        ("Language Models are Few-Shot Learners", "https://arxiv.org/abs/2005.14165"),
+    ]
