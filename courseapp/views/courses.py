@@ -90,12 +90,11 @@ def course_new(request):
 
 def _slug_suggestion(request):
     """The address field with a suggestion from the title and term, unless the user wrote their own."""
-    form = NewCourseForm(initial={"slug": request.GET.get("slug", "")})
-    current, suggested = request.GET.get("slug", ""), request.GET.get("suggested", "")
-    if not current or current == suggested:
-        suggested = slug_suggest(request.GET.get("title", ""), request.GET.get("term", ""))
-        form = NewCourseForm(initial={"slug": suggested})
-    return render(request, f"{NEW}#slug_field", {"form": form, "suggested": suggested})
+    slug, suggested = request.GET.get("slug", ""), request.GET.get("suggested", "")
+    if not slug or slug == suggested:
+        slug = suggested = slug_suggest(request.GET.get("title", ""), request.GET.get("term", ""))
+    context = {"form": NewCourseForm(initial={"slug": slug}), "suggested": suggested}
+    return render(request, f"{NEW}#slug_field", context)
 
 
 @require_safe
