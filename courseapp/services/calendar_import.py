@@ -169,8 +169,17 @@ def calendar_plan(*, course: Course, parsed) -> CalendarPlan:
         old = existing.get(parsed_meeting.date)
         old_slots = list(old.slots.all()) if old else []
         planned_slots = []
+        on_agenda: set[int] = set()
         for parsed_slot in parsed_meeting.slots:
             reading = finder.reading(parsed_slot.title)
+            if reading is not None and reading.pk in on_agenda:
+                warnings.append(
+                    f"{parsed_meeting.date:%a %b %-d}: “{reading.title}” is on this meeting's agenda twice; "
+                    "it is listed once."
+                )
+                continue
+            if reading is not None:
+                on_agenda.add(reading.pk)
             planned = PlannedSlot(parsed_slot, reading)
             if reading is None and parsed_slot.kind in (parse.PAPER, parse.INSTRUCTOR):
                 planned.key = " ".join(title_key(parsed_slot.title))

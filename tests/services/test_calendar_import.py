@@ -164,3 +164,11 @@ class TestOtherShapes:
                 limit=10**6,
             )
         assert refused.value.code == "no_meetings"
+
+
+def test_a_paper_listed_twice_in_one_meeting_is_scheduled_once(demo_without_schedule):
+    course, _ = demo_without_schedule
+    text = "Wed Oct 9 A Watermark for Large Language Models ? ?\n  A Watermark for Large Language Models ? ?\n"
+    plan = import_into(course, text)
+    assert Slot.objects.filter(meeting__course=course).count() == 1
+    assert any("on this meeting's agenda twice" in warning for warning in plan.warnings)
