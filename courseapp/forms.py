@@ -207,6 +207,12 @@ class TermForm(forms.Form):
     )
     first_day = forms.DateField(label="First day of classes", widget=forms.DateInput(attrs={"type": "date"}))
 
+    def clean_first_day(self) -> datetime.date:
+        day = self.cleaned_data["first_day"]
+        if not 1990 <= day.year <= 2200:
+            raise forms.ValidationError("Choose a first day between 1990 and 2200.", code="first_day_range")
+        return day
+
     def clean_slug(self) -> str:
         data = self.cleaned_data
         slug = data["slug"] or slug_suggest(data.get("title", ""), data.get("term", ""))

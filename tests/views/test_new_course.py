@@ -175,6 +175,14 @@ class TestCopyPage:
         assert 'value="Next year"' in response.text and 'value="Fall 2025"' in response.text
         assert Course.objects.count() == 2
 
+    def test_a_first_day_in_another_millennium_is_refused(self, course, instructor, client_for):
+        response = client_for(instructor).post(
+            reverse("courseapp:course_copy", args=[course.slug]),
+            {"title": "Far", "term": "Fall 9999", "slug": "far", "first_day": "9999-12-29"},
+        )
+        assert response.status_code == 400 and "Choose a first day between 1990 and 2200." in response.text
+        assert not Course.objects.filter(slug="far").exists()
+
     def test_the_copy_opens_on_its_own_home_with_the_instructor_alone(self, course, instructor, student, client_for):
         response = client_for(instructor).post(
             reverse("courseapp:course_copy", args=[course.slug]),
