@@ -10,6 +10,7 @@ from django.contrib.auth.forms import BaseUserCreationForm
 from .calendars.dates import parse_date_ranges
 from .calendars.terms import WEEKDAY_NAMES, class_days
 from .models import CalendarImport, Course, ReadingImport
+from .services import ServiceError
 from .services.courses import TermPlan, slug_suggest
 
 User = get_user_model()
@@ -363,20 +364,22 @@ class UploadOrPasteForm(forms.Form):
             raise forms.ValidationError(f"Choose a file or paste {self.what}.", code="nothing")
         return data
 
-    def upload(self, *, limit: int) -> tuple[bytes, int | None, str]:
-        """The bytes to import, the whole upload's size (None for pasted text) and the file's name.
+    def submit(self, create, *, limit: int):
+        """Hand the upload or pasted text to ``create(data=, size=, filename=, limit=)`` (a service) and return
+        what it made; when the service refuses the content, say why by the file or the text, and return None.
 
         Never more than one byte past the limit is read into memory: enough to know a file is too large.
         """
         upload = self.cleaned_data["file"]
         if upload:
-            return upload.read(limit + 1), upload.size, upload.name
-        return self.cleaned_data["text"].encode(), None, ""
-
-    @property
-    def error_field(self) -> str:
-        """Where a refusal of the content is shown: by the file, or by the pasted text."""
-        return "file" if self.cleaned_data.get("file") else "text"
+            data, size, filename = upload.read(limit + 1), upload.size, upload.name
+        else:
+            data, size, filename = self.cleaned_data["text"].encode(), None, ""
+        try:
+            return create(data=data, size=size, filename=filename, limit=limit)
+        except ServiceError as error:
+            self.add_error("file" if upload else "text", forms.ValidationError(error.message, code=error.code))
+            return None
 
 
 class ReadingListImportForm(UploadOrPasteForm):

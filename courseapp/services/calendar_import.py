@@ -152,9 +152,12 @@ def _slot_matches(planned: PlannedSlot, slot: Slot) -> bool:
     return slot.reading_id is None and normalized_title(slot.title) == normalized_title(planned.parsed.title)
 
 
-def calendar_plan(*, course: Course, parsed) -> CalendarPlan:
-    """What importing ``parsed`` would do to the course's schedule; nothing is written."""
-    finder = TitleFinder(course.readings.all())
+def calendar_plan(*, course: Course, parsed, finder: TitleFinder | None = None) -> CalendarPlan:
+    """What importing ``parsed`` would do to the course's schedule; nothing is written.
+
+    ``finder``: the one the calendar was parsed with, so the reading list is read once.
+    """
+    finder = finder or TitleFinder(course.readings.all())
     taken = (
         Exists(Signup.objects.filter(slot=OuterRef("pk")))
         | Exists(Score.objects.filter(slot=OuterRef("pk")))
@@ -235,9 +238,9 @@ def calendar_import_create(
 
 def calendar_import_preview(*, calendar_import: CalendarImport) -> CalendarPlan:
     course = calendar_import.course
-    return calendar_plan(
-        course=course, parsed=calendar_parse(course=course, text=calendar_import.text, format=calendar_import.format)
-    )
+    finder = TitleFinder(course.readings.all())
+    parsed = calendar_parse(course=course, text=calendar_import.text, format=calendar_import.format, finder=finder)
+    return calendar_plan(course=course, parsed=parsed, finder=finder)
 
 
 @transaction.atomic

@@ -1,5 +1,7 @@
 """The reading list: finding readings, importing and exporting a list, and the staff's curation."""
 
+import functools
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -52,22 +54,18 @@ def reading_import(request, course):
     """Upload or paste a reading list; a preview follows, and nothing changes before it is confirmed."""
     form = ReadingListImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data, size, filename = form.upload(limit=settings.READING_LIST_MAX_BYTES)
-        try:
-            pending = service.reading_import_create(
+        pending = form.submit(
+            functools.partial(
+                service.reading_import_create,
                 course=course,
                 by=request.user,
-                data=data,
-                size=size,
-                filename=filename,
                 format=form.cleaned_data["format"],
                 mode=form.cleaned_data["mode"],
                 section_title=form.cleaned_data["section_title"].strip(),
-                limit=settings.READING_LIST_MAX_BYTES,
-            )
-        except ServiceError as error:
-            form.add_error(form.error_field, forms.ValidationError(error.message, code=error.code))
-        else:
+            ),
+            limit=settings.READING_LIST_MAX_BYTES,
+        )
+        if pending is not None:
             return redirect("courseapp:reading_import_preview", course.slug, pending.pk)
     status = 400 if form.errors else 200
     context = {"course": course, "access": request.access, "form": form, "max_bytes": settings.READING_LIST_MAX_BYTES}

@@ -1,6 +1,7 @@
 """Importing a course calendar: upload or paste, a preview of the meetings and slots, then one confirmation."""
 
-from django import forms
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,20 +22,13 @@ def calendar_import(request, course):
     """Upload or paste a calendar; a preview follows, and the schedule changes only when it is confirmed."""
     form = CalendarImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data, size, filename = form.upload(limit=settings.READING_LIST_MAX_BYTES)
-        try:
-            pending = service.calendar_import_create(
-                course=course,
-                by=request.user,
-                data=data,
-                size=size,
-                filename=filename,
-                format=form.cleaned_data["format"],
-                limit=settings.READING_LIST_MAX_BYTES,
-            )
-        except ServiceError as error:
-            form.add_error(form.error_field, forms.ValidationError(error.message, code=error.code))
-        else:
+        pending = form.submit(
+            functools.partial(
+                service.calendar_import_create, course=course, by=request.user, format=form.cleaned_data["format"]
+            ),
+            limit=settings.READING_LIST_MAX_BYTES,
+        )
+        if pending is not None:
             return redirect("courseapp:calendar_import_preview", course.slug, pending.pk)
     context = {"course": course, "access": request.access, "form": form}
     return render(request, IMPORT, context, status=400 if form.errors else 200)

@@ -181,6 +181,7 @@ def test_instructor_copies_the_demo_to_a_new_term_and_imports_its_calendar_again
     expect(page.get_by_role("heading", name="Preview the calendar")).to_be_visible()
     expect(page.locator(".import-summary")).to_contain_text("12 new meetings")
     expect(page.locator(".import-summary")).to_contain_text("20 papers")
+    expect(page.locator(".warnings")).to_contain_text("12 meetings fall outside the course's term")
     tab.screenshot("calendar-preview")
     page.get_by_role("button", name="Import the calendar").click()
     expect(page.get_by_text("Calendar imported: 12 new meetings")).to_be_visible()
