@@ -1,13 +1,14 @@
 """BibTeX in and out, with bibtexparser: a reference manager's export becomes one section of readings."""
 
 import re
+from collections import Counter
 
 import bibtexparser
 from bibtexparser.middlewares import LatexDecodingMiddleware, MergeNameParts, SeparateCoAuthors, SplitNameParts
 from bibtexparser.model import Entry, Field
 
 from . import metadata
-from .parsed import ParsedList, ParsedReading, ParsedSection
+from .parsed import ParsedList, ParsedReading, keywords, reference_list
 
 _PAPER_TYPES = {
     "article",
@@ -125,20 +126,23 @@ def _recovered(block) -> tuple[Entry | None, str]:
 _MIDDLEWARE = (LatexDecodingMiddleware, SeparateCoAuthors, SplitNameParts, lambda: MergeNameParts(style="first"))
 
 
-def parse_bibtex(text: str, *, section: str = "Readings") -> ParsedList:
-    """Every entry of a BibTeX file as a reading of one section. Never raises, and never refuses a whole
+def parse_bibtex(text: str, *, section: str = "Readings", by_keywords: bool = False) -> ParsedList:
+    """Every entry of a BibTeX file as a reading of ``section``, or of its groups' or keywords' sections
+    (JabRef's ``groups``, else ``keywords``). Never raises, and never refuses a whole
     file for one bad entry: a repeated field keeps its first value, an unreadable entry is skipped, each
     with a warning naming it."""
     try:
         raw = bibtexparser.parse_string(text)
     except Exception as error:  # bibtexparser raises assorted errors on garbage; the user gets one message
         return ParsedList(title="", sections=[], warnings=[], errors=[f"This is not BibTeX that can be read: {error}"])
-    entries, warnings = list(raw.entries), []
+    entries, warnings, skipped = list(raw.entries), [], Counter()
     for block in raw.failed_blocks:
         entry, message = _recovered(block)
         warnings.append(message)
         if entry is not None:
             entries.append(entry)
+        else:
+            skipped["unreadable"] += 1
     verbatim = {
         id(entry): {f.key.lower(): _unwrapped(f.value) for f in entry.fields if f.key.lower() in _VERBATIM_FIELDS}
         for entry in entries
@@ -157,10 +161,10 @@ def parse_bibtex(text: str, *, section: str = "Readings") -> ParsedList:
             entry.set_field(Field(name, value))
         if not _field(entry, "title"):
             warnings.append(f"The entry “{entry.key}” (line {entry.start_line + 1}) has no title; it was left out.")
+            skipped["untitled"] += 1
         elif (reading := _reading(entry, section)) is not None:
-            readings.append(reading)
-    sections = [ParsedSection(title=section, level=1, readings=readings)] if readings else []
-    return ParsedList(title="", sections=sections, warnings=warnings)
+            readings.append((reading, keywords(_field(entry, "groups") or _field(entry, "keywords"))))
+    return reference_list(readings, warnings, section=section, by_keywords=by_keywords, skipped=skipped)
 
 
 _ENTRY_TYPE = {"paper": "article", "book": "book", "video": "video"}

@@ -6,11 +6,10 @@
 - paragraphs that open with a bold or linked title (``**Title** \\``), followed by an italic author
   line and the links (``[[Paper](https://arxiv.org/abs/…)]``).
 
-Each reading comes with the line it starts on, so the caller files it under the heading above it.
+The caller walks the token stream (``MARKDOWN.parse``) and hands each table and paragraph over.
 """
 
 import re
-from collections.abc import Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -18,11 +17,11 @@ from markdown_it.token import Token
 from . import metadata
 from .parsed import ParsedReading, clean_title, reading_from
 
-_MD = MarkdownIt("commonmark").enable("table")
+MARKDOWN = MarkdownIt("commonmark").enable("table")
 # Links as written: the list's own addresses are what a reading keeps (and percent-encoding each one
 # again was most of the time a 3,000-row list took to read).
-_MD.normalizeLink = lambda url: url.strip()
-_MD.normalizeLinkText = lambda text: text
+MARKDOWN.normalizeLink = lambda url: url.strip()
+MARKDOWN.normalizeLinkText = lambda text: text
 
 _TITLE_HEADERS = re.compile(r"^(title|paper|papers|name|reading|article|publication|work)s?$", re.I)
 _VENUE_HEADERS = re.compile(r"^(venue|conference|conf|journal|published|publication venue|where)$", re.I)
@@ -165,9 +164,12 @@ def _table_readings(header: list[str], rows, section: str) -> list[ParsedReading
         year = _YEAR.search(text(year_col) or text(venue_col))
         if year:
             reading.year = int(year.group(0))
+        rest = [" ".join(line.split()) for line in cell.text.split("\n")[1:] if line.strip()]
         if text(author_col):
             reading.authors = text(author_col)[:1000]
-        rest = [" ".join(line.split()) for line in cell.text.split("\n")[1:] if line.strip()]
+        elif cell.italic and cell.italic in rest:  # "[Title](…) <br> *Ho, Jain, Abbeel*"
+            reading.authors = cell.italic.strip(" .")[:1000]
+            rest.remove(cell.italic)
         reading.annotation = "; ".join(filter(None, [text(note_col), *rest]))
         readings.append(reading)
     return readings
@@ -193,31 +195,14 @@ def _bold_paragraph(paragraph: _Cell, line: int, section: str) -> ParsedReading 
     return reading
 
 
-def block_readings(text: str, sections_at: Callable[[int], str]) -> dict[int, list[ParsedReading]]:
-    """Readings found in tables and bold-title paragraphs, by the line (1-based) their block starts on.
+def table_at(tokens: list[Token], start: int, section: str) -> tuple[list[ParsedReading], int, int]:
+    """The readings of the table opening at ``tokens[start]``, how many rows had no title, and the index
+    of the table's closing token."""
+    header, rows, end = _rows(tokens, start)
+    readings = _table_readings(header, rows, section)
+    return readings, len(rows) - len(readings), end
 
-    ``sections_at(line)`` names the section a line falls under (a hint at the kind of its readings).
-    """
-    tokens = _MD.parse(text)
-    found: dict[int, list[ParsedReading]] = {}
-    index = 0
-    in_list = 0
-    while index < len(tokens):
-        token = tokens[index]
-        if token.type in ("bullet_list_open", "ordered_list_open"):
-            in_list += 1
-        elif token.type in ("bullet_list_close", "ordered_list_close"):
-            in_list -= 1
-        elif token.type == "table_open":
-            line = token.map[0] + 1 if token.map else 0
-            header, rows, index = _rows(tokens, index)
-            readings = _table_readings(header, rows, sections_at(line))
-            if readings:
-                found[line] = readings
-        elif token.type == "paragraph_open" and not in_list:
-            line = token.map[0] + 1 if token.map else 0
-            reading = _bold_paragraph(_Cell(tokens[index + 1]), line, sections_at(line))
-            if reading:
-                found.setdefault(line, []).append(reading)
-        index += 1
-    return found
+
+def paragraph_reading(inline: Token, line: int, section: str) -> ParsedReading | None:
+    """The reading a paragraph holds when it opens with a bold title followed by its links, else None."""
+    return _bold_paragraph(_Cell(inline), line, section)

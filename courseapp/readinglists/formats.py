@@ -80,14 +80,12 @@ def detect(text: str, filename: str = "") -> str:
     return TEXT
 
 
-def parse(text: str, format: str, *, section: str = "") -> ParsedList:
-    """Parse ``text`` as ``format``; BibTeX, RIS and CSL-JSON entries all go in ``section``."""
-    if format == BIBTEX:
-        return parse_bibtex(text, section=section or "Readings")
-    if format == RIS:
-        return parse_ris(text, section=section or "Readings")
-    if format == CSL_JSON:
-        return parse_csl_json(text, section=section or "Readings")
+def parse(text: str, format: str, *, section: str = "", by_keywords: bool = False) -> ParsedList:
+    """Parse ``text`` as ``format``. BibTeX, RIS and CSL-JSON entries go in ``section``, or, with
+    ``by_keywords``, in a section for each of their keywords (BibTeX: groups, else keywords)."""
+    references = {BIBTEX: parse_bibtex, RIS: parse_ris, CSL_JSON: parse_csl_json}
+    if format in references:
+        return references[format](text, section=section or "Readings", by_keywords=by_keywords)
     if format == MARKDOWN:
         return parse_markdown(text)
     return parse_text(text)

@@ -1,27 +1,34 @@
-"""Reading lists kept as Markdown "awesome lists": headings, list items with links, and notes.
+"""Reading lists kept as Markdown "awesome lists", read from markdown-it-py's token stream.
 
 The rules, from the lists instructors keep on GitHub:
 
-- Headings become sections, nested by level. A single level-1 heading at the top is the
-  list's title, not a section; a "Contents" section is a table of contents and is skipped.
+- Headings (ATX, setext or HTML) become sections, nested by level. A single level-1 heading at
+  the top is the list's title, not a section; a "Contents" section is a table of contents and is
+  skipped, as are fenced and indented code.
 - A list item that starts with ``[title](url)`` is a reading. A trailing bracketed note
-  (``[Vision Transformer]``) or the text after a dash becomes its annotation.
-- A list item of plain text is a reading without a link.
+  (``[Vision Transformer]``) or the text after a dash becomes its annotation; italic authors,
+  venue and year after the link are read out of it. A link later in the item ("Vaswani et al.
+  [Title](url). NeurIPS 2017.") is the title, the words before it the authors.
+- Items nested under a reading are its notes and links ("[Code](…)", "Presenter: Kim") unless they
+  hold a titled link of their own; an item with items under it and no link labels a group.
+- An item of plain text is a reading only where it reads as a citation, never a prose bullet.
+- Tables, bold-title paragraphs (see ``blocks``), paragraphs of linked titles and HTML lists of
+  anchors give readings too; reference-style links and ``<a href>`` read like inline links.
 - Links to ``#anchors``, images and badges, and prose paragraphs are not readings.
 - List items after a line saying "you should be able to answer these questions" are the
   section's self-check questions.
 - A section with neither readings nor subsections is reported, not created.
 """
 
+import dataclasses
 import re
+from collections import Counter
 
-from . import metadata
-from .blocks import block_readings
+from markdown_it.token import Token
+
+from . import blocks, metadata
 from .parsed import ParsedList, ParsedReading, ParsedSection, plain, reading_from, without_empty_sections
 
-_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
-_ITEM = re.compile(r"^(?P<indent>\s*)(?:[-*+]|\d{1,3}[.)])\s+(?P<body>.*\S)\s*$")
-_FENCE = re.compile(r"^\s*(```|~~~)")
 # [title](url "optional title") at the start of an item; the title may hold [brackets].
 _LEADING_LINK = re.compile(
     r"^\[(?P<title>(?:[^\[\]]|\[[^\[\]]*\])+)\]\(\s*<?(?P<url>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)(?P<rest>.*)$"
@@ -61,7 +68,9 @@ _VENUE_YEAR_AFTER = re.compile(
     r"^[\s,.]*(?P<venue>[A-Za-z][\w&\-]{1,30}(?: [A-Z][\w&\-]+)?)\s*['’]?(?P<year>(?:19|20)\d{2})\b\.?"
 )
 # Reference-style links ("[Title][ref]" with "[ref]: https://…" below) and HTML anchors.
-_REFERENCE_DEFINITION = re.compile(r"^\s{0,3}\[(?P<ref>[^\]]+)\]:\s*<?(?P<url>\S+?)>?(?:\s+[\"'(].*)?\s*$", re.M)
+_REFERENCE_DEFINITION = re.compile(
+    r"^[ ]{0,3}\[(?P<ref>[^\]]+)\]:[ \t]*<?(?P<url>\S+?)>?(?:[ \t]+[\"'(].*)?[ \t]*$", re.M
+)
 _REFERENCE_USE = re.compile(r"\[(?P<title>[^\[\]]+)\]\[(?P<ref>[^\]]*)\]")
 _ANCHOR = re.compile(r"<a\s[^>]*?href=[\"'](?P<url>[^\"']+)[\"'][^>]*>(?P<title>.*?)</a>", re.I | re.S)
 
@@ -79,7 +88,8 @@ def _inline_links(text: str) -> str:
             text,
         )
         text = _REFERENCE_DEFINITION.sub("", text)
-    return _ANCHOR.sub(lambda m: f"[{plain(m.group('title'))}]({m.group('url')})", text)
+    # An anchor spread over lines keeps its line breaks after it, so that line numbers stay right.
+    return _ANCHOR.sub(lambda m: f"[{plain(m.group('title'))}]({m.group('url')})" + "\n" * m.group(0).count("\n"), text)
 
 
 def _citation_details(reading: ParsedReading, rest: str) -> None:
@@ -132,6 +142,9 @@ def _item(body: str, line: int, section: str) -> ParsedReading | None:
             return None  # table of contents
         reading = reading_from(match.group("title"), url, _annotation(match.group("rest")), line=line, section=section)
         _citation_details(reading, match.group("rest"))
+        left, venue, year = metadata.venue_and_year(reading.annotation)
+        if year and not left and not reading.year:  # "[Title](url) (ICLR 2022)"
+            reading.annotation, reading.venue, reading.year = "", venue, year
         return reading
     inner = _ANY_LINK.search(body)
     if inner and not inner.group("url").startswith("#") and not _CAPTION.match(inner.group("title")):
@@ -151,109 +164,221 @@ def _item(body: str, line: int, section: str) -> ParsedReading | None:
 
 def parse_markdown(text: str) -> ParsedList:
     """Parse a Markdown reading list. Never raises: whatever is not understood is skipped."""
-    lines = _inline_links(text).splitlines()
-    headings = [(i, m) for i, raw in enumerate(lines) if (m := _HEADING.match(raw))]
-    title = ""
-    h1 = [m for _, m in headings if len(m.group("hashes")) == 1]
-    skip_title_line = None
-    if len(h1) == 1 and headings and headings[0][1] is h1[0]:
-        title, skip_title_line = plain(h1[0].group("title")), headings[0][0]
-
-    def section_at(line: int) -> str:
-        above = [plain(m.group("title")) for i, m in headings if i + 1 < line]
-        return above[-1] if above else title
-
-    blocks = block_readings(text, section_at)
-    roots: list[ParsedSection] = []
-    stack: list[ParsedSection] = []
-    warnings: list[str] = []
-    in_fence = in_contents = questions = False
-    contents_level = 0
-    parent: ParsedReading | None = None  # the last reading, whose nested items may be its notes
-    parent_indent = 0
-    group_indent: int | None = None  # the indentation of the group label the items are under
-    for index, raw in enumerate(lines):
-        number = index + 1
-        if _FENCE.match(raw):
-            in_fence = not in_fence
-            continue
-        if in_fence or index == skip_title_line:
-            continue
-        heading = _HEADING.match(raw)
-        if heading:
-            level = len(heading.group("hashes"))
-            name = plain(heading.group("title"))
-            questions, parent, group_indent = False, None, None
-            if in_contents and level <= contents_level:
-                in_contents = False
-            if name.lower().strip(":") in _CONTENTS:
-                in_contents, contents_level = True, level
-                continue
-            if in_contents:
-                continue
-            section = ParsedSection(title=name, level=level, line=number)
-            while stack and stack[-1].level >= level:
-                stack.pop()
-            (stack[-1].children if stack else roots).append(section)
-            stack.append(section)
-            continue
-        if in_contents:
-            continue
-        if number in blocks:  # a table or a bold-title paragraph starts here
-            if not stack:
-                stack.append(ParsedSection(title=title or "Readings", level=1, line=number))
-                roots.append(stack[-1])
-            stack[-1].readings.extend(blocks[number])
-            continue
-        item = _ITEM.match(raw)
-        if item:
-            body, indent = item.group("body"), len(item.group("indent").expandtabs(4))
-            if questions and stack:
-                stack[-1].questions.append(plain(body))
-                continue
-            if group_indent is not None and indent <= group_indent:
-                group_indent = None  # the group's items are over
-            # Under a reading, or beside the one reading of a group ("Presenter: Kim" under a date):
-            # a note, a link or metadata of that reading.
-            about = parent is not None and (
-                indent > parent_indent or (group_indent is not None and indent == parent_indent)
-            )
-            if about and _belongs_to(parent, body):
-                continue
-            if not about:
-                parent = None
-            has_link = bool(_ANY_LINK.search(body) or _BARE_URL.match(_LABEL.sub("", body)))
-            if not has_link and _opens_group(lines, index, indent):
-                group_indent, parent = indent, None
-                continue  # a group's label ("**[2026.05.27]**"), not a work
-            if not has_link and not reads_as_citation(body):
-                continue  # a prose bullet
-            reading = _item(body, number, stack[-1].title if stack else title)
-            if reading is None:
-                continue
-            parent, parent_indent = reading, indent
-            if not stack:
-                stack.append(ParsedSection(title=title or "Readings", level=1, line=number))
-                roots.append(stack[-1])
-            stack[-1].readings.append(reading)
-            continue
-        if raw.strip():
-            questions = bool(_QUESTIONS_INTRO.search(raw))
-
-    sections, dropped = without_empty_sections(roots)
-    for section in sorted(dropped, key=lambda section: section.line):
-        warnings.append(f"Line {section.line}: the section “{section.title}” has no readings; it was left out.")
-    return ParsedList(title=title, sections=sections, warnings=warnings)
+    reader = _Reader(blocks.MARKDOWN.parse(_inline_links(text)))
+    reader.read()
+    sections, dropped = without_empty_sections(reader.roots)
+    warnings = [
+        f"Line {section.line}: the section “{section.title}” has no readings; it was left out."
+        for section in sorted(dropped, key=lambda section: section.line)
+    ]
+    return ParsedList(title=reader.title, sections=sections, warnings=warnings, skipped=+reader.skipped)
 
 
-def _opens_group(lines: list[str], index: int, indent: int) -> bool:
-    """Whether the item at ``lines[index]`` has items nested under it (then it labels a group)."""
-    for raw in lines[index + 1 :]:
-        if not raw.strip():
-            continue
-        nested = _ITEM.match(raw)
-        return bool(nested and len(nested.group("indent").expandtabs(4)) > indent)
-    return False
+@dataclasses.dataclass
+class _Item:
+    """An open list item: the reading it holds, and whether it labels a group of items nested under it."""
+
+    reading: ParsedReading | None = None
+    group: bool = False
+    last_in_group: ParsedReading | None = None  # a group's reading, which its other items are about
+    read: bool = False  # its first paragraph (the item's own text) has been seen
+
+
+def _line(token: Token) -> int:
+    return token.map[0] + 1 if token.map else 0
+
+
+class _Reader:
+    """One pass over markdown-it's token stream: headings open sections; list items, tables, paragraphs
+    and HTML blocks give readings; fenced and indented code is skipped."""
+
+    def __init__(self, tokens: list[Token]):
+        self.tokens = tokens
+        self.roots: list[ParsedSection] = []
+        self.stack: list[ParsedSection] = []
+        self.items: list[_Item] = []
+        self.skipped: Counter[str] = Counter()
+        self.questions = self.in_contents = False
+        self.contents_level = 0
+        # A lone level-1 heading on top is the list's own name, not a section.
+        headings = [(i, t) for i, t in enumerate(tokens) if t.type == "heading_open"]
+        self.title, self.title_at = "", -1
+        if headings and headings[0][1].tag == "h1" and sum(t.tag == "h1" for _, t in headings) == 1:
+            self.title_at = headings[0][0]
+            self.title = plain(tokens[self.title_at + 1].content)
+
+    def read(self) -> None:
+        tokens, index = self.tokens, 0
+        while index < len(tokens):
+            token = tokens[index]
+            kind = token.type
+            if kind == "heading_open":
+                if index != self.title_at:
+                    self.heading(int(token.tag[1]), plain(tokens[index + 1].content), _line(token))
+                index += 2
+            elif self.in_contents:
+                self.skipped["contents"] += kind == "list_item_open"
+            elif kind == "list_item_open":
+                self.items.append(_Item())
+            elif kind == "list_item_close":
+                self.items.pop()
+            elif kind == "table_open":
+                readings, untitled, index = blocks.table_at(tokens, index, self.section_title())
+                self.add(readings, _line(token))
+                self.skipped["row"] += untitled
+            elif kind == "paragraph_open":
+                inline = tokens[index + 1]
+                if self.items:
+                    self.item_paragraph(inline, nested_list=tokens[index + 3].type.endswith("_list_open")
+                                        if index + 3 < len(tokens) else False)  # fmt: skip
+                else:
+                    self.paragraph(inline)
+                index += 2
+            elif kind == "html_block":
+                self.html(token)
+            index += 1
+
+    # Sections
+
+    def section_title(self) -> str:
+        return self.stack[-1].title if self.stack else self.title
+
+    def section(self, line: int) -> ParsedSection:
+        if not self.stack:  # readings before any heading: a section named after the list
+            self.stack.append(ParsedSection(title=self.title or "Readings", level=1, line=line))
+            self.roots.append(self.stack[-1])
+        return self.stack[-1]
+
+    def add(self, readings: list[ParsedReading], line: int) -> None:
+        if readings:
+            self.section(line).readings.extend(readings)
+
+    def heading(self, level: int, name: str, line: int) -> None:
+        self.questions = False
+        if self.in_contents and level <= self.contents_level:
+            self.in_contents = False
+        if name.lower().strip(":") in _CONTENTS:
+            self.in_contents, self.contents_level = True, level
+            return
+        if self.in_contents:
+            return
+        section = ParsedSection(title=name, level=level, line=line)
+        while self.stack and self.stack[-1].level >= level:
+            self.stack.pop()
+        (self.stack[-1].children if self.stack else self.roots).append(section)
+        self.stack.append(section)
+
+    # List items
+
+    def about(self) -> ParsedReading | None:
+        """The reading the current item is about: its nearest enclosing reading, or its group's reading."""
+        enclosing = self.items[:-1]
+        if enclosing and enclosing[-1].group and enclosing[-1].last_in_group:
+            return enclosing[-1].last_in_group
+        return next((item.reading for item in reversed(enclosing) if item.reading), None)
+
+    def item_paragraph(self, inline: Token, *, nested_list: bool) -> None:
+        item, line = self.items[-1], _line(inline)
+        lines = [part.strip() for part in inline.content.split("\n") if part.strip()]
+        if not lines:
+            return
+        if item.read:  # a later paragraph of the item: more about its reading
+            self.notes(item.reading or self.about(), lines, line)
+            return
+        item.read = True
+        body, more = _item_text(lines)
+        if self.questions:
+            if self.stack:
+                self.stack[-1].questions.append(plain(" ".join(lines)))
+            return
+        parent = self.about()
+        if parent is not None and _belongs_to(parent, body):
+            self.notes(parent, more, line)
+            return
+        has_link = bool(_ANY_LINK.search(body) or _BARE_URL.match(_LABEL.sub("", body)))
+        if not has_link and nested_list:
+            item.group = True  # a group's label ("**[2026.05.27]**"), not a work
+            return
+        if not has_link and not reads_as_citation(body):
+            self.skipped["prose"] += 1
+            return
+        reading = _item(body, line, self.section_title())
+        if reading is None:
+            self.skipped["contents" if "](#" in body else "badge"] += 1
+            return
+        item.reading = reading
+        if len(self.items) > 1 and self.items[-2].group:
+            self.items[-2].last_in_group = reading
+        self.add([reading], line)
+        self.notes(reading, more, line)
+
+    def notes(self, reading: ParsedReading | None, lines: list[str], line: int) -> None:
+        """Lines under a reading: its links and notes, or, for a titled link, a reading of their own."""
+        for text in lines:
+            if reading is not None and _belongs_to(reading, text):
+                continue
+            found = _item(text, line, self.section_title())
+            if found is not None:
+                self.add([found], line)
+                reading = found
+
+    # Paragraphs and HTML
+
+    def paragraph(self, inline: Token) -> None:
+        line = _line(inline)
+        self.questions = bool(_QUESTIONS_INTRO.search(inline.content))
+        reading = blocks.paragraph_reading(inline, line, self.section_title())
+        if reading is not None:
+            self.add([reading], line)
+            return
+        # Lines that each open with a linked title ("[Title](url) - note"), written without bullets.
+        reading = None
+        for text in (part.strip() for part in inline.content.split("\n")):
+            opening = _LEADING_LINK.match(text)
+            if opening and _ends_title(opening.group("rest")):
+                reading = _item(text, line, self.section_title())
+                if reading is not None:
+                    self.add([reading], line)
+            elif reading is not None and text:
+                _belongs_to(reading, text)
+            elif text:
+                return  # prose
+
+    def html(self, token: Token) -> None:
+        """An HTML block: its headings open sections, its links (``<li><a href>``, after ``<br>``) are items."""
+        for chunk in _HTML_BREAKS.split(token.content):
+            heading = _HTML_HEADING.search(chunk)
+            if heading:
+                self.heading(int(heading.group("level")), plain(_TAG.sub("", heading.group("text"))), _line(token))
+                continue
+            text = " ".join(_TAG.sub(" ", chunk).split())
+            link = _ANY_LINK.search(text)
+            if link and not link.group("url").startswith("#") and not _CAPTION.match(link.group("title")):
+                self.add([r for r in [_item(text, _line(token), self.section_title())] if r], _line(token))
+
+
+_HTML_BREAKS = re.compile(r"<li\b[^>]*>|<br\s*/?>|</p>|</li>|\n", re.I)
+_HTML_HEADING = re.compile(r"<h(?P<level>[1-6])\b[^>]*>(?P<text>.*?)</h(?P=level)>", re.I | re.S)
+_TAG = re.compile(r"<[^>]+>")
+# What follows a linked title on its line when the link is a title, not a word in a sentence.
+_TITLE_ENDS = re.compile(r"^\s*(?:$|[-–—:;,.(\[|]|by\b|\d{4})", re.I)
+
+
+def _ends_title(rest: str) -> bool:
+    return bool(_TITLE_ENDS.match(rest))
+
+
+def _item_text(lines: list[str]) -> tuple[str, list[str]]:
+    """An item's own text and the lines under it. A title wrapped onto the next line, or a link cut by
+    the line break, is joined back; a line holding a link of its own stays apart."""
+    body, more = lines[0], lines[1:]
+    while more and (
+        body.count("[") > body.count("]")
+        or (not _ANY_LINK.search(body) and not _ANY_LINK.search(more[0]) and body[-1:] not in ".!?:;"
+            and more[0][:1].islower())
+    ):  # fmt: skip
+        body, more = f"{body} {more[0]}", more[1:]
+    return body, more
 
 
 def _belongs_to(parent: ParsedReading, body: str) -> bool:

@@ -2,6 +2,9 @@
 
 import dataclasses
 import re
+from collections import Counter
+
+from django.utils.translation import ngettext
 
 from . import metadata
 
@@ -26,6 +29,10 @@ class ParsedReading:
     # True when nothing in the list said what it is and ``kind`` is the default: an import
     # does not overwrite a kind someone chose with a guess.
     kind_is_guess: bool = False
+    # Plain text only: the other places the title could end, as (title, annotation), longest first, and
+    # whether the parser guessed. An import prefers a choice that names a reading the course has.
+    title_choices: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    title_unsure: bool = False
 
 
 @dataclasses.dataclass
@@ -43,6 +50,16 @@ class ParsedSection:
             yield from child.walk()
 
 
+SKIPPED = {
+    "prose": ("prose bullet (an instruction, not a work)", "prose bullets (instructions, not works)"),
+    "contents": ("table-of-contents link", "table-of-contents links"),
+    "badge": ("image or badge", "images or badges"),
+    "row": ("table row without a title", "table rows without a title"),
+    "untitled": ("entry without a title", "entries without a title"),
+    "unreadable": ("entry that could not be read", "entries that could not be read"),
+}
+
+
 @dataclasses.dataclass
 class ParsedList:
     title: str
@@ -50,6 +67,16 @@ class ParsedList:
     warnings: list[str]
     # Problems that make the whole file unusable (malformed BibTeX): nothing is imported.
     errors: list[str] = dataclasses.field(default_factory=list)
+    # What was read past on purpose, by reason (keys of SKIPPED): the preview counts them.
+    skipped: Counter[str] = dataclasses.field(default_factory=Counter)
+
+    def skipped_counts(self) -> list[str]:
+        """ "12 prose bullets (instructions, not works)", one per reason, largest first."""
+        return [
+            f"{count} {ngettext(*SKIPPED[reason], count)}"
+            for reason, count in self.skipped.most_common()
+            if reason in SKIPPED
+        ]
 
     def all_sections(self) -> list[ParsedSection]:
         return [section for top in self.sections for section in top.walk()]
@@ -66,6 +93,38 @@ def without_empty_sections(sections: list[ParsedSection]) -> tuple[list[ParsedSe
         dropped.extend(dropped_below)
         (kept if section.readings or section.children else dropped).append(section)
     return kept, dropped
+
+
+def keywords(value) -> list[str]:
+    """A reference's keywords or groups: a list as given, or text split at semicolons (else commas)."""
+    if isinstance(value, list | tuple):
+        parts = [str(part) for part in value]
+    else:
+        text = str(value or "")
+        parts = text.split(";") if ";" in text else text.split(",")
+    found: dict[str, str] = {}
+    for part in parts:
+        name = " ".join(part.split())[:300]
+        if name:
+            found.setdefault(name.casefold(), name)
+    return list(found.values())
+
+
+def reference_list(
+    entries: list[tuple[ParsedReading, list[str]]],
+    warnings: list[str],
+    *,
+    section: str,
+    by_keywords: bool = False,
+    skipped: Counter[str] | None = None,
+) -> ParsedList:
+    """A reference manager's entries (with their keywords) as a list: all in ``section``, or, when asked,
+    under each of their keywords or groups, entries without any in ``section``."""
+    sections: dict[str, ParsedSection] = {}
+    for reading, tags in entries:
+        for title in tags if by_keywords and tags else [section]:
+            sections.setdefault(title.casefold(), ParsedSection(title=title, level=1)).readings.append(reading)
+    return ParsedList(title="", sections=list(sections.values()), warnings=warnings, skipped=skipped or Counter())
 
 
 _BADGE = re.compile(r"\[!\[[^\]]*\]\([^)]*\)\]\([^)]*\)|!\[[^\]]*\]\([^)]*\)")

@@ -6,11 +6,12 @@ readings, and an entry that cannot be read is skipped with a warning instead of 
 
 import json
 import re
+from collections import Counter
 
 import rispy
 
 from . import metadata
-from .parsed import ParsedList, ParsedReading, ParsedSection
+from .parsed import ParsedList, ParsedReading, keywords, reference_list
 
 # Reference types by the kind of reading they are.
 _RIS_KINDS = {
@@ -73,26 +74,22 @@ def _ris_name(name: str) -> str:
     return f"{first.strip()} {last.strip()}".strip() if first else name.strip()
 
 
-def _list(parsed_readings: list[ParsedReading], warnings: list[str], section: str) -> ParsedList:
-    sections = [ParsedSection(title=section, level=1, readings=parsed_readings)] if parsed_readings else []
-    return ParsedList(title="", sections=sections, warnings=warnings)
-
-
-def parse_ris(text: str, *, section: str = "Readings") -> ParsedList:
-    """Every reference of an RIS file as a reading of one section."""
+def parse_ris(text: str, *, section: str = "Readings", by_keywords: bool = False) -> ParsedList:
+    """Every reference of an RIS file as a reading of ``section``, or of its keywords' sections."""
     try:
         entries = rispy.loads(text, skip_unknown_tags=True)
     except (OSError, ValueError, KeyError) as error:
         return ParsedList(title="", sections=[], warnings=[], errors=[f"This is not RIS that can be read: {error}"])
-    readings, warnings = [], []
+    readings, warnings, skipped = [], [], Counter()
     for number, entry in enumerate(entries, start=1):
         title = entry.get("title") or entry.get("primary_title") or entry.get("short_title") or ""
         if not title:
             warnings.append(f"Reference {number} has no title; it was left out.")
+            skipped["untitled"] += 1
             continue
         authors = [_ris_name(name) for name in entry.get("authors", []) + entry.get("first_authors", [])]
         notes = entry.get("notes") or []
-        readings.append(
+        readings.append((
             _reading(
                 title=title, url=(entry.get("urls") or [""])[0], doi=entry.get("doi", ""),
                 year=_year(entry.get("year") or entry.get("publication_year") or entry.get("date")),
@@ -101,22 +98,25 @@ def parse_ris(text: str, *, section: str = "Readings") -> ParsedList:
                 note=notes[0] if isinstance(notes, list) and notes else str(notes or ""),
                 kind_of_type=_kind_of_type(_RIS_KINDS, entry.get("type_of_reference", "")),
                 stated_kind=(entry.get("custom1") or "").lower(), section=section, line=number,
-            )
-        )  # fmt: skip
-    return _list(readings, warnings, section)
+            ),
+            keywords(entry.get("keywords") or []),
+        ))  # fmt: skip
+    return reference_list(readings, warnings, section=section, by_keywords=by_keywords, skipped=skipped)
 
 
-def parse_csl_json(text: str, *, section: str = "Readings") -> ParsedList:
-    """Every item of a CSL-JSON export (a list of objects, or one object) as a reading of one section."""
+def parse_csl_json(text: str, *, section: str = "Readings", by_keywords: bool = False) -> ParsedList:
+    """Every item of a CSL-JSON export (a list of objects, or one object) as a reading of ``section``, or of
+    its keywords' sections."""
     try:
         items = json.loads(text)
     except json.JSONDecodeError as error:
         return ParsedList(title="", sections=[], warnings=[], errors=[f"This is not JSON that can be read: {error}"])
     items = [items] if isinstance(items, dict) else items if isinstance(items, list) else []
-    readings, warnings = [], []
+    readings, warnings, skipped = [], [], Counter()
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict) or not str(item.get("title") or "").strip():
             warnings.append(f"Item {number} has no title; it was left out.")
+            skipped["untitled"] += 1
             continue
         authors = [
             " ".join(part for part in (name.get("given", ""), name.get("family", "")) if part)
@@ -127,16 +127,17 @@ def parse_csl_json(text: str, *, section: str = "Readings") -> ParsedList:
         issued = item.get("issued") or {}
         parts = issued.get("date-parts") if isinstance(issued, dict) else None
         year = parts[0][0] if parts and parts[0] else _year(issued.get("raw") if isinstance(issued, dict) else issued)
-        readings.append(
+        readings.append((
             _reading(
                 title=item["title"], url=item.get("URL", ""), doi=item.get("DOI", ""),
                 year=int(year) if str(year or "").isdigit() else None, authors=[a for a in authors if a],
                 venue=item.get("container-title") or item.get("publisher") or "", note=item.get("note", ""),
                 kind_of_type=_kind_of_type(_CSL_KINDS, item.get("type", "")),
                 stated_kind=str(item.get("genre", "")).lower(), section=section, line=number,
-            )
-        )  # fmt: skip
-    return _list(readings, warnings, section)
+            ),
+            keywords(item.get("keyword") or ""),
+        ))  # fmt: skip
+    return reference_list(readings, warnings, section=section, by_keywords=by_keywords, skipped=skipped)
 
 
 def export_ris(readings) -> str:
@@ -156,6 +157,8 @@ def export_ris(readings) -> str:
             entry["urls"] = [reading.url]
         if getattr(reading, "annotation", ""):
             entry["notes"] = [reading.annotation]
+        if getattr(reading, "section_titles", None):
+            entry["keywords"] = list(reading.section_titles)
         entry["custom1"] = reading.kind
         entries.append(entry)
     return rispy.dumps(entries)
@@ -179,5 +182,7 @@ def export_csl_json(readings) -> str:
             item["URL"] = reading.url
         if getattr(reading, "annotation", ""):
             item["note"] = reading.annotation
+        if getattr(reading, "section_titles", None):
+            item["keyword"] = "; ".join(reading.section_titles)
         items.append(item)
     return json.dumps(items, ensure_ascii=False, indent=2)

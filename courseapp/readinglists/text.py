@@ -4,8 +4,10 @@ The rules, from the course pages instructors copy out of their web sites:
 
 - A numbered item (``1. Title: why to read it``) is a reading. Its title ends at the first
   colon whose next part reads as a sentence rather than a subtitle, or at a sentence break
-  (``. Read this``, `` This is``, `` As of 2021``); the rest is the annotation. A web address
-  in the item becomes its link.
+  (``. Read this``, `` This is``, `` As of 2021``); the rest is the annotation. When the last part
+  could be a sentence-case subtitle as well as a note, the item is kept whole and the preview says
+  so; an import prefers the split whose title names a reading the course already has. A web
+  address in the item becomes its link.
 - A short line standing alone (blank lines, or a list, around it) is a heading. A heading
   in capitals, or one followed directly by another heading, starts a top-level section; the
   headings after it are its subsections until a paragraph of prose ends the group. A heading
@@ -14,9 +16,10 @@ The rules, from the course pages instructors copy out of their web sites:
   are dropped and counted in one warning.
 """
 
+import dataclasses
 import re
 
-from .parsed import ParsedList, ParsedReading, ParsedSection, reading_from, without_empty_sections
+from .parsed import ParsedList, ParsedReading, ParsedSection, clean_title, reading_from, without_empty_sections
 
 _ITEM = re.compile(r"^(?P<indent>\s*)(?P<number>\d{1,3})[.)]\s+(?P<body>.*\S)\s*$")
 _URL = re.compile(r"<?(?P<url>https?://[^\s<>\"]+[^\s<>\".,;:)\]])>?")
@@ -48,28 +51,69 @@ def _title_like(part: str) -> bool:
     return sum(word[0].isupper() for word in words) / len(words) >= 0.6
 
 
+# Words a note opens with ("The paper that…", "This explores…"), which a subtitle seldom does.
+_NOTE_OPENERS = {
+    "the", "a", "an", "this", "these", "that", "it", "its", "our", "we", "you", "read", "see", "used", "good",
+    "great", "perhaps", "probably", "also", "why", "how", "what", "when", "where", "can", "one", "two",
+    "bring", "skim", "watch", "focus", "skip", "note", "start", "try", "look", "compare", "check", "optional",
+}  # fmt: skip
+
+
+@dataclasses.dataclass
+class Split:
+    """Where an item's title ends: the title, its annotation, the other places it could end (each a
+    ``(title, annotation)``, longest title first), and whether the choice was a guess."""
+
+    title: str
+    annotation: str
+    others: list[tuple[str, str]]
+    unsure: bool = False
+
+
 def split_item(text: str) -> tuple[str, str]:
     """An item's title and annotation: "WaveNet: A Generative Model for Raw Audio: A highly ..." ends after "Audio"."""
+    split = item_split(text)
+    return split.title, split.annotation
+
+
+def item_split(text: str) -> Split:
+    """Where an item's title ends (see ``split_item``). When the part after the last colon could be a
+    sentence-case subtitle as well as a note ("Wav2vec: Learning speech from raw audio"), the item is
+    kept whole as the title and the split is marked unsure."""
     head_end = (m.start() for m in _TITLE_BREAK.finditer(text) if m.start() > 0)
     cut = next(head_end, len(text))
     head = text[:cut]
     parts = list(_COLON.finditer(head))
     end = parts[0].start() if parts else len(head)
+    unsure = False
     for index, colon in enumerate(parts):
-        following = head[colon.end() : parts[index + 1].start() if index + 1 < len(parts) else len(head)]
+        last = index + 1 == len(parts)
+        following = head[colon.end() : len(head) if last else parts[index + 1].start()]
         # "The Perceptron: A perceiving and recognizing automaton: a 1957 report": a part that another
         # colon closes is a subtitle even in sentence case, when it is short and ends no sentence.
-        closed_subtitle = index + 1 < len(parts) and len(following.split()) <= _MAX_SUBTITLE_WORDS
+        closed_subtitle = not last and len(following.split()) <= _MAX_SUBTITLE_WORDS
         if not following.strip() or not (
             _title_like(following) or (closed_subtitle and following.strip()[-1:] not in ".!?")
         ):
+            words = following.split()
+            unsure = (
+                last and cut == len(text) and 0 < len(words) <= _MAX_SUBTITLE_WORDS
+                and following.strip()[-1:] not in ".!?" and words[0][:1].isupper()
+                and words[0].lower() not in _NOTE_OPENERS
+            )  # fmt: skip
+            if unsure:
+                end = len(head)
             break
-        end = parts[index + 1].start() if index + 1 < len(parts) else len(head)
+        end = len(head) if last else parts[index + 1].start()
     title = head[:end].strip(" :")
     annotation = text[end:].lstrip(" :.")
     if not title:  # an item that is all annotation: keep its words as the title
-        return annotation, ""
-    return title, annotation
+        return Split(annotation, "", [])
+    others = [(text[: c.start()].strip(" :"), text[c.end() :].strip()) for c in reversed(parts) if c.start() != end]
+    whole = (" ".join(text.split()).strip(" :"), "")
+    if annotation and whole[0] != title:
+        others.insert(0, whole)
+    return Split(title, annotation, [(t, a) for t, a in others if t], unsure)
 
 
 def _reading(body: str, line: int, section: str) -> ParsedReading | None:
@@ -77,10 +121,13 @@ def _reading(body: str, line: int, section: str) -> ParsedReading | None:
     url = match.group("url") if match else ""
     if match:  # the link goes; so does the space it leaves before punctuation
         body = re.sub(r"\s+([.,;:])", r"\1", body[: match.start()] + body[match.end() :])
-    title, annotation = split_item(_MARKER.sub("", re.sub(r"\s+", " ", body).strip()))
-    if not title:
+    split = item_split(_MARKER.sub("", re.sub(r"\s+", " ", body).strip()))
+    if not split.title:
         return None
-    return reading_from(title, url, annotation, line=line, section=section)
+    reading = reading_from(split.title, url, split.annotation, line=line, section=section)
+    reading.title_choices = [(clean_title(title), annotation) for title, annotation in split.others]
+    reading.title_unsure = split.unsure
+    return reading
 
 
 def _is_caps(line: str) -> bool:

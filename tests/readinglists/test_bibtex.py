@@ -141,3 +141,24 @@ def test_every_exported_title_comes_back(titles):
         for t in titles
     ]  # fmt: skip
     assert [r.title for r in parse_bibtex(export_bibtex(readings)).all_readings()] == titles
+
+
+def test_groups_or_keywords_become_sections_when_asked():
+    text = (
+        "@article{a, title={Attention Is All You Need}, groups={Transformers}, keywords={nlp, attention}}\n"
+        "@article{b, title={Denoising Diffusion Probabilistic Models}, keywords={Diffusion; Generative models}}\n"
+        "@book{c, title={Deep Learning}}\n"
+    )
+    by_section = {s.title: [r.title for r in s.readings] for s in parse_bibtex(text, by_keywords=True).sections}
+    assert by_section == {
+        "Transformers": ["Attention Is All You Need"],  # JabRef's groups before keywords
+        "Diffusion": ["Denoising Diffusion Probabilistic Models"],
+        "Generative models": ["Denoising Diffusion Probabilistic Models"],
+        "Readings": ["Deep Learning"],  # no keywords: the section named for the import
+    }
+    assert [s.title for s in parse_bibtex(text).sections] == ["Readings"]
+
+
+def test_skipped_entries_are_counted_by_reason():
+    parsed = parse_bibtex("@article{a, title={Kept}}\n@misc{b, note={no title}}\n@article{c, title={x}, title={y}}\n")
+    assert parsed.skipped_counts() == ["1 entry without a title"]

@@ -26,7 +26,7 @@ def test_a_list_kept_as_tables():
     assert readings_by_section(parsed) == {
         "Image Generation": [
             ("Denoising Diffusion Probabilistic Models", "https://arxiv.org/abs/2006.11239", "paper", "NeurIPS", 2020,
-             ""),
+             "Ho, Jain, Abbeel"),
             ("Score-Based Generative Modeling through Stochastic Differential Equations",
              "https://openreview.net/forum?id=PxTIG12RRHS", "paper", "ICLR", 2021, ""),
             ("High-Resolution Image Synthesis with Latent Diffusion Models", "https://arxiv.org/abs/2112.10752",
@@ -35,7 +35,7 @@ def test_a_list_kept_as_tables():
         "Video": [("Video Diffusion Models", "https://arxiv.org/abs/2204.03458", "paper", "NeurIPS 2022", 2022, "")],
     }  # fmt: skip
     ddpm = parsed.all_readings()[0]
-    assert ddpm.arxiv_id == "2006.11239" and ddpm.annotation == "Ho, Jain, Abbeel"
+    assert (ddpm.arxiv_id, ddpm.authors, ddpm.annotation) == ("2006.11239", "Ho, Jain, Abbeel", "")
 
 
 def test_a_list_kept_as_bold_title_paragraphs():
@@ -147,3 +147,30 @@ def test_reference_style_links_and_html_anchors():
         ("BERT", "https://arxiv.org/abs/1810.04805"),
         ("Language Models are Few-Shot Learners", "https://arxiv.org/abs/2005.14165"),
     ]
+
+
+def test_markdown_structure_read_from_tokens_not_lines():
+    """Setext headings, items wrapped over lines, a link on the line under its title, an item's second
+    paragraph, linked titles written without bullets, an HTML list, and indented code."""
+    parsed = parse_markdown((LISTS / "loose-markdown.md").read_text())
+    assert parsed.title == "Seminar readings"
+    assert {s.title: [(r.title, r.url, r.annotation, r.venue, r.year) for r in s.readings]
+            for s in parsed.all_sections()} == {
+        "Week 1": [
+            ("Attention Is All You Need", "https://arxiv.org/abs/1706.03762", "", "", None),
+            ("Language Models are Few-Shot Learners", "https://arxiv.org/abs/2005.14165", "GPT-3", "", None),
+            ("Deep Residual Learning", "https://arxiv.org/abs/1512.03385", "He et al., CVPR 2016. Read sections 1-3.",
+             "", None),
+        ],
+        "Week 2": [
+            ("BERT: Pre-training of Deep Bidirectional Transformers", "https://arxiv.org/abs/1810.04805",
+             "Devlin et al.", "", None),
+            ("RoBERTa", "https://arxiv.org/abs/1907.11692", "", "", None),
+        ],
+        "Week 3": [
+            ("LoRA: Low-Rank Adaptation of Large Language Models", "https://arxiv.org/abs/2106.09685", "", "ICLR",
+             2022),
+            ("QLoRA", "https://arxiv.org/abs/2305.14314", "", "", None),
+        ],
+    }  # fmt: skip
+    assert parse_markdown((LISTS / "loose-markdown.md").read_text()) == parsed

@@ -1,9 +1,10 @@
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from courseapp.readinglists.text import parse_text, split_item
+from courseapp.readinglists.text import item_split, parse_text, split_item
 
 COURSE_PAGE = (Path(__file__).resolve().parent.parent / "fixtures" / "cs496-course-page.txt").read_text(
     encoding="utf-8"
@@ -191,3 +192,28 @@ def test_bullet_markers_and_back_to_top_captions():
     assert [(s.title, [r.title for r in s.readings]) for s in parsed.all_sections()] == [
         ("PAPERS", ["Deep Residual Learning", "Batch Normalization"])
     ]
+
+
+class TestUnsureTitles:
+    def test_a_part_that_could_be_subtitle_or_note_keeps_the_item_whole_and_says_so(self):
+
+        split = item_split("Wav2vec: Learning speech representations from raw audio")
+        assert (split.title, split.annotation, split.unsure) == (
+            "Wav2vec: Learning speech representations from raw audio", "", True,
+        )  # fmt: skip
+        assert split.others == [("Wav2vec", "Learning speech representations from raw audio")]
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Rotary Positional Encoding: claims to combine the benefits of both",  # lower case: a note
+            "Self-Attention with Relative Positions: The most used alternative",  # opens like a note
+            "Music Transformer: Applying Transformers to music composition.",  # ends a sentence
+            "Image GPT: Using a Transformer to make images. This is not DALL-E.",
+        ],
+    )
+    def test_a_clear_note_is_split_off_without_doubt(self, text):
+
+        split = item_split(text)
+        assert not split.unsure and split.annotation and ":" not in split.title
+        assert split.others[0] == (" ".join(text.split()), "")  # the whole item stays a choice
