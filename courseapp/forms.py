@@ -400,6 +400,11 @@ class ReadingListImportForm(UploadOrPasteForm):
         required=False, max_length=300, label="Section for BibTeX, RIS or CSL-JSON entries", initial="Readings",
         help_text="These formats have no headings: their entries go into this section.",
     )  # fmt: skip
+    by_keywords = forms.BooleanField(
+        required=False, label="File them under their keywords instead",
+        help_text="A section for each keyword (BibTeX: JabRef's groups, else keywords); entries without any go "
+        "into the section above.",
+    )  # fmt: skip
 
 
 class CalendarImportForm(UploadOrPasteForm):

@@ -122,6 +122,8 @@ class ReadingImport(PendingImport):
     mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.MERGE)
     # For BibTeX, which has no headings: the section its entries go into.
     section_title = models.CharField(max_length=300, blank=True)
+    # ...or a section for each of their keywords (BibTeX: JabRef's groups, else keywords).
+    sections_by_keyword = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"{self.get_format_display()} import into {self.course} ({self.created_at:%Y-%m-%d %H:%M})"

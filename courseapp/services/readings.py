@@ -133,6 +133,8 @@ class ImportPlan:
     removed: list[Reading]
     kept: list[tuple[Reading, str]]
     warnings: list[str]
+    # What the file held that is not a reading, counted by reason ("3 images or badges").
+    skipped: list[str] = dataclasses.field(default_factory=list)
 
     def with_action(self, action: str) -> list[PlannedReading]:
         return [planned for planned in self.readings if planned.action == action]
@@ -229,6 +231,11 @@ def protected_reading_ids(course: Course) -> dict[int, str]:
     return reasons
 
 
+UNSURE_TITLE = (
+    "Line {line}: “{title}” was kept whole as the title, since what follows its last colon could be a "
+    "subtitle or a note. Edit the reading after the import if it is a note."
+)
+
 # The fields of a scheduled or reviewed reading that students know it by.
 OWNED_FIELDS = ("title", "url")
 TAKE_ALL = "all"
@@ -256,6 +263,15 @@ def import_plan(
     warnings = list(parsed.warnings)
 
     def plan_reading(item: ParsedReading) -> PlannedReading:
+        # Where a plain-text item's title could end elsewhere, the course's own readings decide.
+        for title, annotation in item.title_choices:
+            if ("title", normalized_title(title)) in index:
+                item.title, item.annotation, item.title_unsure = title, annotation, False
+                break
+        item.title_choices = []
+        if item.title_unsure:
+            item.title_unsure = False  # one warning, though the item may be listed in several sections
+            warnings.append(UNSURE_TITLE.format(line=item.line, title=item.title))
         _fit(item, warnings)
         keys = _keys(item.arxiv_id, item.doi, item.url, item.title)
         for key in keys:  # listed twice in the file
@@ -338,12 +354,18 @@ def import_plan(
                 kept.append((reading, protected[reading.pk]))
             else:
                 removed.append(reading)
-    return ImportPlan(mode=mode, sections=sections, readings=readings, removed=removed, kept=kept, warnings=warnings)
+    return ImportPlan(
+        mode=mode, sections=sections, readings=readings, removed=removed, kept=kept, warnings=warnings,
+        skipped=parsed.skipped_counts(),
+    )  # fmt: skip
 
 
-def import_parse(*, text: str, format: str, section_title: str = "") -> ParsedList:
-    """Parse a list for import, refusing what cannot be imported: malformed BibTeX, or no readings at all."""
-    parsed = formats.parse(text, format, section=section_title)
+def import_parse(*, text: str, format: str, section_title: str = "", by_keywords: bool = False) -> ParsedList:
+    """Parse a list for import, refusing what cannot be imported: malformed BibTeX, or no readings at all.
+
+    ``section_title`` and ``by_keywords``: where BibTeX, RIS and CSL-JSON entries go (see ``formats.parse``).
+    """
+    parsed = formats.parse(text, format, section=section_title, by_keywords=by_keywords)
     if parsed.errors:
         raise ServiceError(" ".join(parsed.errors[:3]), code="malformed")
     if not parsed.all_readings():
@@ -352,7 +374,14 @@ def import_parse(*, text: str, format: str, section_title: str = "") -> ParsedLi
 
 
 def import_read(
-    *, data: bytes, size: int | None = None, filename: str = "", format: str = "", section_title: str = "", limit: int
+    *,
+    data: bytes,
+    size: int | None = None,
+    filename: str = "",
+    format: str = "",
+    section_title: str = "",
+    by_keywords: bool = False,
+    limit: int,
 ) -> tuple[str, str, ParsedList]:
     """Bytes to an importable list: the text, its format (recognised when not given) and what it holds.
 
@@ -363,7 +392,7 @@ def import_read(
     except formats.UnreadableInput as error:
         raise ServiceError(str(error), code=error.code) from None
     format = format or formats.detect(text, filename)
-    return text, format, import_parse(text=text, format=format, section_title=section_title)
+    return text, format, import_parse(text=text, format=format, section_title=section_title, by_keywords=by_keywords)
 
 
 def reading_import_create(
@@ -376,12 +405,14 @@ def reading_import_create(
     format: str = "",
     mode: str,
     section_title: str = "",
+    by_keywords: bool = False,
     limit: int,
 ) -> ReadingImport:
     """Check and keep an uploaded or pasted list for its preview; nothing in the reading list changes yet."""
     text, format, _ = import_read(
-        data=data, size=size, filename=filename, format=format, section_title=section_title, limit=limit
-    )
+        data=data, size=size, filename=filename, format=format, section_title=section_title,
+        by_keywords=by_keywords, limit=limit,
+    )  # fmt: skip
     return ReadingImport.objects.create(
         course=course,
         created_by=by,
@@ -390,12 +421,16 @@ def reading_import_create(
         filename=filename[:255],
         text=text,
         section_title=section_title,
+        sections_by_keyword=by_keywords,
     )
 
 
 def reading_import_preview(*, reading_import: ReadingImport, take: Collection[int] | str = ()) -> ImportPlan:
     parsed = import_parse(
-        text=reading_import.text, format=reading_import.format, section_title=reading_import.section_title
+        text=reading_import.text,
+        format=reading_import.format,
+        section_title=reading_import.section_title,
+        by_keywords=reading_import.sections_by_keyword,
     )
     return import_plan(course=reading_import.course, parsed=parsed, mode=reading_import.mode, take=take)
 

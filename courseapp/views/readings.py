@@ -62,6 +62,7 @@ def reading_import(request, course):
                 format=form.cleaned_data["format"],
                 mode=form.cleaned_data["mode"],
                 section_title=form.cleaned_data["section_title"].strip(),
+                by_keywords=form.cleaned_data["by_keywords"],
             ),
             limit=settings.READING_LIST_MAX_BYTES,
         )

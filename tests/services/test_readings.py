@@ -367,3 +367,26 @@ def test_a_paper_and_its_blog_post_stay_two_readings(course):
     assert sorted(course.readings.values_list("kind", flat=True)) == ["blog", "paper"]
     run_import(course, text)
     assert course.readings.count() == 2
+
+
+class TestPlainTextTitles:
+    def test_an_unsure_title_is_kept_whole_with_a_warning_in_the_preview(self, course):
+        page = b"Week 1\n\n1. Wav2vec: Learning speech representations from raw audio\n"
+        plan = run_import(course, page, filename="page.txt")
+        assert [r.title for r in course.readings.all()] == ["Wav2vec: Learning speech representations from raw audio"]
+        assert plan.warnings == [service.UNSURE_TITLE.format(line=3, title=course.readings.get().title)]
+
+    def test_the_split_naming_a_reading_the_course_has_wins(self, course):
+        ReadingFactory(course=course, title="Wav2vec")  # the instructor's reading, by its short title
+        ReadingFactory(course=course, title="Music Transformer: Applying Transformers to music composition")
+        page = (
+            b"Audio\n\n1. Wav2vec: Learning speech representations from raw audio\n"
+            b"2. Music Transformer: Applying Transformers to music composition.\n"
+        )
+        plan = run_import(course, page, filename="page.txt")
+        assert plan.summary()["created"] == 0 and plan.warnings == []
+        notes = Listing.objects.filter(section__course=course).order_by("position")
+        assert [(n.reading.title, n.annotation) for n in notes] == [
+            ("Wav2vec", "Learning speech representations from raw audio"),
+            ("Music Transformer: Applying Transformers to music composition", ""),
+        ]

@@ -8,9 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from courseapp.models import Listing, Reading, ReadingImport, Review
+from courseapp.models import Listing, Membership, Reading, ReadingImport, Review
 
-from ..factories import ListingFactory, MeetingFactory, SectionFactory, SlotFactory
+from ..factories import CourseFactory, ListingFactory, MeetingFactory, MembershipFactory, SectionFactory, SlotFactory
 from ..servers import post_as, session_cookie
 
 ROADMAP = (Path(__file__).resolve().parent.parent / "fixtures" / "genai-roadmap.md").read_bytes()
@@ -304,3 +304,45 @@ def test_a_big_list_previews_light(course, instructor, client_for):
     assert (
         preview.count('<details class="plan-group" open>') == 1 and preview.count('<details class="plan-group">') == 1
     )
+
+
+class TestReferenceExportsBySection:
+    def test_an_export_read_back_by_keyword_rebuilds_its_sections(self, course, instructor, client_for):
+        """Each format's export names each reading's sections as keywords; ticking "file them under their
+        keywords" brings a reading list back into a new course's sections, all listings included."""
+        client = client_for(instructor)
+        client.post(url("reading_import", course), {"text": ROADMAP.decode(), "mode": "merge"})
+        client.post(url("reading_import_confirm", course, ReadingImport.objects.get().pk))
+        listed = sorted(Listing.objects.filter(section__course=course).values_list("section__title", "reading__title"))
+        other = CourseFactory()
+        MembershipFactory(course=other, user=instructor, role=Membership.Role.INSTRUCTOR)
+        for fmt in ("bib", "ris", "json"):
+            exported = client.get(url("reading_export", course, fmt)).content
+            upload = SimpleUploadedFile(f"list.{fmt}", exported)
+            form = {"file": upload, "mode": "merge", "section_title": "Unsorted", "by_keywords": "on"}
+            response = client.post(url("reading_import", other), form)
+            pending = ReadingImport.objects.filter(course=other).latest("pk")
+            assert response.status_code == 302 and pending.sections_by_keyword, fmt
+            client.post(url("reading_import_confirm", other, pending.pk))
+            rebuilt = Listing.objects.filter(section__course=other).values_list("section__title", "reading__title")
+            assert sorted(rebuilt) == listed, fmt
+            other.sections.all().delete()
+            other.readings.all().delete()
+
+
+def test_the_preview_says_what_it_read_and_what_it_left_out(course, instructor, client_for):
+    client = client_for(instructor)
+    text = (
+        "# Seminar\n\n## Contents\n- [Papers](#papers)\n\n## Papers\n"
+        "- [Attention Is All You Need](https://arxiv.org/abs/1706.03762)\n"
+        "- Please read one paper before each session.\n- Bring questions for the discussion.\n"
+        "- [![stars](https://img.shields.io/x.svg)](https://github.com/x/y)\n"
+    )
+    client.post(url("reading_import", course), {"text": text, "mode": "merge"})
+    preview = client.get(url("reading_import_preview", course, ReadingImport.objects.get().pk)).content.decode()
+    assert "Read as Markdown (headings and lists of links)." in preview
+    assert (
+        "Not readings, so left out: 2 prose bullets (instructions, not works); 1 table-of-contents link; "
+        "1 image or badge." in preview
+    )
+    assert "<strong>1</strong> new reading" in preview

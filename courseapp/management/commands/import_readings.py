@@ -12,7 +12,8 @@ from courseapp.services import readings as service
 
 class Command(BaseCommand):
     help = (
-        "Import a reading list (Markdown, plain text or BibTeX) into a course: readings matched by arXiv id, "
+        "Import a reading list (Markdown, plain text, BibTeX, RIS or CSL-JSON) into a course: readings matched "
+        "by arXiv id, "
         "DOI, link or title are updated in place, never duplicated."
     )
 
@@ -29,7 +30,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Remove readings the file no longer lists (never scheduled or reviewed ones).",
         )
-        parser.add_argument("--section", default="", help="The section BibTeX entries go into.")
+        parser.add_argument("--section", default="", help="The section BibTeX, RIS or CSL-JSON entries go into.")
+        parser.add_argument(
+            "--sections-by-keyword",
+            action="store_true",
+            help="File BibTeX, RIS or CSL-JSON entries under their keywords (BibTeX: groups, else keywords).",
+        )
         parser.add_argument("--dry-run", action="store_true", help="Show what would change; change nothing.")
         parser.add_argument(
             "--take-file-versions",
@@ -38,7 +44,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, course: str, file: Path, format: str, replace: bool, section: str, dry_run: bool,
-               take_file_versions: bool, **_):  # fmt: skip
+               take_file_versions: bool, sections_by_keyword: bool, **_):  # fmt: skip
         take = service.TAKE_ALL if take_file_versions else ()
         course_obj = course_named(course)
         try:
@@ -50,19 +56,22 @@ class Command(BaseCommand):
         try:
             if dry_run:
                 _, _, parsed = service.import_read(
-                    data=data, filename=file.name, format=format, section_title=section, limit=limit
-                )
+                    data=data, filename=file.name, format=format, section_title=section,
+                    by_keywords=sections_by_keyword, limit=limit,
+                )  # fmt: skip
                 plan = service.import_plan(course=course_obj, parsed=parsed, mode=mode, take=take)
             else:
                 pending = service.reading_import_create(
                     course=course_obj, by=None, data=data, filename=file.name, format=format, mode=mode,
-                    section_title=section, limit=limit,
+                    section_title=section, by_keywords=sections_by_keyword, limit=limit,
                 )  # fmt: skip
                 plan = service.reading_import_apply(reading_import_id=pending.pk, course=course_obj, take=take)
         except ServiceError as error:
             raise CommandError(error.message) from None
         for warning in plan.warnings:
             self.stderr.write(self.style.WARNING(f"warning: {warning}"))
+        if plan.skipped:
+            self.stderr.write(f"skipped: {', '.join(plan.skipped)}")
         for planned in plan.created:
             self.stdout.write(f"  + {planned.parsed.title}")
         for planned in plan.updated:
