@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from . import metadata
-from .parsed import ParsedReading, clean_title, reading_from
+from .parsed import ParsedReading, clean_title, is_placeholder, reading_from
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 # Links as written: the list's own addresses are what a reading keeps (and percent-encoding each one
@@ -33,6 +33,8 @@ _PAPER_LINK_TEXTS = re.compile(
     r"^\s*\[?\s*(paper|pdf|arxiv|openreview|link|abs|project|code|github|website)\s*\]?\s*$", re.I
 )
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
+# A row's number or a date in a column of its own: not a note.
+_NUMBERING = re.compile(r"^[#\d\s./\-–:]*$")
 # "arXiv 2023.", "NeurIPS 2022", "ICLR'24": a venue and a year.
 _VENUE_YEAR = re.compile(
     r"\b(?P<venue>[A-Za-z][A-Za-z&\-]{1,30}(?: [A-Z][A-Za-z&\-]+)?)\s*['’]?(?P<year>(?:19|20)\d{2})\b"
@@ -83,7 +85,7 @@ class _Cell:
         self.italic = " ".join("".join(emphasis).split())
 
 
-def _paper_link(links: list[tuple[str, str]]) -> str:
+def paper_link(links: list[tuple[str, str]]) -> str:
     """The link that is the paper: one to a paper site, else one captioned "Paper" or "PDF", else the first."""
     usable = [(text, href) for text, href in links if href and not href.startswith("#")]
     for _, href in usable:
@@ -135,6 +137,7 @@ def _table_readings(header: list[str], rows, section: str) -> list[ParsedReading
     venue_col, year_col = _column(header, _VENUE_HEADERS), _column(header, _YEAR_HEADERS)
     author_col, note_col = _column(header, _AUTHOR_HEADERS), _column(header, _NOTE_HEADERS)
     code_cols = {i for i, name in enumerate(header) if _CODE_HEADERS.match(name)}
+    roles = {title_col, venue_col, year_col, author_col, note_col, *code_cols}
     readings = []
     for line, cells in rows:
         col = title_col
@@ -143,18 +146,19 @@ def _table_readings(header: list[str], rows, section: str) -> list[ParsedReading
         if col is None or col >= len(cells):
             continue
         cell = cells[col]
+        used = roles | {col}
         first_line = cell.text.split("\n")[0]
         titled = [text for text, href in cell.links if text and not _PAPER_LINK_TEXTS.match(text)]
         if not titled:  # "Video Diffusion Models [[paper]](…)": the title is the text beside its links' captions
             for caption, _ in cell.links:
                 first_line = first_line.replace(caption, "")
         title = clean_title(titled[0] if titled else re.sub(r"[\[\]()]+\s*$", "", first_line))
-        if not title or len(title) < 3:
+        if not title or len(title) < 3 or is_placeholder(title):
             continue
         links = cell.links + [
             link for i, other in enumerate(cells) if i != col and i not in code_cols for link in other.links
         ]
-        reading = reading_from(title, _paper_link(links), line=line, section=section)
+        reading = reading_from(title, paper_link(links), line=line, section=section)
 
         def text(i, cells=cells):
             return " ".join(cells[i].text.split()) if i is not None and i < len(cells) else ""
@@ -170,7 +174,13 @@ def _table_readings(header: list[str], rows, section: str) -> list[ParsedReading
         elif cell.italic and cell.italic in rest:  # "[Title](…) <br> *Ho, Jain, Abbeel*"
             reading.authors = cell.italic.strip(" .")[:1000]
             rest.remove(cell.italic)
-        reading.annotation = "; ".join(filter(None, [text(note_col), *rest]))
+        # Columns with no role of their own ("Presenter", "Discussant"), by their header: "Presenter: Kim".
+        others = [
+            f"{header[i].capitalize()}: {text(i)}"
+            for i in range(min(len(header), len(cells)))
+            if i not in used and text(i) and not cells[i].links and not _NUMBERING.match(text(i))
+        ]
+        reading.annotation = "; ".join(filter(None, [text(note_col), *rest, *others]))
         readings.append(reading)
     return readings
 
@@ -181,7 +191,7 @@ def _bold_paragraph(paragraph: _Cell, line: int, section: str) -> ParsedReading 
     if not lines or not paragraph.opens_bold or not paragraph.bold:
         return None
     title = clean_title(paragraph.bold)
-    url = _paper_link(paragraph.links)
+    url = paper_link(paragraph.links)
     if not title or not url:
         return None
     reading = reading_from(title, url, line=line, section=section)

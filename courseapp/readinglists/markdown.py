@@ -27,7 +27,15 @@ from collections import Counter
 from markdown_it.token import Token
 
 from . import blocks, metadata
-from .parsed import ParsedList, ParsedReading, ParsedSection, plain, reading_from, without_empty_sections
+from .parsed import (
+    ParsedList,
+    ParsedReading,
+    ParsedSection,
+    is_placeholder,
+    plain,
+    reading_from,
+    without_empty_sections,
+)
 
 # [title](url "optional title") at the start of an item; the title may hold [brackets].
 _LEADING_LINK = re.compile(
@@ -124,10 +132,33 @@ def reads_as_citation(body: str) -> bool:
     return text[-1:] not in ".!?" and len(text.split()) <= 20 and first not in _PROSE_OPENERS
 
 
+# "**[Title](url)**": a bold link reads as the link.
+_BOLD_LINK = re.compile(r"^(\*\*|__)(?P<link>\[.+?\]\([^)]*\))\1")
+# A venue and year before the title: "[NeurIPS 2020] Title", "`ICLR 2021` [Title](…)", "(CVPR 2016) Title".
+_LEADING_VENUE = re.compile(
+    r"^[\[`(]\s*(?P<venue>[A-Za-z][\w&\-]{1,30}(?: [A-Z][\w&\-]+)?)\s*['’]?(?P<year>(?:19|20)\d{2})\s*[\]`)]\s*"
+)
+# "Title. Authors et al. Venue 2019.": a citation after its title sentence.
+_SENTENCE_BREAK = re.compile(r"\.\s+(?=[A-Z])")
+_VENUE_YEAR_END = re.compile(r"(?:^|[\s.,;])(?P<venue>[A-Za-z][\w&\-]{1,30})\s*['’]?(?P<year>(?:19|20)\d{2})\.?$")
+# Decoration around a link ("📄 [LoRA](…) ⭐"): not authors, not a note.
+_DECORATION = re.compile(r"^[\W_]*$")
+
+
 def _item(body: str, line: int, section: str) -> ParsedReading | None:
     if body.startswith("!["):
         return None  # an image or a badge
-    body = _LABEL.sub("", body)
+    body = _BOLD_LINK.sub(lambda m: m.group("link"), _LABEL.sub("", body))
+    leading = _LEADING_VENUE.match(body)
+    if leading:
+        body = body[leading.end() :]
+    reading = _item_reading(body, line, section)
+    if reading is not None and leading and not reading.year:
+        reading.venue, reading.year = leading.group("venue"), int(leading.group("year"))
+    return reading
+
+
+def _item_reading(body: str, line: int, section: str) -> ParsedReading | None:
     bare = _BARE_URL.match(body)
     if bare:
         url = bare.group("url")
@@ -140,8 +171,12 @@ def _item(body: str, line: int, section: str) -> ParsedReading | None:
         url = match.group("url")
         if url.startswith("#"):
             return None  # table of contents
-        reading = reading_from(match.group("title"), url, _annotation(match.group("rest")), line=line, section=section)
-        _citation_details(reading, match.group("rest"))
+        if _CAPTION.match(match.group("title")):
+            return _captioned(body, line, section)
+        rest = match.group("rest")
+        note = "" if _DECORATION.match(plain(rest)) else _annotation(rest)
+        reading = reading_from(match.group("title"), url, note, line=line, section=section)
+        _citation_details(reading, rest)
         left, venue, year = metadata.venue_and_year(reading.annotation)
         if year and not left and not reading.year:  # "[Title](url) (ICLR 2022)"
             reading.annotation, reading.venue, reading.year = "", venue, year
@@ -149,17 +184,43 @@ def _item(body: str, line: int, section: str) -> ParsedReading | None:
     inner = _ANY_LINK.search(body)
     if inner and not inner.group("url").startswith("#") and not _CAPTION.match(inner.group("title")):
         # A citation with its title linked: the words before are the authors, those after the note.
-        reading = reading_from(inner.group("title"), inner.group("url"), _annotation(body[inner.end() :]), line=line,
-                               section=section)  # fmt: skip
+        rest = body[inner.end() :]
+        note = "" if _DECORATION.match(plain(rest)) else _annotation(rest)
+        reading = reading_from(inner.group("title"), inner.group("url"), note, line=line, section=section)
         before = plain(body[: inner.start()]).strip(" .,:;-–—")
-        if before and len(before) < 300:
+        if before and len(before) < 300 and not _DECORATION.match(before):
             reading.authors = before
         return reading
+    if inner:
+        return _captioned(body, line, section)
     text = plain(body)
-    if not text:
+    if not text or is_placeholder(text):
         return None
     title, *note = re.split(r"\s[-–—]\s", text, maxsplit=1)
     return reading_from(title, annotation=note[0].strip() if note else "", line=line, section=section)
+
+
+def _captioned(body: str, line: int, section: str) -> ParsedReading | None:
+    """An item whose links are all captions: "**Segment Anything** [[paper](…)] [[code](…)]", or
+    "Title. Radford et al. OpenAI 2019. [[pdf]](…)". The words are the title (and the citation after
+    it), the paper's link the one a paper site, a "paper" caption or the first non-code link gives."""
+    links = [(m.group("title").strip(" []"), m.group("url")) for m in _ANY_LINK.finditer(body)]
+    text = plain(re.sub(r"\[\s*\]|\(\s*\)", "", _ANY_LINK.sub("", body))).strip(" |/,;-–—")
+    if not text or is_placeholder(text):
+        return None
+    title, authors, venue, year = text, "", "", None
+    parts = _SENTENCE_BREAK.split(text, maxsplit=1)
+    if len(parts) == 2 and _CITATION_SIGNS.search(parts[1]):
+        title, rest = parts[0], parts[1].strip(" .")
+        found = _VENUE_YEAR_END.search(rest)
+        if found:
+            venue, year, rest = found.group("venue"), int(found.group("year")), rest[: found.start()]
+        authors = rest.strip(" .,;")
+    reading = reading_from(title, blocks.paper_link(links), line=line, section=section)
+    reading.authors = reading.authors or authors[:1000]
+    if year and not reading.year:
+        reading.venue, reading.year = venue, year
+    return reading
 
 
 def parse_markdown(text: str) -> ParsedList:

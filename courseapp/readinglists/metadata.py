@@ -107,10 +107,10 @@ def kind_from_url(url: str) -> str:
         return "paper"
     if _on(host, CODE_HOSTS):
         return "code"
+    if path.endswith(".pdf"):  # a report on a blog's host (cdn.openai.com/…/language_models_….pdf) too
+        return "paper"
     if _on(host, BLOG_HOSTS) or host.endswith(".github.io") or host.startswith("blog.") or "/blog" in path:
         return "blog"
-    if path.endswith(".pdf"):
-        return "paper"
     return ""
 
 

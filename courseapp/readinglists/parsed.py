@@ -155,6 +155,15 @@ def clean_title(text: str) -> str:
     return text
 
 
+_PLACEHOLDERS = {"tbd", "tba", "tbc", "n/a", "na", "none", "todo", "to do", "?", "-", "—", "–", "...", "…", "xxx"}
+
+
+def is_placeholder(text: str) -> bool:
+    """A table cell or bullet that stands for a reading to come ("TBD", "TBA (your choice)"), not a work."""
+    words = plain(text).casefold().strip(" .:;!()[]")
+    return words in _PLACEHOLDERS or words.split(" ")[0].strip(".:;,()") in ("tbd", "tba", "tbc")
+
+
 def reading_from(title: str, url: str = "", annotation: str = "", *, line: int = 0, section: str = "") -> ParsedReading:
     """A reading with the metadata its link, title and note carry (``section``: its heading, a hint at its kind)."""
     title, venue, year = metadata.venue_and_year(clean_title(title))

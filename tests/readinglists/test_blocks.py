@@ -174,3 +174,27 @@ def test_markdown_structure_read_from_tokens_not_lines():
         ],
     }  # fmt: skip
     assert parse_markdown((LISTS / "loose-markdown.md").read_text()) == parsed
+
+
+def test_items_whose_links_are_captions_bold_links_venues_first_and_placeholders():
+    parsed = parse_markdown((LISTS / "mixed-items.md").read_text())
+    readings = [(r.title, r.url, r.kind, r.venue, r.year, r.authors, r.annotation) for r in parsed.all_readings()]
+    assert readings == [
+        ("Toolformer: Language Models Can Teach Themselves to Use Tools", "https://arxiv.org/abs/2302.04761", "paper",
+         "", None, "", "Schick et al."),  # inside <details>
+        ("Segment Anything", "https://arxiv.org/abs/2304.02643", "paper", "", None, "", ""),  # not the code link
+        ("Denoising Diffusion Probabilistic Models", "https://arxiv.org/abs/2006.11239", "paper", "NeurIPS", 2020, "",
+         ""),
+        ("Deep Residual Learning for Image Recognition", "https://arxiv.org/abs/1512.03385", "paper", "CVPR", 2016, "",
+         ""),
+        ("Language Models are Unsupervised Multitask Learners",
+         "https://cdn.openai.com/better-language-models/language_models_are_unsupervised_multitask_learners.pdf",
+         "paper", "OpenAI", 2019, "Radford et al", ""),
+        ("An Image is Worth 16x16 Words", "https://openreview.net/forum?id=YicbFdNTTy", "paper", "ICLR", 2021, "", ""),
+        ("LoRA", "https://arxiv.org/abs/2106.09685", "paper", "", None, "", ""),  # emoji are not authors or notes
+        ("Proximal Policy Optimization Algorithms", "https://arxiv.org/abs/1707.06347", "paper", "", None, "", ""),
+        ("Playing Atari with Deep Reinforcement Learning", "https://arxiv.org/abs/1312.5602", "paper", "", None, "",
+         ""),
+        ("Mamba", "https://arxiv.org/abs/2312.00752", "paper", "", None, "", "Presenter: Kim"),  # "TBD" is none
+    ]  # fmt: skip
+    assert parsed.skipped_counts() == ["1 table row without a title"]

@@ -334,11 +334,15 @@ class TestKeepOrTake:
         assert reading.title == "Attention is all you need (Vaswani et al.)" and "title" not in reading.edited_fields
 
 
-@pytest.mark.parametrize("name", ["table-list.md", "bold-paragraphs.md"])
+SHAPES = {"table-list.md": 4, "bold-paragraphs.md": 3, "nested-seminar.md": 5, "loose-markdown.md": 7,
+          "mixed-items.md": 10}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", SHAPES)
 def test_lists_in_other_shapes_import_and_re_import_without_change(course, name):
     data = (Path(__file__).resolve().parent.parent / "fixtures" / "lists" / name).read_bytes()
     plan = run_import(course, data, filename=name)
-    assert plan.summary()["created"] == {"table-list.md": 4, "bold-paragraphs.md": 3}[name]
+    assert plan.summary()["created"] == SHAPES[name]
     before = snapshot(course)
     again = run_import(course, data, filename=name)
     assert snapshot(course) == before and again.summary()["created"] == again.summary()["updated"] == 0
