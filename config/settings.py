@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Every view sees input without NUL (inside the messages middleware, to tell after a redirect).
+    "courseapp.middleware.NulInputMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -6,3 +6,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("courseapp.urls")),
 ]
+
+handler400 = "courseapp.views.errors.bad_request"

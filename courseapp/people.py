@@ -10,8 +10,9 @@ import io
 import re
 from email.utils import getaddresses
 
-# Loose on purpose: the service validates each address with Django's validator.
-_ADDRESS = re.compile(r"[^\s<>,;\"']+@[^\s<>,;\"']+\.[^\s<>,;\"']+")
+# Loose on purpose: the service validates each address with Django's validator. It starts only where a
+# word starts and its local part holds no "@", so a long line without an address is read in linear time.
+_ADDRESS = re.compile(r"(?<![^\s<>,;\"'])[^\s<>,;\"'@]+@[^\s<>,;\"']+\.[^\s<>,;\"']+")
 
 _EMAIL_COLUMNS = ("email", "e-mail", "email address", "e-mail address", "sis login id", "login id", "mail")
 _FIRST_COLUMNS = ("first name", "firstname", "first", "given name", "given names", "preferred name")

@@ -31,6 +31,7 @@ from .models import (
     User,
     WaitlistEntry,
 )
+from .params import int_or_none
 
 
 @dataclasses.dataclass
@@ -232,7 +233,7 @@ class ReadingFilters:
         section = params.get("section", "")
         return cls(
             q=" ".join(params.get("q", "").split())[:200],
-            section=int(section) if section.isdigit() else None,
+            section=int_or_none(section),
             kind=params.get("kind", "") if params.get("kind", "") in Reading.Kind.values else "",
             scheduled=params.get("scheduled") == "1",
             mine=params.get("mine", "") if params.get("mine", "") in cls.MINE else "",

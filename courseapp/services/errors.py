@@ -1,3 +1,7 @@
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.text import capfirst
+
+
 class ServiceError(Exception):
     """A course rule refused a write; ``message`` is written for the user, ``code`` for tests and logic."""
 
@@ -5,3 +9,14 @@ class ServiceError(Exception):
         super().__init__(message)
         self.message = message
         self.code = code
+
+
+def checked(instance, **options) -> None:
+    """``instance.full_clean(**options)``, its first problem refused as a ServiceError the user can read
+    ("Title: Ensure this value has at most 300 characters (it has 100000).")."""
+    try:
+        instance.full_clean(**options)
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        label = "" if field == NON_FIELD_ERRORS else f"{capfirst(instance._meta.get_field(field).verbose_name)}: "
+        raise ServiceError(f"{label}{messages[0]}", code="invalid") from None

@@ -7,13 +7,16 @@ from django.db.models import Max
 
 from .. import grading
 from ..models import Component, Course, Criterion, Membership, Release, Review, Rubric, Score, ScoreChange, Signup, Slot
-from .errors import ServiceError
+from .errors import ServiceError, checked
 
 POINTS_OUT_OF_RANGE = "Points for “{name}” go from 0 to {max}."
 POINTS_NOT_A_NUMBER = "Points must be a number, such as 7 or 7.5."
 NOT_THEIR_WORK = "That student did not {what}."
 WRONG_RUBRIC = "The {component} rubric does not grade this."
 MAX_BELOW_SCORES = "“{name}” has a score of {points} already; its maximum cannot go below that."
+# A score has at most four digits before its decimal point; no rubric needs more than this.
+MOST_POINTS = 1000
+MAX_POINTS_OUT_OF_RANGE = f"Maximum points must be between 1 and {MOST_POINTS}."
 LEVEL_ABOVE_MAX = "A level of {points} points is more than the criterion's {max}."
 CRITERION_HAS_SCORES = "“{name}” has {count} score{s}; it cannot be removed. Change it instead."
 LEVELS_UNREADABLE = "Write one level a line, the points first: “15: kept to time”."
@@ -143,6 +146,8 @@ def criterion_save(
     levels: list[list], timed: bool,
 ) -> Criterion:  # fmt: skip
     """Add or change a criterion, never so that a score already given stops fitting it."""
+    if not 1 <= max_points <= MOST_POINTS:
+        raise ServiceError(MAX_POINTS_OUT_OF_RANGE, code="max_points_out_of_range")
     rubric = rubrics_ensure(course)[component]
     with transaction.atomic():
         if criterion_id:
@@ -159,7 +164,7 @@ def criterion_save(
                 raise ServiceError(LEVEL_ABOVE_MAX.format(points=points, max=max_points), code="level_above_max")
         criterion.name, criterion.description, criterion.max_points = name, description, max_points
         criterion.levels, criterion.timed = levels, timed
-        criterion.full_clean(exclude=["rubric"])
+        checked(criterion, exclude=["rubric"])
         criterion.save()
         return criterion
 

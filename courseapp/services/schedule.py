@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from ..models import Course, Meeting, Reading, Signup, Slot
-from .errors import ServiceError
+from .errors import ServiceError, checked
 from .ordering import move_one_place
 from .signups import _describe, notify
 
@@ -34,11 +34,12 @@ def slot_add(*, course: Course, meeting_id: int, reading_id: int | None = None, 
         raise ServiceError(SLOT_NEEDS_SOMETHING, code="slot_empty")
     if kind == Slot.Kind.PAPER and reading is None:
         raise ServiceError(ONLY_PAPERS_HAVE_SEATS, code="paper_needs_reading")
+    slot = Slot(meeting=meeting, reading=reading, title=title.strip(), kind=kind, position=_next_position(meeting))
+    checked(slot, exclude=["meeting", "reading"], validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
-            return Slot.objects.create(
-                meeting=meeting, reading=reading, title=title.strip(), kind=kind, position=_next_position(meeting)
-            )
+            slot.save()
+            return slot
     except IntegrityError:
         raise ServiceError(READING_TWICE_IN_MEETING.format(title=reading.title), code="reading_twice") from None
 

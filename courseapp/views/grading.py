@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from .. import grading, reviewing
 from ..models import Component, Criterion, Review, Score, ScoreChange, Signup, Slot, Timing, User
+from ..params import int_list, int_param
 from ..permissions import Perm, course_view
 from ..selectors import (
     GRADEBOOK_SORTS,
@@ -94,8 +95,8 @@ def _history(subject: Subject, students) -> list[ScoreChange]:
 def score_save(request, course):
     """Score one criterion for one student or for partners together; answers with the updated row."""
     subject = Subject.parse(course, request.POST.get("subject", ""))
-    criterion = get_object_or_404(Criterion, pk=request.POST.get("criterion") or 0, rubric__course=course)
-    ids = [int(pk) for pk in request.POST.getlist("student") if pk.isdigit()]
+    criterion = get_object_or_404(Criterion, pk=int_param(request.POST, "criterion", 0), rubric__course=course)
+    ids = int_list(request.POST, "student")
     students = list(User.objects.filter(pk__in=ids))
     if not students or len(students) != len(set(ids)):
         return HttpResponseBadRequest("student ids required")
@@ -323,7 +324,7 @@ def criterion_save(request, course):
         criterion = service.criterion_save(
             course=course,
             component=component,
-            criterion_id=int(request.POST["criterion"]) if request.POST.get("criterion", "").isdigit() else None,
+            criterion_id=int_param(request.POST, "criterion"),
             name=name,
             description=request.POST.get("description", "").strip(),
             max_points=max_points,

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from ..forms import BulkAddForm
 from ..models import Membership
+from ..params import int_list
 from ..permissions import Perm, course_view
 from ..selectors import roster
 from ..services import ServiceError
@@ -129,7 +130,7 @@ def memberships_decide_view(request, course):
     decision = request.POST.get("decision")
     if decision not in ("approve", "decline"):
         return HttpResponseBadRequest("decision must be approve or decline")
-    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+    ids = int_list(request.POST, "ids")
     try:
         decided = memberships_decide(
             membership_ids=ids, course=course, decided_by=request.user, approve=decision == "approve"

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from ..models import OneOnOneTime, SlideUpload, Slot
+from ..params import int_param
 from ..permissions import Perm, course_view
 from ..services import ServiceError, presentations
 from .rendering import redirect_with_message
@@ -61,7 +62,7 @@ def one_on_one_book(request, course, slot_id: int):
         time = presentations.one_on_one_book(
             course=course,
             slot_id=slot.pk,
-            time_id=int(request.POST.get("time", 0)),
+            time_id=int_param(request.POST, "time", 0),
             by=request.user,
             now=timezone.now(),
         )

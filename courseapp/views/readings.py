@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from ..forms import ReadingListImportForm
 from ..models import Listing, Reading, ReadingImport, Section
+from ..params import int_list, int_param
 from ..permissions import Perm, course_view
 from ..readinglists.bibtex import export_bibtex
 from ..readinglists.markdown import export_markdown
@@ -102,7 +103,7 @@ def reading_import_confirm(request, course, import_id: int):
             if choice == "take_all"
             else ()
             if choice == "keep_all"
-            else {int(pk) for pk in request.POST.getlist("take") if pk.isdigit()}
+            else set(int_list(request.POST, "take"))
         )
         plan = service.reading_import_apply(reading_import_id=import_id, course=course, take=take)
     except ServiceError as error:
@@ -253,14 +254,14 @@ def _list_update(request, course, *, done=None, error=None):
 def listing_move(request, course, listing_id: int):
     """Move a reading up or down its section, or to the end of another section."""
     listing = _listing(course, listing_id)
-    direction, section = request.POST.get("direction"), request.POST.get("section", "")
+    direction, section = request.POST.get("direction"), int_param(request.POST, "section")
     try:
         if direction in ("up", "down"):
             service.listing_reorder(course=course, listing_id=listing.pk, direction=direction)
             return _list_update(request, course)
-        if not section.isdigit():
+        if section is None:
             return HttpResponseBadRequest("direction must be up or down, or section an id")
-        moved = service.listing_move(course=course, listing_id=listing.pk, section_id=int(section))
+        moved = service.listing_move(course=course, listing_id=listing.pk, section_id=section)
     except Section.DoesNotExist:
         raise Http404 from None
     except ServiceError as error:

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from ..models import Invitation, Notice, Signup, Slot, Swap, User
+from ..params import int_param
 from ..permissions import Perm, course_view
 from ..selectors import my_term, schedule
 from ..services import ServiceError
@@ -83,7 +84,7 @@ def slot_seat(request, course, slot_id: int):
 def slot_invite(request, course, slot_id: int):
     """Hold the other presenter seat for a named classmate."""
     get_object_or_404(Slot, pk=slot_id, meeting__course=course)
-    invitee = User.objects.filter(pk=request.POST.get("invitee") or 0).first()
+    invitee = User.objects.filter(pk=int_param(request.POST, "invitee", 0)).first()
     try:
         if invitee is None:
             raise ServiceError("Choose the classmate to invite.", code="no_invitee")
@@ -118,7 +119,7 @@ def invitation_answer(request, course, invitation_id: int):
 @course_view(Perm.TAKE_SEAT)
 def swap_propose(request, course, slot_id: int):
     """Offer a presenter of another paper to exchange presentation slots."""
-    partner = get_object_or_404(User, pk=request.POST.get("partner") or 0)
+    partner = get_object_or_404(User, pk=int_param(request.POST, "partner", 0))
     try:
         seats.swap_propose(course=course, proposer=request.user, partner=partner, partner_slot_id=slot_id)
     except Slot.DoesNotExist:

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST, require_safe
 
 from ..models import Meeting, Reading, Signup, Slot, User
+from ..params import int_param
 from ..permissions import Perm, course_view
 from ..selectors import course_students, schedule, schedule_warnings
 from ..services import ServiceError
@@ -113,7 +114,7 @@ def slot_add(request, course, meeting_id: int):
         slot = editor.slot_add(
             course=course,
             meeting_id=meeting_id,
-            reading_id=request.POST.get("reading") or None,
+            reading_id=int_param(request.POST, "reading"),
             title=request.POST.get("title", ""),
             kind=kind,
         )
@@ -130,10 +131,7 @@ def slot_update(request, course, slot_id: int):
     """Make a slot presented, instructor-led or a discussion, or move it to another meeting."""
     slot = get_object_or_404(Slot.objects.select_related("meeting"), pk=slot_id, meeting__course=course)
     kind = request.POST.get("kind", slot.kind)
-    try:
-        meeting_id = int(request.POST.get("meeting", slot.meeting_id))
-    except ValueError:
-        return HttpResponseBadRequest("meeting must be an id")
+    meeting_id = int_param(request.POST, "meeting", slot.meeting_id)
     if kind not in Slot.Kind.values:
         return HttpResponseBadRequest("unknown kind")
     if meeting_id != slot.meeting_id or (kind != slot.kind and kind != Slot.Kind.PAPER):
@@ -181,7 +179,7 @@ def slot_remove(request, course, slot_id: int):
 def seat_assign(request, course, slot_id: int):
     """Put any student in a seat, whatever the window and the per-student limits."""
     get_object_or_404(Slot, pk=slot_id, meeting__course=course)
-    student = User.objects.filter(pk=request.POST.get("student") or 0).first()
+    student = User.objects.filter(pk=int_param(request.POST, "student", 0)).first()
     role = request.POST.get("role")
     if role not in Signup.Role.values:
         return HttpResponseBadRequest("role must be presenter or commentator")
@@ -199,15 +197,15 @@ def seat_assign(request, course, slot_id: int):
 def signup_change(request, course, signup_id: int):
     """Remove a student from a seat, or move the seat to another slot."""
     signup = get_object_or_404(Signup.objects.select_related("student"), pk=signup_id, slot__meeting__course=course)
-    to_slot = request.POST.get("to_slot")
+    to_slot = int_param(request.POST, "to_slot")
     try:
         if to_slot:
-            moved = seats.signup_move(course=course, signup_id=signup.pk, to_slot_id=int(to_slot), by=request.user)
+            moved = seats.signup_move(course=course, signup_id=signup.pk, to_slot_id=to_slot, by=request.user)
             done = f"Moved {moved.student.display_name}."
         else:
             seats.signup_remove(course=course, signup_id=signup.pk, by=request.user)
             done = f"Removed {signup.student.display_name} from the seat."
-    except (ValueError, Slot.DoesNotExist):
+    except Slot.DoesNotExist:
         raise Http404 from None
     except ServiceError as exc:
         return editor_update(request, course, error=exc.message)
@@ -218,7 +216,7 @@ def signup_change(request, course, signup_id: int):
 @course_view(Perm.MANAGE_SCHEDULE)
 def reading_picker(request, course):
     """Search-as-you-type over the reading list, to add a reading to a meeting."""
-    meeting = get_object_or_404(Meeting, pk=request.GET.get("meeting") or 0, course=course)
+    meeting = get_object_or_404(Meeting, pk=int_param(request.GET, "meeting", 0), course=course)
     query = request.GET.get("q", "").strip()
     readings = []
     if query:
