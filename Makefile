@@ -75,8 +75,14 @@ test: install chromium lint check-deploy
 bench: export DJANGO_DEBUG = true
 bench: export DATABASE_URL = $(TEST_DATABASE_URL)
 bench: install
+	@if ! command -v wrk >/dev/null; then \
+		echo "Installing Debian's wrk for the HTTP benchmark"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; \
+	fi
 	$(PY) -m pip install --quiet -r bench/requirements.txt
 	npm ci --prefix bench --no-audit --no-fund --silent
+	$(PY) bench/served.py
 	$(PY) bench/pages.py
 	$(PY) bench/readings.py
 	$(PY) bench/gradebook.py

@@ -58,15 +58,40 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+# Production settings on plain HTTP at 127.0.0.1 (static files collected by ``collected_static``).
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    # The caller's own key when it has one: sessions it made then stay valid in the server.
+    "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or "bench-and-tests-only-" + "x" * 40,
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+    "DJANGO_SECURE_SSL_REDIRECT": "false",
+    "DJANGO_SECURE_COOKIES": "false",
+    "DJANGO_SECURE_HSTS_SECONDS": "0",
+}
+
+
+def collected_static(static_root: Path, env: dict) -> dict:
+    """Collect the static files for production settings into ``static_root``; the environment to use."""
+    environment = os.environ | env | {"DJANGO_STATIC_ROOT": str(static_root)}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env=environment, cwd=ROOT, check=True
+    )
+    return env | {"DJANGO_STATIC_ROOT": str(static_root)}
+
+
 @contextlib.contextmanager
-def gunicorn(db_url: str, log_path: Path, *, workers: int = 4, threads: int = 8, env: dict | None = None):
-    """Yield the base URL of the app served by gunicorn, as in production, until the block ends."""
+def gunicorn(db_url: str, log_path: Path, *, workers: int | None = 4, threads: int | None = 8, env: dict | None = None):
+    """Yield the base URL of the app served by gunicorn until the block ends: by default with DEBUG on and
+    4 x 8 threads; ``workers=None, threads=None`` takes config/gunicorn.conf.py's production figures."""
     port = free_port()
     environment = os.environ | {"DJANGO_DEBUG": "true", "DATABASE_URL": db_url} | (env or {})
     command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
+    command += ["--config", str(ROOT / "config" / "gunicorn.conf.py")]
+    if workers is not None:
+        command += ["--workers", str(workers), "--threads", str(threads or 1)]
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [*command, "--workers", str(workers), "--threads", str(threads), "--backlog", "2048"],
+            [*command, "--backlog", "2048"],
             env=environment,
             cwd=ROOT,
             stdout=log,

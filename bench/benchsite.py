@@ -1,0 +1,12 @@
+"""The app with two reference views, for bench/served.py to measure pages against on the same machine.
+
+Used as DJANGO_SETTINGS_MODULE (and, through ROOT_URLCONF, as the URLconf): the project's settings
+and URLs unchanged, plus
+
+- ``/bench/hello/``: a Django view that returns a constant (the floor: middleware and WSGI);
+- ``/bench/one-query/``: a Django view that makes one ORM lookup on the database and returns it.
+"""
+
+from config.settings import *  # noqa: F403 (the project's settings, unchanged)
+
+ROOT_URLCONF = "benchurls"
