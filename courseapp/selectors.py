@@ -14,6 +14,7 @@ from . import grading, reviewing
 from .models import (
     Component,
     Course,
+    Criterion,
     Invitation,
     Listing,
     Meeting,
@@ -393,15 +394,18 @@ def review_deadlines(course: Course) -> dict[int, datetime.datetime]:
     return deadlines
 
 
-def tally_reviews(course: Course, submitted: list[Review], presented: set[int]) -> reviewing.Tally:
-    """The course's 20 / 15 rule applied to submitted reviews (their readings loaded)."""
+KIND_LABELS = dict(Reading.Kind.choices)
+
+
+def tally_reviews(course: Course, submitted: list, presented: set[int]) -> reviewing.Tally:
+    """The course's 20 / 15 rule applied to submitted reviews (Reviews or SubmittedReviews, readings loaded)."""
     return reviewing.tally(
         [
             reviewing.ReviewFacts(
                 key=review.pk,
                 is_paper=review.reading.is_paper,
                 scheduled_for_presentation=review.reading_id in presented,
-                kind_label=review.reading.get_kind_display(),
+                kind_label=KIND_LABELS[review.reading.kind],
                 late=review.is_late,
                 submitted_at=review.submitted_at,
             )
@@ -458,6 +462,35 @@ class ReviewTable:
     flagged: int
 
 
+@dataclasses.dataclass(slots=True)
+class SubmittedReview:
+    """A submitted review as the gradebook needs it, read as a row: thousands of them, no text."""
+
+    pk: int
+    reading_id: int
+    submitted_at: datetime.datetime
+    is_late: bool
+    reading: Reading
+
+
+def submitted_reviews(course: Course, student_ids: list[int] | None = None) -> dict[int, list[SubmittedReview]]:
+    """Each student's submitted reviews, read as rows with their (shared) readings: two queries.
+
+    Rows, not model instances: at 300 students with 20 reviews each, building the instances and
+    joining the readings in was most of the gradebook's and the reviews table's time.
+    """
+    readings = {reading.pk: reading for reading in course.readings.only("pk", "title", "kind")}
+    submitted = Review.objects.filter(reading__course=course, submitted_at__isnull=False)
+    if student_ids is not None:
+        submitted = submitted.filter(student__in=student_ids)
+    reviews = defaultdict(list)
+    for pk, student_id, reading_id, submitted_at, is_late in submitted.values_list(
+        "pk", "student_id", "reading_id", "submitted_at", "is_late"
+    ):
+        reviews[student_id].append(SubmittedReview(pk, reading_id, submitted_at, is_late, readings[reading_id]))
+    return reviews
+
+
 def review_table(course: Course) -> ReviewTable:
     """Who has reviewed which presented paper, and each student's count (five queries)."""
     columns = list(
@@ -467,13 +500,11 @@ def review_table(course: Course) -> ReviewTable:
     )
     presented = {slot.reading_id for slot in columns}
     students = list(course_students(course))
-    reviews = defaultdict(dict)
-    for review in Review.objects.filter(reading__course=course, submitted_at__isnull=False).select_related("reading"):
-        reviews[review.student_id][review.reading_id] = review
+    reviews = submitted_reviews(course)
     rows = []
     for student in students:
-        mine = reviews[student.pk]
-        result = tally_reviews(course, list(mine.values()), presented)
+        mine = {review.reading_id: review for review in reviews[student.pk]}
+        result = tally_reviews(course, reviews[student.pk], presented)
         cells = [mine.get(slot.reading_id) for slot in columns]
         rows.append((student, cells, result))
     flagged = SimilarityFlag.objects.filter(review__reading__course=course).count()
@@ -481,6 +512,15 @@ def review_table(course: Course) -> ReviewTable:
 
 
 # Grades ------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(slots=True)
+class GivenScore:
+    """A score as the grade pages show it: its criterion, points and comment."""
+
+    criterion: Criterion
+    points: Decimal
+    comment: str
 
 
 @dataclasses.dataclass
@@ -534,14 +574,8 @@ def grade_rows(course: Course, students: list[User], rubrics: dict[str, Rubric])
     per_item = {component: sum(c.max_points for c in rubric.criteria.all()) for component, rubric in rubrics.items()}
     component_of = {c.pk: component for component, rubric in rubrics.items() for c in rubric.criteria.all()}
     presented = presented_reading_ids(course)
-    # Thousands of reviews share a few dozen readings, and a score's criterion came with the rubrics:
-    # attach those instead of joining them in, and leave the review texts in the database.
-    readings = {reading.pk: reading for reading in course.readings.only("pk", "title", "kind")}
-    reviews = defaultdict(list)
-    submitted = Review.objects.filter(reading__course=course, student__in=ids, submitted_at__isnull=False)
-    for review in submitted.only("pk", "student_id", "reading_id", "submitted_at", "is_late"):
-        review.reading = readings[review.reading_id]
-        reviews[review.student_id].append(review)
+    # A score's criterion came with the rubrics: attach it instead of joining it in.
+    reviews = submitted_reviews(course, ids)
     seats = defaultdict(list)
     for signup in (
         Signup.objects.filter(slot__meeting__course=course, student__in=ids)
@@ -552,14 +586,16 @@ def grade_rows(course: Course, students: list[User], rubrics: dict[str, Rubric])
     by_review, by_slot, exam = defaultdict(list), defaultdict(list), defaultdict(list)
     criteria = {c.pk: c for rubric in rubrics.values() for c in rubric.criteria.all()}
     scores = Score.objects.filter(criterion__rubric__course=course, student__in=ids).order_by("criterion__position")
-    for score in scores.only("pk", "criterion_id", "student_id", "review_id", "slot_id", "points", "comment"):
-        score.criterion = criteria[score.criterion_id]
-        if score.review_id:
-            by_review[score.review_id].append(score)
-        elif score.slot_id:
-            by_slot[(score.slot_id, score.student_id, component_of[score.criterion_id])].append(score)
+    for criterion_id, student_id, review_id, slot_id, points, comment in scores.values_list(
+        "criterion_id", "student_id", "review_id", "slot_id", "points", "comment"
+    ):
+        score = GivenScore(criteria[criterion_id], points, comment)
+        if review_id:
+            by_review[review_id].append(score)
+        elif slot_id:
+            by_slot[(slot_id, student_id, component_of[criterion_id])].append(score)
         else:
-            exam[score.student_id].append(score)
+            exam[student_id].append(score)
     labels, shares = dict(Component.choices), course.component_points
     rows = []
     for student in students:

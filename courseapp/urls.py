@@ -71,6 +71,7 @@ urlpatterns = [
         "courses/<slug:slug>/schedule/slots/<int:slot_id>/reorder/", schedule_editor.slot_reorder, name="slot_reorder"
     ),
     path("courses/<slug:slug>/schedule/slots/<int:slot_id>/remove/", schedule_editor.slot_remove, name="slot_remove"),
+    path("courses/<slug:slug>/schedule/slots/<int:slot_id>/seats/", schedule_editor.slot_seats, name="slot_seats"),
     path("courses/<slug:slug>/schedule/slots/<int:slot_id>/assign/", schedule_editor.seat_assign, name="seat_assign"),
     path("courses/<slug:slug>/schedule/signups/<int:signup_id>/", schedule_editor.signup_change, name="signup_change"),
     path("courses/<slug:slug>/schedule/readings/", schedule_editor.reading_picker, name="reading_picker"),

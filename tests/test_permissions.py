@@ -219,6 +219,7 @@ MATRIX = {
         {},
         staff_only(REDIRECT),
     ),
+    "courseapp:slot_seats": ("get", lambda f: {"slug": f.course.slug, "slot_id": f.slot_c.pk}, None, staff_only(OK)),
     "courseapp:seat_assign": (
         "post",
         lambda f: {"slug": f.course.slug, "slot_id": f.slot_c.pk},

@@ -1,7 +1,7 @@
 """The staff's schedule editor: one page, every change an htmx post that re-renders it."""
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST, require_safe
@@ -36,14 +36,11 @@ def editor_context(request, course, *, bound: MeetingForm | None = None, **extra
     for meeting in meetings:
         is_bound = bound is not None and bound.instance.pk == meeting.pk
         meeting.form = bound if is_bound else MeetingForm(instance=meeting, prefix=f"m{meeting.pk}")
-    students = course_students(course)
     new_form = bound if bound is not None and bound.instance.pk is None else MeetingForm(prefix="new")
     return {
         "course": course,
         "access": request.access,
         "meetings": meetings,
-        "paper_slots": [slot for meeting in meetings for slot in meeting.slots.all() if slot.has_seats],
-        "students": list(students),
         "warnings": schedule_warnings(course, meetings),
         "new_form": new_form,
         "slot_kinds": Slot.Kind.choices,
@@ -77,6 +74,31 @@ def confirm_first(request, course, slots, question: str):
 def schedule_edit(request, course):
     """Build the term: meetings, the papers in their slots, and anyone's seats."""
     return render(request, PAGE, editor_context(request, course))
+
+
+@require_safe
+@course_view(Perm.MANAGE_SCHEDULE)
+def slot_seats(request, course, slot_id: int):
+    """One slot's seat forms (assign, move, remove), loaded into the editor when asked; a page without htmx."""
+    slot = get_object_or_404(
+        Slot.objects.select_related("meeting", "reading").prefetch_related(
+            Prefetch("signups", queryset=Signup.objects.select_related("student").order_by("role", "seat"))
+        ),
+        pk=slot_id,
+        meeting__course=course,
+    )
+    paper_slots = Slot.objects.filter(meeting__course=course, kind=Slot.Kind.PAPER).select_related("meeting", "reading")
+    context = {
+        "course": course,
+        "access": request.access,
+        "slot": slot,
+        "students": list(course_students(course)),
+        "paper_slots": paper_slots.order_by("meeting__date", "position"),
+    }
+    return render(request, f"{PAGE}#seat_editor" if request.htmx else SEATS_PAGE, context)
+
+
+SEATS_PAGE = "courseapp/schedule/seats.html"
 
 
 @require_POST

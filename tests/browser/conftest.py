@@ -66,6 +66,12 @@ class Page:
         self.page.get_by_role("button", name="Sign up").click()
         self.page.wait_for_url("**/")
 
+    def settled(self):
+        """Wait until htmx has swapped and processed what it swapped in (new inputs listen only after that)."""
+        self.page.wait_for_function(
+            "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+        )
+
     def screenshot(self, name):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)

@@ -84,6 +84,7 @@ def test_a_new_instructor_starts_a_course_and_a_student_joins_and_submits_a_revi
         result = card.locator(".picker li", has_text=reading.title[:40]).first
         click(result.get_by_role("button", name="Add"))
         expect(page.locator(cards[n // 3]).locator(".agenda")).to_contain_text(reading.title[:40])
+        tab.settled()
 
     # The sign-up window, from the checklist.
     click(page.get_by_role("navigation", name="Course").get_by_role("link", name="Course", exact=True))

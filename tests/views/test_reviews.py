@@ -142,8 +142,8 @@ class TestStaff:
             if n % 2:
                 review_submit(reading=reading, student=student, text="A review.", attested=True)
         client = client_for(instructor)
-        # session, user, course, membership; columns, students, reviews, flags; requests to join (the badge)
-        with django_assert_num_queries(9):
+        # session, user, course, membership; columns, students, readings, reviews, flags; requests to join
+        with django_assert_num_queries(10):
             html = client.get(url("reviews_table", course)).content.decode()
         assert html.count('title="late">L</span>') == 12
         assert '<td class="num">1/20</td>' in html and '<td class="num">0/20</td>' in html

@@ -198,10 +198,20 @@ class TestEditor:
             if i < 6:
                 SignupFactory(slot=slots[i // 2], student=user, seat=i % 2 + 1)
         client = client_for(instructor)
-        # session, user, course, membership; meetings, slots, sign-ups, held seats, waitlists; students;
-        # requests to join (the badge)
-        with django_assert_num_queries(11):
-            client.get(self.url(course, "schedule_edit"))
+        # session, user, course, membership; meetings, slots, sign-ups, held seats, waitlists; requests to join
+        with django_assert_num_queries(10):
+            html = client.get(self.url(course, "schedule_edit")).content.decode()
+        assert html.count('name="student"') == 0, "the seat forms load one slot at a time"
+        # One slot's seat forms: session, user, course, membership; the slot with its sign-ups; slots; students;
+        # requests to join
+        path = reverse("courseapp:slot_seats", args=[course.slug, slots[0].pk])
+        with django_assert_num_queries(8):
+            fragment = client.get(path, headers={"HX-Request": "true"}).content.decode()
+        # two seat holders x (remove + the 2 other slots), the 40 students and "Assign a student…", 2 roles
+        assert fragment.count("<option value=") == 2 * 3 + 41 + 2
+        assert fragment.count('name="to_slot"') == 2 and 'hx-target="#editor"' in fragment
+        page = client.get(path).content.decode()
+        assert "Back to the schedule editor" in page and "hx-post" not in page.split("<main")[1]
 
 
 class TestCalendars:
