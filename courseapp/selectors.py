@@ -383,11 +383,17 @@ def presented_reading_ids(course: Course) -> set[int]:
     return set(slots.values_list("reading_id", flat=True))
 
 
-def review_deadlines(course: Course) -> dict[int, datetime.datetime]:
-    """Reading id to the start of the first class that discusses it (one query); others: end of term."""
+def review_deadlines(course: Course, reading_ids: list[int] | None = None) -> dict[int, datetime.datetime]:
+    """Reading id to the start of the first class that discusses it (one query); others: end of term.
+
+    ``reading_ids``: only these readings (a submission needs its own deadline, not the term's).
+    """
     deadlines: dict[int, datetime.datetime] = {}
-    slots = Slot.objects.filter(meeting__course=course, reading__isnull=False).select_related("meeting__course")
+    slots = Slot.objects.filter(meeting__course=course, reading__isnull=False).select_related("meeting")
+    if reading_ids is not None:
+        slots = slots.filter(reading__in=reading_ids)
     for slot in slots:
+        slot.meeting.course = course  # the course its time zone comes from, without joining it in again
         starts = slot.meeting.starts()
         if slot.reading_id not in deadlines or starts < deadlines[slot.reading_id]:
             deadlines[slot.reading_id] = starts

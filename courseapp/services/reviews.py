@@ -24,7 +24,8 @@ MAX_DRAFT_CHARS = 100_000
 
 def review_deadline(reading: Reading, course: Course) -> datetime.datetime:
     """When the first class that discusses the reading starts, or the end of term if no class does."""
-    return review_deadlines(course).get(reading.pk) or reviewing.end_of_term(course.term_ends_on, course.tzinfo)
+    deadlines = review_deadlines(course, reading_ids=[reading.pk])
+    return deadlines.get(reading.pk) or reviewing.end_of_term(course.term_ends_on, course.tzinfo)
 
 
 def draft_save(*, reading: Reading, student, text: str, now: datetime.datetime | None = None) -> Review:
