@@ -7,7 +7,8 @@ import io
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.template.defaultfilters import pluralize
 
 from . import grading, reviewing
@@ -187,6 +188,7 @@ class SectionNode:
         self.listings: list[Listing] = []
         self.children: list[SectionNode] = []
         self.total = 0  # readings listed here and in the subsections, before any filter
+        self.hidden = 0  # readings listed here but left out of a long list's first view
 
     @property
     def heading_level(self) -> int:
@@ -269,6 +271,7 @@ class ReadingList:
     unlisted: list[Reading]  # on the schedule, in no section
     filters: ReadingFilters
     total: int
+    collapsed: bool = False  # a long list, each section showing its first readings
 
     @property
     def shown(self) -> int:
@@ -303,6 +306,9 @@ def section_tree(course: Course) -> list[SectionNode]:
     return _section_tree(list(course.sections.order_by("position", "pk")))
 
 
+LONG_LIST, FIRST_OF_SECTION = 300, 8
+
+
 def reading_list(
     course: Course, filters: ReadingFilters | None = None, *, viewer=None, listing_id: int | None = None
 ) -> ReadingList:
@@ -330,13 +336,22 @@ def reading_list(
             below.extend(node.children)
         listings = listings.filter(section__in=[node.section.pk for node in below])
         unlisted = unlisted.none()
+    # A long list opens with the first readings of each section (the database picks them); a section's
+    # link, or a search, shows the rest: a 2,000-reading list was megabytes of HTML.
+    collapsed = not filters.active and listing_id is None and sum(totals.values()) > LONG_LIST
+    if collapsed:
+        place = Window(RowNumber(), partition_by=[F("section_id")], order_by=[F("position").asc(), F("pk").asc()])
+        listings = listings.annotate(place=place).filter(place__lte=FIRST_OF_SECTION)
     listings = list(listings.select_related("reading__link_result").order_by("position", "pk"))
     unlisted = unlisted.filter(filters.matching(viewer, through_listing=False)).select_related("link_result")
     unlisted = list(unlisted.distinct().order_by("title"))
     _with_badges(course, [listing.reading for listing in listings] + unlisted, viewer)
     for listing in listings:
         by_id[listing.section_id].listings.append(listing)
-    return ReadingList(nodes=nodes, unlisted=unlisted, filters=filters, total=sum(totals.values()))
+    if collapsed:
+        for node in nodes:
+            node.hidden = totals.get(node.section.pk, 0) - len(node.listings)
+    return ReadingList(nodes=nodes, unlisted=unlisted, filters=filters, total=sum(totals.values()), collapsed=collapsed)
 
 
 def course_students(course: Course) -> QuerySet[User]:

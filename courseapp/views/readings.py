@@ -17,7 +17,7 @@ from ..readinglists.bibtex import export_bibtex
 from ..readinglists.markdown import export_markdown
 from ..readinglists.parsed import ParsedList, ParsedReading, ParsedSection
 from ..readinglists.references import export_csl_json, export_ris
-from ..selectors import ReadingFilters, reading_list, section_tree
+from ..selectors import FIRST_OF_SECTION, ReadingFilters, reading_list, section_tree
 from ..services import ServiceError
 from ..services import readings as service
 from .rendering import redirect_with_message, render_page
@@ -33,6 +33,7 @@ def list_context(request, course, filters: ReadingFilters | None = None) -> dict
         "course": course,
         "access": request.access,
         "results": reading_list(course, filters, viewer=viewer),
+        "first_of_section": FIRST_OF_SECTION,
         "kinds": Reading.Kind.choices,
         "mine_choices": ReadingFilters.MINE.items(),
     }

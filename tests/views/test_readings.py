@@ -346,3 +346,29 @@ def test_the_preview_says_what_it_read_and_what_it_left_out(course, instructor, 
         "1 image or badge." in preview
     )
     assert "<strong>1</strong> new reading" in preview
+
+
+def test_a_long_list_opens_with_the_first_readings_of_each_section(course, student, client_for):
+    from courseapp.selectors import FIRST_OF_SECTION, LONG_LIST
+
+    sections = [SectionFactory(course=course, title=f"Part {n}", position=n) for n in range(2)]
+    readings = Reading.objects.bulk_create(
+        Reading(course=course, title=f"Study {n:03d}", kind="paper") for n in range(LONG_LIST + 2)
+    )
+    Listing.objects.bulk_create(
+        Listing(section=sections[n % 2], reading=reading, position=n) for n, reading in enumerate(readings)
+    )
+    client = client_for(student)
+    html = client.get(url("reading_list", course)).content.decode()
+    assert len(titles_in(html)) == 2 * FIRST_OF_SECTION
+    assert titles_in(html)[:2] == ["Study 000", "Study 002"]  # each section's first, in order
+    more = LONG_LIST // 2 + 1 - FIRST_OF_SECTION
+    assert f'Show all {LONG_LIST // 2 + 1} readings of “Part 0”</a> <small class="muted">({more} more)' in html
+    opened = client.get(url("reading_list", course), {"section": sections[0].pk}).content.decode()
+    assert len(titles_in(opened)) == LONG_LIST // 2 + 1 and "more)" not in opened
+    searched = client.get(url("reading_list", course), {"q": "301"}).content.decode()
+    assert titles_in(searched) == ["Study 301"]  # a search finds readings past the first few
+
+
+def titles_in(html: str) -> list[str]:
+    return re.findall(r'class="reading-title">([^<]+)<', html)
