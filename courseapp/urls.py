@@ -56,9 +56,9 @@ urlpatterns = [
         schedule_import.calendar_import_confirm,
         name="calendar_import_confirm",
     ),
-    path("courses/<slug:slug>/schedule/meetings/", schedule_editor.meeting_save, name="meeting_create"),
+    path("courses/<slug:slug>/schedule/meetings/", schedule_editor.meeting_create, name="meeting_create"),
     path(
-        "courses/<slug:slug>/schedule/meetings/<int:meeting_id>/", schedule_editor.meeting_save, name="meeting_update"
+        "courses/<slug:slug>/schedule/meetings/<int:meeting_id>/", schedule_editor.meeting_update, name="meeting_update"
     ),
     path(
         "courses/<slug:slug>/schedule/meetings/<int:meeting_id>/remove/",

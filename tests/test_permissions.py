@@ -183,11 +183,12 @@ MATRIX = {
         {"new-date": "2024-11-13", "new-kind": "lecture", "new-topic": "Extra"},
         staff_only(REDIRECT),
     ),
+    # A meeting's form (loaded into the editor when opened), and saving it (in POSTS_TOO).
     "courseapp:meeting_update": (
-        "post",
+        "get",
         lambda f: {"slug": f.course.slug, "meeting_id": f.meeting.pk},
-        lambda f: {f"m{f.meeting.pk}-date": "2024-10-17", f"m{f.meeting.pk}-kind": "papers"},
-        staff_only(REDIRECT),
+        None,
+        staff_only(OK),
     ),
     "courseapp:meeting_remove": (
         "post",
@@ -482,6 +483,11 @@ MATRIX = {
 
 # The POST side of pages that are also forms (MATRIX has their GET).
 POSTS_TOO = {
+    "courseapp:meeting_update": (
+        lambda f: {"slug": f.course.slug, "meeting_id": f.meeting.pk},
+        lambda f: {f"m{f.meeting.pk}-date": "2024-10-17", f"m{f.meeting.pk}-kind": "papers"},
+        staff_only(REDIRECT),
+    ),
     "courseapp:course_new": (
         lambda f: {},
         {

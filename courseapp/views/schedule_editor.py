@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ..models import Meeting, Reading, Signup, Slot, User
 from ..params import int_param
@@ -33,9 +33,8 @@ class MeetingForm(forms.ModelForm):
 
 def editor_context(request, course, *, bound: MeetingForm | None = None, **extra) -> dict:
     meetings = schedule(course)
-    for meeting in meetings:
-        is_bound = bound is not None and bound.instance.pk == meeting.pk
-        meeting.form = bound if is_bound else MeetingForm(instance=meeting, prefix=f"m{meeting.pk}")
+    for meeting in meetings:  # a meeting's form loads when opened, unless it came back with errors
+        meeting.form = bound if bound is not None and bound.instance.pk == meeting.pk else None
     new_form = bound if bound is not None and bound.instance.pk is None else MeetingForm(prefix="new")
     return {
         "course": course,
@@ -99,14 +98,31 @@ def slot_seats(request, course, slot_id: int):
 
 
 SEATS_PAGE = "courseapp/schedule/seats.html"
+MEETING_PAGE = "courseapp/schedule/meeting.html"
 
 
 @require_POST
 @course_view(Perm.MANAGE_SCHEDULE)
-def meeting_save(request, course, meeting_id: int | None = None):
-    """Add a meeting, or change one's date, kind, topic, hours or notes."""
-    meeting = get_object_or_404(Meeting, pk=meeting_id, course=course) if meeting_id else Meeting(course=course)
-    form = MeetingForm(request.POST, instance=meeting, prefix=f"m{meeting_id}" if meeting_id else "new")
+def meeting_create(request, course):
+    """Add a meeting (its form is always in the editor)."""
+    return _meeting_save(request, course, Meeting(course=course), prefix="new")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@course_view(Perm.MANAGE_SCHEDULE)
+def meeting_update(request, course, meeting_id: int):
+    """Change a meeting's date, kind, topic, hours or notes. GET: its form, loaded into the editor when
+    opened, or a page of its own without JavaScript."""
+    meeting = get_object_or_404(Meeting, pk=meeting_id, course=course)
+    if request.method == "POST":
+        return _meeting_save(request, course, meeting, prefix=f"m{meeting.pk}")
+    context = {"course": course, "access": request.access, "meeting": meeting,
+               "form": MeetingForm(instance=meeting, prefix=f"m{meeting.pk}")}  # fmt: skip
+    return render(request, f"{PAGE}#meeting_form" if request.htmx else MEETING_PAGE, context)
+
+
+def _meeting_save(request, course, meeting: Meeting, *, prefix: str):
+    form = MeetingForm(request.POST, instance=meeting, prefix=prefix)
     if not form.is_valid():
         return editor_update(request, course, bound=form, error="The meeting was not saved: see the form.", status=400)
     form.save()

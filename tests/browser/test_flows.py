@@ -120,6 +120,22 @@ def test_instructor_builds_a_meeting_in_the_editor(demo, new_page):
     card = page.locator("article.meeting-card", has_text="No class: read some papers!")
     expect(card.locator(".agenda")).to_contain_text("Mamba: Linear-Time Sequence Modeling")
     expect(page.locator("#editor .flash-success")).to_contain_text("Added")
+    tab.settled()
+
+    # The meeting's form and a slot's seat forms load when asked for.
+    card = page.locator("article.meeting-card", has_text="No class: read some papers!")
+    card.get_by_text("Edit date, kind, topic").click()
+    card.get_by_label("Topic").fill("Read some papers: state spaces")
+    card.get_by_role("button", name="Save meeting").click()
+    expect(page.locator("#editor .flash-success")).to_contain_text("Saved the meeting")
+    tab.settled()
+    card = page.locator("article.meeting-card", has_text="Read some papers: state spaces")
+    slot = card.locator("li", has_text="Mamba: Linear-Time Sequence Modeling")
+    slot.get_by_role("link", name="Assign, move or remove students").click()
+    slot.get_by_label("Student for “Mamba: Linear-Time Sequence Modeling").select_option(index=1)
+    slot.get_by_role("button", name="Assign").click()
+    expect(page.locator("#editor .flash-success")).to_contain_text("is now a presenter")
+    expect(page.locator("article.meeting-card", has_text="state spaces")).to_contain_text("Ada Achebe presenter")
     tab.screenshot("schedule-editor")
     assert tab.errors == []
 

@@ -97,6 +97,22 @@ class TestEditor:
     def url(self, course, name, *args):
         return reverse(f"courseapp:{name}", args=[course.slug, *args])
 
+    def test_a_meetings_form_loads_when_opened_and_comes_back_with_its_errors(
+        self, course, meeting, instructor, client_for
+    ):
+        client = client_for(instructor)
+        editor = client.get(self.url(course, "schedule_edit")).content.decode()
+        assert f'name="m{meeting.pk}-date"' not in editor and 'hx-trigger="toggle once"' in editor
+        form = client.get(self.url(course, "meeting_update", meeting.pk), headers=HTMX).content.decode()
+        assert form.lstrip().startswith('<form method="post"') and f'name="m{meeting.pk}-date"' in form
+        page = client.get(self.url(course, "meeting_update", meeting.pk)).content.decode()
+        assert "Back to the schedule editor" in page and "hx-post" not in page.split("<main")[1]
+        refused = client.post(
+            self.url(course, "meeting_update", meeting.pk), {f"m{meeting.pk}-date": "someday"}, headers=HTMX
+        )
+        html = refused.content.decode()
+        assert refused.status_code == 400 and 'value="someday"' in html and "<details open>" in html
+
     def test_add_a_meeting_and_see_the_warnings(self, course, meeting, slot, instructor, client_for):
         client = client_for(instructor)
         response = client.post(
