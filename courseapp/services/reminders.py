@@ -11,13 +11,13 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from ..models import Course, Membership, Notice, Reading, Review, SentReminder, Signup, SlideUpload, Slot
+from ..selectors import presented_reading_ids, submitted_reviews, tally_reviews
 from .presentations import deadlines
 
 Kind = SentReminder.Kind
@@ -243,11 +243,13 @@ def _review_reminders(course: Course, meeting, slots: list[Slot]) -> list[dict]:
     papers = [slot.reading for slot in slots if slot.reading and slot.reading.kind == Reading.Kind.PAPER]
     if not papers:
         return []
-    on_schedule = Slot.objects.filter(meeting__course=course, reading__kind=Reading.Kind.PAPER).values("reading")
+    # What is left, counted as My reviews counts it: the course's rule through its one tally.
+    presented = presented_reading_ids(course)
+    scheduled_counts = {
+        student_id: tally_reviews(course, reviews, presented).scheduled_papers
+        for student_id, reviews in submitted_reviews(course).items()
+    }
     submitted = Review.objects.filter(reading__course=course, submitted_at__isnull=False)
-    scheduled_counts = dict(
-        submitted.filter(reading__in=on_schedule).values_list("student").annotate(n=Count("reading", distinct=True))
-    )
     reviewed = set(submitted.filter(reading__in=papers).values_list("student_id", flat=True))
     presenting = {signup.student_id for slot in slots for signup in slot.signups.all()}
     students = Membership.objects.filter(

@@ -171,3 +171,26 @@ def test_an_archived_course_sends_nothing(course, meeting):
     course.save()
     assert reminders_send(now=day_before(meeting)) == 0
     assert mail.outbox == []
+
+
+def test_the_reminder_counts_what_is_left_as_my_reviews_does(course, meeting):
+    """Instructor-led papers and late reviews under a no-late policy do not count toward the scheduled
+    papers, in the reminder as on My reviews (they once counted in the reminder only)."""
+    from courseapp.models import Course
+    from courseapp.selectors import review_progress
+
+    Course.objects.filter(pk=course.pk).update(late_policy=Course.LatePolicy.REFUSE)
+    course.refresh_from_db()
+    later = MeetingFactory(course=course, date=datetime.date(2024, 11, 6))
+    led = SlotFactory(meeting=later, kind="instructor", reading__kind="paper")
+    late, on_time = SlotFactory.create_batch(2, meeting=later)
+    student = student_of(course)
+    for slot in (led, on_time):
+        submit(student, slot.reading)
+    Review.objects.create(reading=late.reading, student=student, text="x", submitted_at=timezone.now(), is_late=True)
+
+    progress = review_progress(course, student, now=day_before(meeting))
+    left = course.scheduled_paper_reviews_required - progress.tally.scheduled_papers
+    assert progress.tally.scheduled_papers == 1
+    assert reminders_send(now=day_before(meeting)) == 1
+    assert f"You have {left} more reviews of scheduled papers" in mail.outbox[0].body
