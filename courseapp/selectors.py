@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.template.defaultfilters import pluralize
+from django.utils.translation import ngettext
 
 from . import grading, reviewing
 from .models import (
@@ -649,9 +650,13 @@ def grade_rows(course: Course, students: list[User], rubrics: dict[str, Rubric])
                 grade.items.append(item)
                 grade.ungraded += not scores
             if len(mine) < needed:
+                missing = needed - len(mine)
+                if role == Signup.Role.PRESENTER:
+                    counted = ngettext("%(n)d presentation missing", "%(n)d presentations missing", missing)
+                else:
+                    counted = ngettext("%(n)d commentary missing", "%(n)d commentaries missing", missing)
                 noun = "presentation" if role == Signup.Role.PRESENTER else "commentary"
-                plural = "presentations" if role == Signup.Role.PRESENTER else "commentaries"
-                grade.missing = f"no {noun} signed up" if not mine else f"{needed - len(mine)} {plural} missing"
+                grade.missing = f"no {noun} signed up" if not mine else counted % {"n": missing}
 
         grade = grades[Component.FINAL_EXAM]
         grade.possible = per_item[Component.FINAL_EXAM]

@@ -1,7 +1,7 @@
 """The staff's schedule editor: one page, every change an htmx post that re-renders it."""
 
 from django import forms
-from django.db.models import Prefetch, Q
+from django.db.models import Case, Prefetch, Q, Value, When
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -263,7 +263,17 @@ def reading_picker(request, course):
                 Q(title__icontains=query) | Q(authors__icontains=query) | Q(arxiv_id__icontains=query)
             )
             .prefetch_related("slots__meeting")
-            .order_by("title")[:12]
+            # The title itself first, then titles that start with it, then the rest (#16: "Palette"
+            # found "MUSIC VAE … Palettes" before "Palette: Image-to-image diffusion models").
+            .annotate(
+                rank=Case(
+                    When(title__iexact=query, then=Value(0)),
+                    When(title__istartswith=query, then=Value(1)),
+                    When(title__icontains=query, then=Value(2)),
+                    default=Value(3),
+                )
+            )
+            .order_by("rank", "title")[:12]
         )
     return render(
         request, f"{PAGE}#picker", {"course": course, "meeting": meeting, "readings": readings, "query": query}

@@ -221,3 +221,15 @@ def test_two_pairs_racing_for_one_time_get_it_once(gunicorn_url, course):
     assert sum("Another pair booked that time a moment ago" in body for body in bodies) == 1
     time.refresh_from_db()
     assert time.slot_id in {slot.pk for slot in slots}
+
+
+def test_what_is_missing_is_counted_in_words_that_agree(course, presented_paper):
+    from courseapp.selectors import grade_rows
+
+    *_, chen = presented_paper  # chen comments once
+    course.commentaries_per_student = 2
+    (row,) = grade_rows(course, [chen], service.rubrics_ensure(course))
+    assert row.components["participation"].missing == "1 commentary missing"
+    course.commentaries_per_student = 3
+    (row,) = grade_rows(course, [chen], service.rubrics_ensure(course))
+    assert row.components["participation"].missing == "2 commentaries missing"

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -96,6 +97,18 @@ class TestTakingASeat:
 class TestEditor:
     def url(self, course, name, *args):
         return reverse(f"courseapp:{name}", args=[course.slug, *args])
+
+    def test_the_picker_ranks_the_title_itself_then_titles_starting_with_it(
+        self, course, meeting, instructor, client_for
+    ):
+        for title in ("MUSIC VAE: Learning Latent Palettes", "Palette: Image-to-Image Diffusion Models", "Palette",
+                      "A Palette of Attention"):  # fmt: skip
+            ReadingFactory(course=course, title=title)
+        path = self.url(course, "reading_picker")
+        html = client_for(instructor).get(path, {"meeting": meeting.pk, "q": "palette"}, headers=HTMX).text
+        found = re.findall(r'<span>([^<]+?) <span class="badge', html)
+        assert found == ["Palette", "Palette: Image-to-Image Diffusion Models", "A Palette of Attention",
+                         "MUSIC VAE: Learning Latent Palettes"]  # fmt: skip
 
     def test_a_meetings_form_loads_when_opened_and_comes_back_with_its_errors(
         self, course, meeting, instructor, client_for
