@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from ..models import Component, ExamSlot, Listing, QuizDraw, QuizPick, Review, Score, User
@@ -53,7 +54,19 @@ def exam_slots_make(request, course):
         added = service.exam_slots_make(course=course)
     except ServiceError as error:
         return _answer(request, course, error=error.message)
-    return _answer(request, course, done=f"Added {added} exam slot{'s' if added != 1 else ''}.")
+    done = (
+        ngettext("Added %(n)d exam slot.", "Added %(n)d exam slots.", added) % {"n": added}
+        if added
+        else "The exam window is full: every slot it holds is there already."
+    )
+    slots, students = course.exam_slots.count(), course_students(course).count()
+    if slots < students:  # say so before anyone presses Assign
+        short = ngettext("%(n)d slot short", "%(n)d slots short", students - slots) % {"n": students - slots}
+        return _answer(request, course, error=(
+            f"{done} The window holds {slots} slots for {students} students, {short}: lengthen the exam window "
+            "or shorten the slots in the settings."
+        ))  # fmt: skip
+    return _answer(request, course, done=done)
 
 
 @require_POST

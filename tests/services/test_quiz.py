@@ -185,3 +185,16 @@ def test_two_students_racing_for_one_exam_slot(gunicorn_url, course):
     assert sum("Someone booked that time a moment ago" in body for body in bodies) == 1
     slot.refresh_from_db()
     assert slot.student in students and QuizDraw.objects.count() == 0
+
+
+def test_making_slots_says_when_the_window_is_full_and_how_many_are_missing(exam_course, instructor, client_for):
+    from ..factories import MembershipFactory
+
+    for _ in range(26):
+        MembershipFactory(course=exam_course)
+    client = client_for(instructor)
+    path = reverse("courseapp:exam_slots_make", args=[exam_course.slug])
+    first = client.post(path, follow=True).text
+    assert "Added 24 exam slots. The window holds 24 slots for 26 students, 2 slots short" in first
+    again = client.post(path, follow=True).text
+    assert "The exam window is full: every slot it holds is there already. The window holds 24 slots" in again
