@@ -50,6 +50,24 @@ class TestTakingASeat:
         assert "All presenter seats of this paper are taken. Join the waitlist" in response.content.decode()
         assert 'value="wait"' in response.content.decode()
 
+    def test_once_i_present_other_papers_say_so_instead_of_offering_present(
+        self, course, meeting, slot, student, client_for
+    ):
+        other = SlotFactory(meeting=meeting)
+        client = client_for(student)
+        before = client.get(reverse("courseapp:schedule", args=[course.slug])).content.decode()
+        assert before.count('value="take" class="small">Present</button>') == 2
+        client.post(seat_url(course, slot), {"action": "take", "role": "presenter"})
+        after = client.get(reverse("courseapp:schedule", args=[course.slug])).content.decode()
+        assert ">Present</button>" not in after and "(you present Oct 16)" in after
+        assert after.count(">Comment</button>") == 1, "commenting on another paper is still offered"
+        third, fourth = SlotFactory(meeting=meeting), SlotFactory(meeting=meeting)
+        for commented in (other, third):
+            client.post(seat_url(course, commented), {"action": "take", "role": "commentator"})
+        done = client.get(reverse("courseapp:schedule", args=[course.slug])).content.decode()
+        assert ">Comment</button>" not in done and "(you have chosen your commentaries)" in done
+        assert f'id="slot-{fourth.pk}"' in done
+
     def test_without_javascript_it_redirects_with_the_message(self, course, slot, student, client_for):
         response = client_for(student).post(
             seat_url(course, slot), {"action": "take", "role": "presenter"}, follow=True
