@@ -148,6 +148,7 @@ def test_student_writes_a_review_that_autosaves_survives_a_reload_and_is_submitt
     page.goto(f"/courses/{demo.slug}/readings/")
     page.locator(f"#listing-{reading.listings.first().pk}").get_by_role("link", name="write a review").click()
     expect(page.get_by_role("heading", name="Review")).to_be_visible()
+    page.wait_for_load_state()  # htmx and the editor's script listen from the load on; typing before is lost
 
     editor = page.get_by_label("Your review")
     editor.fill("The watermark **biases** sampling toward a green list.")
