@@ -174,6 +174,29 @@ class CourseSettingsForm(forms.ModelForm):
             "exam_starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
             "exam_ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
         }
+        # Labels as an instructor says them (the field names gave "Signup opens at", "Slides max mb").
+        labels = {
+            "signup_opens_at": "Sign-ups open",
+            "signup_closes_at": "Sign-ups close",
+            "review_points": "Reviews (points of 100)",
+            "presentation_points": "Presentation (points of 100)",
+            "participation_points": "Participation (points of 100)",
+            "final_exam_points": "Final exam (points of 100)",
+            "reviews_required": "Reviews each student writes",
+            "scheduled_paper_reviews_required": "Of them, reviews of presented papers",
+            "review_word_limit": "Words per review, at most",
+            "similarity_threshold": "Overlap that flags two reviews as similar",
+            "presentation_minutes": "Talk length (minutes)",
+            "discussion_minutes": "Discussion length (minutes)",
+            "one_on_one_days_before": "1-on-1, days before the talk",
+            "final_slides_days_after": "Final slides due, days after the talk",
+            "slides_max_mb": "Largest slides file (MB)",
+            "exam_starts_at": "Exam window opens",
+            "exam_ends_at": "Exam window closes",
+            "exam_slot_minutes": "Minutes per exam slot",
+            "quiz_papers_only": "Quiz on papers only",
+            "quiz_on_time_only": "Quiz on on-time reviews only",
+        }
 
     def grouped_fields(self):
         return [(title, [self[name] for name in names]) for title, names in COURSE_SETTINGS_FIELDSETS]

@@ -73,3 +73,12 @@ class TestCourseSettings:
         url = reverse("courseapp:course_home", args=[course.slug])
         assert ">Settings</a>" in client_for(instructor).get(url).content.decode()
         assert ">Settings</a>" not in client_for(ta).get(url).content.decode()
+
+
+def test_the_settings_speak_the_instructors_language(course, instructor, client_for):
+    html = client_for(instructor).get(reverse("courseapp:course_settings", args=[course.slug])).content.decode()
+    for label in ("Sign-ups open", "1-on-1, days before the talk", "Largest slides file (MB)",
+                  "Reviews (points of 100)", "Minutes per exam slot"):  # fmt: skip
+        assert f">{label}:</label>" in html, label
+    for field_name in ("Signup opens at", "One on one days before", "Slides max mb"):
+        assert field_name not in html
