@@ -5,6 +5,7 @@ Import it first: it puts the project on the path and calls django.setup().
 
 import contextlib
 import os
+import secrets
 import statistics
 import sys
 import time
@@ -13,6 +14,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DJANGO_DEBUG", "true")
+# One key for this process and any server a benchmark starts, so that the sessions made here log in there.
+os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
 
 import django
 

@@ -12,16 +12,12 @@ been told it was submitted.
 
 import concurrent.futures
 import os
-import secrets
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-
-# One key for this process and the server, so that the sessions made here log the server's requests in.
-os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
 
 from benchsetup import throwaway_database
 from django.db import connection

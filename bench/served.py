@@ -12,7 +12,6 @@ as a multiple of its own figure at 24 students. The machine is shared: read the 
 
 import os
 import re
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -20,9 +19,6 @@ import sys
 import tempfile
 import urllib.request
 from pathlib import Path
-
-# One key for this process and the server, so that the sessions made here log the server's requests in.
-os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
 
 from benchsetup import throwaway_database
 from gradebook import grade_everything

@@ -30,12 +30,17 @@ def int_list(params, name: str) -> list[int]:
 
 def int_or_none(value: str) -> int | None:
     """A whole number that may be junk, for filters that ignore what means nothing."""
-    text = (value or "").strip()
-    return int(text) if text.isascii() and text.isdigit() and int(text) <= LARGEST else None
+    return _whole_number(value or "")
 
 
 def _number(name: str, value: str) -> int:
-    text = value.strip()
-    if not (text.isascii() and text.isdigit()) or int(text) > LARGEST:
+    number = _whole_number(value)
+    if number is None:
         raise InvalidParameter(f"“{name}” must be a whole number, such as an id from this site; “{value[:40]}” is not.")
-    return int(text)
+    return number
+
+
+def _whole_number(value: str) -> int | None:
+    """The ASCII digits of ``value`` as a number no id exceeds, else None: the one rule both readers apply."""
+    text = value.strip()
+    return int(text) if text.isascii() and text.isdigit() and int(text) <= LARGEST else None

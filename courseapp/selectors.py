@@ -596,7 +596,6 @@ def grade_rows(course: Course, students: list[User], rubrics: dict[str, Rubric])
     per_item = {component: sum(c.max_points for c in rubric.criteria.all()) for component, rubric in rubrics.items()}
     component_of = {c.pk: component for component, rubric in rubrics.items() for c in rubric.criteria.all()}
     presented = presented_reading_ids(course)
-    # A score's criterion came with the rubrics: attach it instead of joining it in.
     reviews = submitted_reviews(course, ids)
     seats = defaultdict(list)
     for signup in (
@@ -606,6 +605,7 @@ def grade_rows(course: Course, students: list[User], rubrics: dict[str, Rubric])
     ):
         seats[signup.student_id].append(signup)
     by_review, by_slot, exam = defaultdict(list), defaultdict(list), defaultdict(list)
+    # A score's criterion came with the rubrics: attach it instead of joining it in.
     criteria = {c.pk: c for rubric in rubrics.values() for c in rubric.criteria.all()}
     scores = Score.objects.filter(criterion__rubric__course=course, student__in=ids).order_by("criterion__position")
     for criterion_id, student_id, review_id, slot_id, points, comment in scores.values_list(

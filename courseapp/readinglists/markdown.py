@@ -100,6 +100,11 @@ def _inline_links(text: str) -> str:
     return _ANCHOR.sub(lambda m: f"[{plain(m.group('title'))}]({m.group('url')})" + "\n" * m.group(0).count("\n"), text)
 
 
+def _note(rest: str) -> str:
+    """The note after a linked title, where there is one: decoration alone ("⭐") is none."""
+    return "" if _DECORATION.match(plain(rest)) else _annotation(rest)
+
+
 def _citation_details(reading: ParsedReading, rest: str) -> None:
     """Authors, venue and year written after a linked title, taken out of its note."""
     authors = _ITALIC_AUTHORS.match(rest)
@@ -174,7 +179,7 @@ def _item_reading(body: str, line: int, section: str) -> ParsedReading | None:
         if _CAPTION.match(match.group("title")):
             return _captioned(body, line, section)
         rest = match.group("rest")
-        note = "" if _DECORATION.match(plain(rest)) else _annotation(rest)
+        note = _note(rest)
         reading = reading_from(match.group("title"), url, note, line=line, section=section)
         _citation_details(reading, rest)
         left, venue, year = metadata.venue_and_year(reading.annotation)
@@ -185,7 +190,7 @@ def _item_reading(body: str, line: int, section: str) -> ParsedReading | None:
     if inner and not inner.group("url").startswith("#") and not _CAPTION.match(inner.group("title")):
         # A citation with its title linked: the words before are the authors, those after the note.
         rest = body[inner.end() :]
-        note = "" if _DECORATION.match(plain(rest)) else _annotation(rest)
+        note = _note(rest)
         reading = reading_from(inner.group("title"), inner.group("url"), note, line=line, section=section)
         before = plain(body[: inner.start()]).strip(" .,:;-–—")
         if before and len(before) < 300 and not _DECORATION.match(before):
@@ -415,7 +420,9 @@ class _Reader:
             text = " ".join(_TAG.sub(" ", chunk).split())
             link = _ANY_LINK.search(text)
             if link and not link.group("url").startswith("#") and not _CAPTION.match(link.group("title")):
-                self.add([r for r in [_item(text, _line(token), self.section_title())] if r], _line(token))
+                reading = _item(text, _line(token), self.section_title())
+                if reading is not None:
+                    self.add([reading], _line(token))
 
 
 _HTML_BREAKS = re.compile(r"<li\b[^>]*>|<br\s*/?>|</p>|</li>|\n", re.I)
