@@ -12,8 +12,8 @@ from django.db.models.functions import RowNumber
 from django.template.defaultfilters import pluralize
 from django.utils.translation import ngettext
 
-from . import grading, reviewing
-from .models import (
+from .. import grading, reviewing
+from ..models import (
     Component,
     Course,
     Criterion,
@@ -34,7 +34,7 @@ from .models import (
     User,
     WaitlistEntry,
 )
-from .params import int_or_none
+from ..params import int_or_none
 
 
 @dataclasses.dataclass
