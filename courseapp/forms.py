@@ -122,7 +122,7 @@ class GradeScaleField(forms.CharField):
 COURSE_SETTINGS_FIELDSETS = [
     ("Course", ["title", "term", "description", "prerequisites"]),
     ("Calendar", ["time_zone", "term_starts_on", "term_ends_on", "class_starts_at", "class_ends_at"]),
-    ("Sign-ups", ["signup_opens_at", "signup_closes_at"]),
+    ("Sign-ups", ["signup_mode", "signup_opens_at", "signup_closes_at", "min_choices"]),
     ("Grade", ["review_points", "presentation_points", "participation_points", "final_exam_points", "grade_scale"]),
     (
         "Reviews",
@@ -176,6 +176,8 @@ class CourseSettingsForm(forms.ModelForm):
         }
         # Labels as an instructor says them (the field names gave "Signup opens at", "Slides max mb").
         labels = {
+            "signup_mode": "How students get seats",
+            "min_choices": "Papers to rank for presenting, at least",
             "signup_opens_at": "Sign-ups open",
             "signup_closes_at": "Sign-ups close",
             "review_points": "Reviews (points of 100)",

@@ -9,6 +9,7 @@ from .models import Course, LinkCheckRun
 from .services import ServiceError
 from .services.invitations import course_invitation_send
 from .services.links import link_check_run, link_check_start
+from .services.preferences import assignment_run
 from .services.quiz import quiz_draw
 from .services.reminders import (
     decision_notify,
@@ -44,6 +45,12 @@ def check_review_similarity(review_id: int) -> int:
 def draw_quiz(course_id: int, seed: int | None = None, by_id: int | None = None) -> int:
     """Draw every student's quiz paper (idempotent: a redelivery, or a second click, draws nothing new)."""
     return quiz_draw(course_id=course_id, seed=seed, by_id=by_id).seed
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=600, time_limit=900)
+def assign_seats(run_id: int) -> str:
+    """Solve a seat assignment run (idempotent: a redelivered run that has started does nothing)."""
+    return assignment_run(run_id=run_id).status
 
 
 # Limits below the broker's visibility timeout; the checker's own deadline (LINKCHECK["deadline"])

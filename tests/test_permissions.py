@@ -10,8 +10,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from courseapp.models import (
+    AssignmentRun,
     CalendarImport,
     Course,
+    DraftSeat,
     ExamSlot,
     Invitation,
     Membership,
@@ -166,6 +168,34 @@ MATRIX = {
         student_only(REDIRECT),
     ),
     "courseapp:notices_dismiss": ("post", lambda f: {"slug": f.course.slug}, {}, student_only(REDIRECT)),
+    # The preference round: a student's own ranking; the run, its draft and publishing for staff.
+    "courseapp:ranking": ("get", lambda f: {"slug": f.course.slug}, None, student_only(OK)),
+    "courseapp:ranking_change": (
+        "post",
+        lambda f: {"slug": f.course.slug},
+        lambda f: {"kind": "present", "action": "add", "slot": f.slot_c.pk},
+        student_only(REDIRECT),
+    ),
+    "courseapp:ranking_partner": (
+        "post",
+        lambda f: {"slug": f.course.slug},
+        lambda f: {"partner": f.presenter.pk},
+        student_only(REDIRECT),
+    ),
+    "courseapp:assignment": ("get", lambda f: {"slug": f.course.slug}, None, staff_only(OK)),
+    "courseapp:assignment_start": ("post", lambda f: {"slug": f.course.slug}, {}, staff_only(REDIRECT)),
+    "courseapp:assignment_publish": (
+        "post",
+        lambda f: {"slug": f.course.slug},
+        lambda f: {"run": f.assignment_run.pk},
+        staff_only(REDIRECT),
+    ),
+    "courseapp:draft_move": (
+        "post",
+        lambda f: {"slug": f.course.slug, "draft_id": f.draft_seat.pk},
+        lambda f: {"to": f.slot_c.pk},
+        staff_only(REDIRECT),
+    ),
     "courseapp:calendar_token_reset": ("post", lambda f: {"slug": f.course.slug}, {}, student_only(REDIRECT)),
     # Calendars: the course's is public; a student's private feed opens with its token, for anyone holding it.
     "courseapp:course_calendar": ("get", lambda f: {"slug": f.course.slug}, None, everyone(OK)),
@@ -590,6 +620,12 @@ class Fixtures:
         Reading.objects.filter(course=course).update(url="http://127.0.0.1:9/paper")
         self.reading_import = ReadingImport.objects.create(
             course=course, format="markdown", text="## Papers\n- [A](https://arxiv.org/abs/1706.03762)\n"
+        )
+
+        # A finished seat assignment run with one proposed seat.
+        self.assignment_run = AssignmentRun.objects.create(course=course, seed=1, status="done")
+        self.draft_seat = DraftSeat.objects.create(
+            run=self.assignment_run, slot=self.slot_c, student=users["student"], role="commentator", seat=1
         )
 
         self.calendar_import = CalendarImport.objects.create(

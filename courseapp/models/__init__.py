@@ -4,6 +4,7 @@ from .accounts import User
 from .courses import Course, Membership
 from .grading import Component, Criterion, Release, Rubric, Score, ScoreChange
 from .links import LinkCheckRun, LinkResult
+from .preferences import AssignmentRun, Choice, DraftSeat, Ranking
 from .presentations import OneOnOneTime, SlideUpload, Timing
 from .quiz import ExamSlot, QuizDraw, QuizPick
 from .readings import Listing, Reading, ReadingImport, Section
@@ -12,10 +13,13 @@ from .reviews import Review, ReviewSubmission, SimilarityFlag
 from .schedule import CalendarImport, Invitation, Meeting, Notice, Signup, Slot, Swap, WaitlistEntry
 
 __all__ = [
+    "AssignmentRun",
     "CalendarImport",
+    "Choice",
     "Component",
     "Course",
     "Criterion",
+    "DraftSeat",
     "ExamSlot",
     "Invitation",
     "LinkCheckRun",
@@ -27,6 +31,7 @@ __all__ = [
     "OneOnOneTime",
     "QuizDraw",
     "QuizPick",
+    "Ranking",
     "Reading",
     "ReadingImport",
     "Release",

@@ -39,6 +39,10 @@ def validate_time_zone(value: str) -> None:
 class Course(models.Model):
     """One term of a seminar; every course rule is a field here, defaults from the model course."""
 
+    class SignupMode(models.TextChoices):
+        FIRST_COME = "first_come", "First come, first served"
+        PREFERENCES = "preferences", "Students rank the papers; the app assigns the seats"
+
     class LatePolicy(models.TextChoices):
         ACCEPT_FLAGGED = "accept_flagged", "Accept late work and flag it"
         REFUSE = "refuse", "Refuse late work"
@@ -60,6 +64,17 @@ class Course(models.Model):
     class_ends_at = models.TimeField(default=datetime.time(16, 50), help_text="When a class ends (for calendars).")
     signup_opens_at = models.DateTimeField(null=True, blank=True)
     signup_closes_at = models.DateTimeField(null=True, blank=True)
+    signup_mode = models.CharField(
+        max_length=20,
+        choices=SignupMode.choices,
+        default=SignupMode.FIRST_COME,
+        help_text="With rankings, the sign-up window is the time to rank; seats are assigned when it closes.",
+    )
+    min_choices = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="How many papers a student ranks to present, at the least.",
+    )
 
     # Points of the four components; together they make the 100-point grade.
     review_points = models.PositiveSmallIntegerField(default=40)
@@ -186,6 +201,15 @@ class Course(models.Model):
     @property
     def total_points(self) -> int:
         return self.review_points + self.presentation_points + self.participation_points + self.final_exam_points
+
+    @property
+    def ranks_papers(self) -> bool:
+        return self.signup_mode == self.SignupMode.PREFERENCES
+
+    @property
+    def min_commentary_choices(self) -> int:
+        """Papers to rank for commentaries: twice the seats, so the assignment has room."""
+        return 2 * self.commentaries_per_student
 
     @property
     def other_reviews_allowed(self) -> int:

@@ -11,13 +11,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from ..models import Course, Invitation, Membership, Notice, Signup, Slot, Swap, WaitlistEntry
+from ..models import AssignmentRun, Course, Invitation, Membership, Notice, Signup, Slot, Swap, WaitlistEntry
 from .errors import ServiceError
 
 # Notices tell students what happened to their seats; what awaits their answer (an invitation,
 # a proposed swap) is shown in "my term" with its buttons instead.
 
 WINDOW_NOT_OPEN = "Sign-ups open {when}."
+RANKING_ROUND = "Seats in this course are assigned from the students' rankings: rank the papers on the ranking page."
+KEEP_ASSIGNED = "Your seats were assigned from the rankings: ask the instructor to change them."
 WINDOW_CLOSED = "Sign-ups closed {when}. Ask the instructor if you need a change."
 NO_SEATS = "Nobody signs up for this item: it is not a paper presented by students."
 NOT_A_STUDENT = "Only students of the course take seats."
@@ -47,7 +49,14 @@ ROLE_NAMES = {Signup.Role.PRESENTER: "presenter", Signup.Role.COMMENTATOR: "comm
 
 
 def signup_window_error(course: Course, now: datetime.datetime) -> str | None:
-    """Why students cannot change their own seats now, or None while the window is open."""
+    """Why students cannot change their own seats now, or None while the window is open.
+
+    When students rank the papers, the window is for ranking; once the assignment is published,
+    the seats left are first come, first served (for late joiners), with no end.
+    """
+    if course.ranks_papers:
+        published = AssignmentRun.objects.filter(course=course, status=AssignmentRun.Status.PUBLISHED)
+        return None if published.exists() else RANKING_ROUND
     if course.signup_opens_at and now < course.signup_opens_at:
         return WINDOW_NOT_OPEN.format(when=course.when(course.signup_opens_at))
     if course.signup_closes_at and now >= course.signup_closes_at:
@@ -81,7 +90,7 @@ def _lock_slots(course: Course, *slot_ids: int) -> dict[int, Slot]:
     return locked
 
 
-def _lock_student(course: Course, student, *, message: str = NOT_A_STUDENT) -> None:
+def lock_student(course: Course, student, *, message: str = NOT_A_STUDENT) -> None:
     """Lock the student's membership: their per-course limits are checked one request at a time."""
     is_student = (
         Membership.objects.select_for_update()
@@ -177,7 +186,7 @@ def seat_take(*, course: Course, slot_id: int, student, role: str, now: datetime
     with transaction.atomic():
         slot = _lock_slot(course, slot_id)
         _require_window(course, now)
-        _lock_student(course, student)
+        lock_student(course, student)
         if error := _limit_error(course, student, slot, role):
             raise error
         seat = _free_seat(slot, course, role)
@@ -195,6 +204,8 @@ def seat_drop(*, course: Course, slot_id: int, student, now: datetime.datetime |
         signup = Signup.objects.filter(slot=slot, student=student).first()
         if signup is None:
             raise ServiceError(NOT_IN_SLOT, code="not_in_slot")
+        if course.ranks_papers:  # giving up an assigned seat would undo the fair round
+            raise ServiceError(KEEP_ASSIGNED, code="assigned")
         signup.delete()
         if signup.role == Signup.Role.PRESENTER:
             # A presenter who leaves withdraws the invitations they made for this slot.
@@ -212,7 +223,7 @@ def _promote(course: Course, slot: Slot, role: str) -> None:
             return
         entry.delete()
         try:
-            _lock_student(course, entry.student)
+            lock_student(course, entry.student)
         except ServiceError:
             continue  # no longer a student of the course
         if error := _limit_error(course, entry.student, slot, role):
@@ -231,7 +242,7 @@ def waitlist_join(*, course: Course, slot_id: int, student, role: str, now: date
     with transaction.atomic():
         slot = _lock_slot(course, slot_id)
         _require_window(course, now)
-        _lock_student(course, student)
+        lock_student(course, student)
         if WaitlistEntry.objects.filter(slot=slot, student=student).exists():
             raise ServiceError(ALREADY_WAITING, code="already_waiting")
         if error := _limit_error(course, student, slot, role):
@@ -259,7 +270,7 @@ def invitation_send(
         _require_window(course, now)
         if not slot.signups.filter(student=inviter, role=Signup.Role.PRESENTER).exists():
             raise ServiceError(NOT_PRESENTER, code="not_presenter")
-        _lock_student(course, invitee, message=INVITEE_NOT_STUDENT)
+        lock_student(course, invitee, message=INVITEE_NOT_STUDENT)
         if slot.signups.filter(student=invitee).exists():
             raise ServiceError(INVITEE_IN_SLOT.format(name=invitee.display_name), code="invitee_in_slot")
         if (
@@ -293,7 +304,7 @@ def invitation_answer(
         invitation.answered_at = timezone.now()
         if decision == "accept":
             _require_window(course, now)
-            _lock_student(course, user)
+            lock_student(course, user)
             if error := _limit_error(course, user, slot, Signup.Role.PRESENTER):
                 raise error
             invitation.status = Invitation.Status.ACCEPTED
@@ -396,7 +407,7 @@ def seat_assign(*, course: Course, slot_id: int, student, role: str, by) -> Sign
     """Staff put a student in a seat at any time, past the window and the per-student limits."""
     with transaction.atomic():
         slot = _lock_slot(course, slot_id)
-        _lock_student(course, student)
+        lock_student(course, student)
         if slot.signups.filter(student=student).exists():
             raise ServiceError(INVITEE_IN_SLOT.format(name=student.display_name), code="already_in_slot")
         seat = _free_seat(slot, course, role, honour_holds=False)
