@@ -353,6 +353,7 @@ class Preview:
     unranked: list[User]
     pairs: list[tuple[User, User]]
     pending: list[tuple[User, User]]  # named a partner who has not named them back
+    conflicts: list[Choice]  # papers students must not get, with their reasons (staff only)
     figures: dict[str, dict]  # series name -> {"present": ..., "comment": ...}
     charts: list[BarChart]
     worst_off: list[tuple[str, str, str]]  # who, what they present, what they comment on
@@ -395,8 +396,14 @@ def round_status(course: Course) -> dict:
             complete.append(student)
         else:
             incomplete.append(student)
+    conflicts = list(
+        Choice.objects.filter(ranking__in=rankings.values(), kind=Choice.Kind.AVOID)
+        .select_related("ranking__student", "slot__reading")
+        .order_by("ranking__student__last_name", "ranking__student__first_name", "rank")
+    )
     return {
         "students": len(students),
+        "conflicts": conflicts,
         "complete": complete,
         "incomplete": incomplete,
         "unranked": unranked,

@@ -116,6 +116,13 @@ class TestAssignmentPage:
         assert body.count('class="bar bar-optimal"') >= 2 and "<svg" in body
         assert "A lottery (random serial dictatorship)" in body and "Publish these seats" in body
 
+    def test_staff_see_the_conflicts_and_their_reasons(self, client_for, course, papers, instructor, students):
+        service.ranking_change(course=course, student=students[0], kind="avoid", action="add",
+                               slot_id=papers[2].pk, reason="My advisor wrote it")  # fmt: skip
+        page = client_for(instructor).get(url("assignment", course)).content.decode()
+        assert f"{students[0].display_name}: “Paper C” — My advisor wrote it" in page
+        assert "My advisor wrote it" not in client_for(students[1]).get(url("ranking", course)).content.decode()
+
     def test_publish_then_the_student_sees_the_seat(self, client_for, course, papers, instructor, students):
         rank_everyone(course, papers, students)
         course.signup_closes_at = timezone.now() - datetime.timedelta(minutes=1)

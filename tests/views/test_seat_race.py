@@ -59,3 +59,32 @@ def test_eight_instructors_claim_one_course_address_at_once_and_one_gets_it(guni
     assert all("The address “seminar-2027” is taken" in body for status, body in results if status == 400)
     course = Course.objects.get(slug="seminar-2027")
     assert course.memberships.count() == 1 and course.meetings.count() == 10
+
+
+def test_two_partners_adding_papers_at_once_keep_every_one_in_their_shared_list(gunicorn_url):
+    import datetime
+
+    from django.utils import timezone
+
+    from courseapp.models import Choice
+    from courseapp.services.preferences import partner_set
+
+    course = CourseFactory(signup_mode="preferences", signup_closes_at=timezone.now() + datetime.timedelta(days=1))
+    slots = [SlotFactory(meeting__course=course) for _ in range(12)]
+    a, b = (MembershipFactory(course=course).user for _ in range(2))
+    partner_set(course=course, student=a, partner=b)
+    partner_set(course=course, student=b, partner=a)
+    sessions = {a.pk: session_cookie(a), b.pk: session_cookie(b)}
+    url = gunicorn_url + reverse("courseapp:ranking_change", args=[course.slug])
+    jobs = [(a if n % 2 else b, slot) for n, slot in enumerate(slots)]
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        results = list(pool.map(lambda job: post_as(url, sessions[job[0].pk], {
+            "kind": "present", "action": "add", "slot": job[1].pk}), jobs))  # fmt: skip
+
+    assert [status for status, _ in results] == [200] * 12
+    lead = min(a.pk, b.pk)
+    shared = Choice.objects.filter(ranking__student_id=lead, kind="present")
+    assert sorted(shared.values_list("rank", flat=True)) == list(range(1, 13))  # none lost, none numbered twice
+    assert set(shared.values_list("slot", flat=True)) == {slot.pk for slot in slots}
+    assert not Choice.objects.filter(ranking__student_id=max(a.pk, b.pk), kind="present").exists()
