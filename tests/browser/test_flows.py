@@ -287,8 +287,10 @@ def test_instructor_times_a_presentation_grades_it_and_the_student_sees_it_after
     talk = page.locator(".criterion-row", has_text="Presenting and leading the discussion")
     expect(talk).to_contain_text("Timer: talk 0:02 of 30:00")
     page.evaluate("window.notReloaded = true")
-    talk.get_by_role("button", name="15 Clear, within time, a lively discussion").click()
+    talk.get_by_label(re.compile("^Comment on Presenting")).fill("Good pacing; cut the related work.")
+    talk.get_by_role("button", name="15 Clear, within time, a lively discussion").click()  # the comment goes too
     expect(page.locator(".criterion-row", has_text="Presenting and leading").get_by_text("Saved")).to_be_visible()
+    expect(talk.get_by_label(re.compile("^Comment on Presenting"))).to_have_value("Good pacing; cut the related work.")
     for name, points in (("1-on-1 meeting", "10"), ("Initial slides", "8"), ("Final slides", "5")):
         row = page.locator(".criterion-row", has_text=name).first
         row.get_by_label(f"Points for {name}").fill(points)
@@ -316,6 +318,7 @@ def test_instructor_times_a_presentation_grades_it_and_the_student_sees_it_after
     section = student.page.locator("#component-presentation")
     expect(section).to_contain_text("38 of 40")
     expect(section).to_contain_text("Too much text on the method slides.")
+    expect(section).to_contain_text("Good pacing; cut the related work.")
     student.screenshot("my-grades")
     assert tab.errors == [] and student.errors == []
 
