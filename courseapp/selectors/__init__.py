@@ -47,12 +47,13 @@ class Seat:
     first_open: bool = False  # the open seat that carries the sign-up button
 
 
-def schedule(course: Course, viewer=None) -> list[Meeting]:
-    """The term's meetings with their slots and seats (five queries).
+def schedule(course: Course, viewer=None, *, reviewer=None) -> list[Meeting]:
+    """The term's meetings with their slots and seats (five queries, six with a ``reviewer``).
 
     Each paper slot carries, per role, ``<role>_seats`` (a list of Seat), ``<role>_full`` and
     ``<role>_waiting`` (people in line); for a ``viewer`` also ``my_role`` (their seat's role
-    or None) and ``my_place`` ((role, place in line) or None).
+    or None) and ``my_place`` ((role, place in line) or None); for a ``reviewer`` (a student)
+    every slot with a reading carries ``my_review``, their review of it or None.
     """
     signups = Signup.objects.select_related("student").order_by("role", "seat")
     invitations = Invitation.objects.filter(status=Invitation.Status.PENDING).select_related("invitee")
@@ -63,9 +64,13 @@ def schedule(course: Course, viewer=None) -> list[Meeting]:
     )
     meetings = list(course.meetings.prefetch_related(Prefetch("slots", queryset=slots)))
     viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
+    reviews = {}
+    if reviewer is not None:
+        reviews = {r.reading_id: r for r in Review.objects.filter(student=reviewer, reading__course=course)}
     for meeting in meetings:
         for slot in meeting.slots.all():
             _annotate_seats(slot, course, viewer_id)
+            slot.my_review = reviews.get(slot.reading_id)
     return meetings
 
 
@@ -445,6 +450,8 @@ class ReviewProgress:
     reviews: list[Review]  # submitted, each with .verdict and .due
     drafts: list[Review]  # started, never submitted, each with .due
     upcoming: list[Meeting]  # the next meetings; their slots carry .my_review
+    # When no class is left (a past term): the scheduled papers not reviewed yet, latest first.
+    unreviewed: list[Slot] = dataclasses.field(default_factory=list)
 
 
 def review_progress(course: Course, student, *, now: datetime.datetime) -> ReviewProgress:
@@ -472,8 +479,24 @@ def review_progress(course: Course, student, *, now: datetime.datetime) -> Revie
     for meeting in upcoming:
         for slot in meeting.slots.all():
             slot.my_review = by_reading.get(slot.reading_id)
+    unreviewed = []
+    if not upcoming:
+        reviewed = {r.reading_id for r in submitted}
+        unreviewed = [
+            slot
+            for slot in Slot.objects.filter(meeting__course=course, kind=Slot.Kind.PAPER)
+            .select_related("reading", "meeting")
+            .order_by("-meeting__date", "position")
+            if slot.reading_id not in reviewed
+        ][:6]
+        for slot in unreviewed:
+            slot.my_review = by_reading.get(slot.reading_id)
     return ReviewProgress(
-        tally=result, reviews=submitted, drafts=[r for r in reviews if not r.is_submitted], upcoming=upcoming
+        tally=result,
+        reviews=submitted,
+        drafts=[r for r in reviews if not r.is_submitted],
+        upcoming=upcoming,
+        unreviewed=unreviewed,
     )
 
 

@@ -21,7 +21,9 @@ def schedule_context(request, course, **extra) -> dict:
     context = {
         "course": course,
         "access": request.access,
-        "meetings": schedule(course, viewer=request.user),
+        "meetings": schedule(
+            course, viewer=request.user, reviewer=request.user if request.access.can(Perm.WRITE_REVIEWS) else None
+        ),
         "window_error": signup_window_error(course, timezone.now()),
         **extra,
     }

@@ -108,10 +108,10 @@ class TestQueryCounts:
         for i, student in enumerate(students[: len(slots) * 2]):
             SignupFactory(slot=slots[i // 2], student=student, seat=i % 2 + 1)
         client.force_login(students[0])
-        # session, user, course, membership; meetings, slots, sign-ups, held seats, waitlists;
-        # "my term": my sign-ups and their slots' sign-ups, invitations, waitlist places, swaps,
-        # notices, classmates
-        with django_assert_num_queries(16):
+        # session, user, course, membership; meetings, slots, sign-ups, held seats, waitlists, my reviews
+        # (for "Write a review"); "my term": my sign-ups and their slots' sign-ups, invitations,
+        # waitlist places, swaps, notices, classmates
+        with django_assert_num_queries(17):
             response = client.get(reverse("courseapp:schedule", args=[course.slug]))
         assert response.status_code == 200
 

@@ -158,3 +158,31 @@ class TestStaff:
         # session, user, course, membership; deadlines, presented readings, my reviews, next meetings, their slots
         with django_assert_num_queries(9):
             client.get(url("my_reviews", course))
+
+
+class TestWayIn:
+    """Every scheduled paper leads to its review, on the schedule and on My reviews, in any term."""
+
+    def test_the_schedule_offers_write_then_edit(self, course, reading, student, ta, client_for):
+        link = f'href="{url("review_edit", course, reading.pk)}" class="small-link review-link">'
+        page = client_for(student).get(url("schedule", course)).content.decode()
+        assert link + "Write a review</a>" in page
+        review_submit(reading=reading, student=student, text="A review.", attested=True)
+        page = client_for(student).get(url("schedule", course)).content.decode()
+        assert link + "Edit your review</a>" in page
+        assert "review-link" not in client_for(ta).get(url("schedule", course)).content.decode()
+
+    def test_in_a_past_term_my_reviews_lists_the_papers_still_unreviewed(self, course, student, client_for):
+        course.term_starts_on, course.term_ends_on = datetime.date(2023, 9, 1), datetime.date(2023, 12, 15)
+        course.save()
+        done, left = (
+            SlotFactory(meeting__course=course, meeting__date=datetime.date(2023, 10, d), reading__title=title).reading
+            for d, title in ((4, "Done Paper"), (11, "Left Paper"))
+        )
+        review_submit(reading=done, student=student, text="A review.", attested=True)
+        page = client_for(student).get(url("my_reviews", course)).content.decode()
+        section = page[page.index('id="next-heading"') :]
+        section = section[: section.index("</section>")]
+        assert "Scheduled papers you have not reviewed" in section
+        assert "Left Paper" in section and "Done Paper" not in section
+        assert f'<a href="{url("review_edit", course, left.pk)}">Write a review</a>' in section
