@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 
 def render_page(
@@ -15,10 +16,16 @@ def render_page(
     return render(request, template, context, status=status)
 
 
-def redirect_with_message(request: HttpRequest, to: str, *args, done: str | None, error: str | None) -> HttpResponse:
-    """Answer a form posted without JavaScript: say what happened on the page it returns to."""
+def redirect_with_message(
+    request: HttpRequest, to: str, *args, done: str | None, error: str | None, anchor: str | None = None
+) -> HttpResponse:
+    """Answer a form posted without JavaScript: say what happened on the page it returns to.
+
+    ``anchor`` names the element to return to (the page opens scrolled to it).
+    """
     if error:
         messages.error(request, error)
     elif done:
         messages.success(request, done)
-    return redirect(to, *args)
+    url = reverse(to, args=args)
+    return redirect(f"{url}#{anchor}" if anchor else url)

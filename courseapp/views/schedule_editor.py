@@ -1,10 +1,12 @@
-"""The staff's schedule editor: one page, every change an htmx post that re-renders it."""
+"""The staff's schedule editor: one page, every change an htmx post answered with the meeting it changed."""
 
 from django import forms
 from django.db.models import Case, Prefetch, Q, Value, When
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import reswap, retarget
 
 from ..models import Meeting, Reading, Signup, Slot, User
 from ..params import int_param
@@ -47,13 +49,34 @@ def editor_context(request, course, *, bound: MeetingForm | None = None, **extra
     }
 
 
-def editor_update(request, course, *, done=None, error=None, status=None, **extra):
-    """Answer an editor action: the re-rendered editor for htmx, a redirect with a message otherwise."""
+def editor_update(
+    request, course, *, meeting_id=None, whole=False, done=None, error=None, status=None, **extra
+) -> HttpResponse:
+    """Answer an editor action where it happened, so the page stays where the user is.
+
+    htmx gets the changed meeting's card with the message in it (the warnings go out of band);
+    a change beyond one card (``whole``: a new or removed meeting, a slot moved to another
+    meeting, or a question to confirm) gets the editor, scrolled to the meeting concerned.
+    Without JavaScript: a redirect to the editor at that meeting, with the message.
+    """
     if not request.htmx and status is None:
-        return redirect_with_message(request, "courseapp:schedule_edit", course.slug, done=done, error=error)
-    context = editor_context(request, course, done=done, error=error, **extra)
-    template = f"{PAGE}#editor" if request.htmx else PAGE
-    return render(request, template, context, status=status or (409 if error else 200))
+        anchor = f"edit-meeting-{meeting_id}" if meeting_id else None
+        return redirect_with_message(
+            request, "courseapp:schedule_edit", course.slug, done=done, error=error, anchor=anchor
+        )
+    context = editor_context(request, course, done=done, error=error, flash_meeting=meeting_id, **extra)
+    status = status or (409 if error else 200)
+    confirm = extra.get("confirm")
+    meeting = next((m for m in context["meetings"] if m.pk == meeting_id), None)
+    if request.htmx and meeting is not None and not (whole or confirm):
+        html = render_to_string(f"{PAGE}#meeting_card", {**context, "meeting": meeting}, request)
+        html += render_to_string(f"{PAGE}#warnings", {**context, "oob": True}, request)
+        return retarget(reswap(HttpResponse(html, status=status), "outerHTML"), f"#edit-meeting-{meeting.pk}")
+    response = render(request, f"{PAGE}#editor" if request.htmx else PAGE, context, status=status)
+    if request.htmx:
+        where = f"#edit-meeting-{meeting.pk}" if meeting is not None and not confirm else "#editor"
+        reswap(retarget(response, "#editor"), f"outerHTML show:{where}:top")
+    return response
 
 
 def confirm_first(request, course, slots, question: str):
@@ -123,10 +146,19 @@ def meeting_update(request, course, meeting_id: int):
 
 def _meeting_save(request, course, meeting: Meeting, *, prefix: str):
     form = MeetingForm(request.POST, instance=meeting, prefix=prefix)
+    new = meeting.pk is None
     if not form.is_valid():
-        return editor_update(request, course, bound=form, error="The meeting was not saved: see the form.", status=400)
+        return editor_update(
+            request,
+            course,
+            meeting_id=meeting.pk,
+            bound=form,
+            error="The meeting was not saved: see the form.",
+            status=400,
+        )
     form.save()
-    return editor_update(request, course, done=f"Saved the meeting of {meeting.date:%a %b %-d}.")
+    done = f"{'Added' if new else 'Saved'} the meeting of {meeting.date:%a %b %-d}."
+    return editor_update(request, course, meeting_id=meeting.pk, whole=new, done=done)
 
 
 @require_POST
@@ -137,8 +169,11 @@ def meeting_remove(request, course, meeting_id: int):
     question = f"Remove the meeting of {meeting.date:%a %b %-d}? These students lose their seats and will be told:"
     if asked := confirm_first(request, course, meeting.slots.all(), question):
         return asked
+    # The next meeting takes its place on the page, and says what happened.
+    after = course.meetings.filter(date__gte=meeting.date).exclude(pk=meeting.pk).values_list("pk", flat=True).first()
     editor.meeting_remove(course=course, meeting_id=meeting.pk, by=request.user)
-    return editor_update(request, course, done=f"Removed the meeting of {meeting.date:%a %b %-d}.")
+    done = f"Removed the meeting of {meeting.date:%a %b %-d}."
+    return editor_update(request, course, meeting_id=after, whole=True, done=done)
 
 
 @require_POST
@@ -159,8 +194,8 @@ def slot_add(request, course, meeting_id: int):
     except (Meeting.DoesNotExist, Reading.DoesNotExist):
         raise Http404 from None
     except ServiceError as exc:
-        return editor_update(request, course, error=exc.message)
-    return editor_update(request, course, done=f"Added “{slot.display_title}”.")
+        return editor_update(request, course, meeting_id=meeting_id, error=exc.message)
+    return editor_update(request, course, meeting_id=meeting_id, done=f"Added “{slot.display_title}”.")
 
 
 @require_POST
@@ -182,8 +217,9 @@ def slot_update(request, course, slot_id: int):
     except Meeting.DoesNotExist:
         raise Http404 from None
     except ServiceError as exc:
-        return editor_update(request, course, error=exc.message)
-    return editor_update(request, course, done=f"Updated “{slot.display_title}”.")
+        return editor_update(request, course, meeting_id=slot.meeting_id, error=exc.message)
+    moved = meeting_id != slot.meeting_id  # the slot leaves one card for another: show where it went
+    return editor_update(request, course, meeting_id=meeting_id, whole=moved, done=f"Updated “{slot.display_title}”.")
 
 
 @require_POST
@@ -193,11 +229,9 @@ def slot_reorder(request, course, slot_id: int):
     direction = request.POST.get("direction")
     if direction not in ("up", "down"):
         return HttpResponseBadRequest("direction must be up or down")
-    try:
-        editor.slot_reorder(course=course, slot_id=slot_id, direction=direction)
-    except Slot.DoesNotExist:
-        raise Http404 from None
-    return editor_update(request, course)
+    slot = get_object_or_404(Slot, pk=slot_id, meeting__course=course)
+    editor.slot_reorder(course=course, slot_id=slot.pk, direction=direction)
+    return editor_update(request, course, meeting_id=slot.meeting_id)
 
 
 @require_POST
@@ -209,14 +243,14 @@ def slot_remove(request, course, slot_id: int):
     if asked := confirm_first(request, course, [slot], question):
         return asked
     editor.slot_remove(course=course, slot_id=slot.pk, by=request.user)
-    return editor_update(request, course, done=f"Removed “{slot.display_title}”.")
+    return editor_update(request, course, meeting_id=slot.meeting_id, done=f"Removed “{slot.display_title}”.")
 
 
 @require_POST
 @course_view(Perm.MANAGE_SCHEDULE)
 def seat_assign(request, course, slot_id: int):
     """Put any student in a seat, whatever the window and the per-student limits."""
-    get_object_or_404(Slot, pk=slot_id, meeting__course=course)
+    slot = get_object_or_404(Slot, pk=slot_id, meeting__course=course)
     student = User.objects.filter(pk=int_param(request.POST, "student", 0)).first()
     role = request.POST.get("role")
     if role not in Signup.Role.values:
@@ -226,28 +260,34 @@ def seat_assign(request, course, slot_id: int):
             raise ServiceError("Choose a student.", code="no_student")
         seats.seat_assign(course=course, slot_id=slot_id, student=student, role=role, by=request.user)
     except ServiceError as exc:
-        return editor_update(request, course, error=exc.message)
-    return editor_update(request, course, done=f"{student.display_name} is now a {role}.")
+        return editor_update(request, course, meeting_id=slot.meeting_id, error=exc.message)
+    return editor_update(request, course, meeting_id=slot.meeting_id, done=f"{student.display_name} is now a {role}.")
 
 
 @require_POST
 @course_view(Perm.MANAGE_SCHEDULE)
 def signup_change(request, course, signup_id: int):
     """Remove a student from a seat, or move the seat to another slot."""
-    signup = get_object_or_404(Signup.objects.select_related("student"), pk=signup_id, slot__meeting__course=course)
+    signup = get_object_or_404(
+        Signup.objects.select_related("student", "slot"), pk=signup_id, slot__meeting__course=course
+    )
     to_slot = int_param(request.POST, "to_slot")
+    meeting_id, whole = signup.slot.meeting_id, False
     try:
         if to_slot:
             moved = seats.signup_move(course=course, signup_id=signup.pk, to_slot_id=to_slot, by=request.user)
             done = f"Moved {moved.student.display_name}."
+            # Shown where the seat went; the editor is re-rendered when that is another meeting.
+            whole = moved.slot.meeting_id != meeting_id
+            meeting_id = moved.slot.meeting_id
         else:
             seats.signup_remove(course=course, signup_id=signup.pk, by=request.user)
             done = f"Removed {signup.student.display_name} from the seat."
     except Slot.DoesNotExist:
         raise Http404 from None
     except ServiceError as exc:
-        return editor_update(request, course, error=exc.message)
-    return editor_update(request, course, done=done)
+        return editor_update(request, course, meeting_id=meeting_id, error=exc.message)
+    return editor_update(request, course, meeting_id=meeting_id, whole=whole, done=done)
 
 
 @require_safe

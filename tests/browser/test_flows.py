@@ -116,25 +116,33 @@ def test_instructor_builds_a_meeting_in_the_editor(demo, new_page):
     card.get_by_label("Add a reading").fill("mamba")
     result = card.locator(".picker li", has_text="Mamba: Linear-Time Sequence Modeling")
     expect(result).to_be_visible()
+    result.scroll_into_view_if_needed()
+    before = page.evaluate("window.scrollY")
+    assert before > 2000, "the meeting is far down the term"
     result.get_by_role("button", name="Add").click()
     card = page.locator("article.meeting-card", has_text="No class: read some papers!")
     expect(card.locator(".agenda")).to_contain_text("Mamba: Linear-Time Sequence Modeling")
-    expect(page.locator("#editor .flash-success")).to_contain_text("Added")
+    expect(card.locator(".flash-success")).to_contain_text("Added")  # said next to what changed
     tab.settled()
+    expect(card.locator(".flash-success")).to_be_in_viewport()
+    assert abs(page.evaluate("window.scrollY") - before) < 300, "the page stays where the user was"
+    assert page.locator("#editor > .flash").count() == 0
 
     # The meeting's form and a slot's seat forms load when asked for.
     card = page.locator("article.meeting-card", has_text="No class: read some papers!")
     card.get_by_text("Edit date, kind, topic").click()
     card.get_by_label("Topic").fill("Read some papers: state spaces")
     card.get_by_role("button", name="Save meeting").click()
-    expect(page.locator("#editor .flash-success")).to_contain_text("Saved the meeting")
+    card = page.locator("article.meeting-card", has_text="Read some papers: state spaces")
+    expect(card.locator(".flash-success")).to_contain_text("Saved the meeting")
     tab.settled()
     card = page.locator("article.meeting-card", has_text="Read some papers: state spaces")
     slot = card.locator("li", has_text="Mamba: Linear-Time Sequence Modeling")
     slot.get_by_role("link", name="Assign, move or remove students").click()
     slot.get_by_label("Student for “Mamba: Linear-Time Sequence Modeling").select_option(index=1)
     slot.get_by_role("button", name="Assign").click()
-    expect(page.locator("#editor .flash-success")).to_contain_text("is now a presenter")
+    expect(card.locator(".flash-success")).to_contain_text("is now a presenter")
+    expect(card.locator(".flash-success")).to_be_in_viewport()
     expect(page.locator("article.meeting-card", has_text="state spaces")).to_contain_text("Ada Achebe presenter")
     tab.screenshot("schedule-editor")
     assert tab.errors == []

@@ -256,7 +256,7 @@ class TestEditor:
             fragment = client.get(path, headers={"HX-Request": "true"}).content.decode()
         # two seat holders x (remove + the 2 other slots), the 40 students and "Assign a student…", 2 roles
         assert fragment.count("<option value=") == 2 * 3 + 41 + 2
-        assert fragment.count('name="to_slot"') == 2 and 'hx-target="#editor"' in fragment
+        assert fragment.count('name="to_slot"') == 2 and f'hx-target="#edit-meeting-{slots[0].meeting_id}"' in fragment
         page = client.get(path).content.decode()
         assert "Back to the schedule editor" in page and "hx-post" not in page.split("<main")[1]
 
