@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.template.defaultfilters import pluralize
+from django.utils import timezone
 from django.utils.translation import ngettext
 
 from .. import grading, reviewing
@@ -590,6 +591,7 @@ class ComponentGrade:
     earned: Decimal = Decimal(0)  # rubric points
     possible: int = 0
     missing: str = ""
+    overdue: bool = False  # what is missing was due already (red); otherwise it is not yet due (neutral)
     late: int = 0
     ungraded: int = 0
     items: list[GradedItem] = dataclasses.field(default_factory=list)
@@ -642,6 +644,12 @@ def grade_rows(course: Course, students: list[User], rubrics: dict[str, Rubric])
         else:
             exam[student_id].append(score)
     labels, shares = dict(Component.choices), course.component_points
+    # What is missing is only overdue once its deadline passed: reviews at the end of term, seats when
+    # sign-ups close (or the term ends), the exam once its window opened.
+    now = timezone.now()
+    term_over = now >= reviewing.end_of_term(course.term_ends_on, course.tzinfo)
+    seats_due = term_over or bool(course.signup_closes_at and now >= course.signup_closes_at)
+    exam_due = bool(course.exam_starts_at and now >= course.exam_starts_at) or term_over
     rows = []
     for student in students:
         grades = {c: ComponentGrade(c, labels[c], shares[c]) for c in Component.values}
@@ -658,7 +666,13 @@ def grade_rows(course: Course, students: list[User], rubrics: dict[str, Rubric])
             grade.late += review.is_late
             grade.ungraded += not by_review[review.pk]
         if len(counted) < course.reviews_required:
-            grade.missing = f"{course.reviews_required - len(counted)} of {course.reviews_required} reviews missing"
+            left = course.reviews_required - len(counted)
+            grade.overdue = term_over
+            grade.missing = (
+                f"{left} of {course.reviews_required} reviews missing"
+                if term_over
+                else f"{left} of {course.reviews_required} reviews to come"
+            )
 
         for component, role, needed in (
             (Component.PRESENTATION, Signup.Role.PRESENTER, course.presentations_per_student),
@@ -679,12 +693,18 @@ def grade_rows(course: Course, students: list[User], rubrics: dict[str, Rubric])
                 else:
                     counted = ngettext("%(n)d commentary missing", "%(n)d commentaries missing", missing)
                 noun = "presentation" if role == Signup.Role.PRESENTER else "commentary"
-                grade.missing = f"no {noun} signed up" if not mine else counted % {"n": missing}
+                grade.overdue = seats_due
+                if seats_due:
+                    grade.missing = f"no {noun} signed up" if not mine else counted % {"n": missing}
+                else:
+                    grade.missing = "seats not assigned yet" if course.ranks_papers else "sign-ups still open"
 
         grade = grades[Component.FINAL_EXAM]
         grade.possible = per_item[Component.FINAL_EXAM]
         grade.items.append(GradedItem("Final exam", exam[student.pk], per_item[Component.FINAL_EXAM]))
-        grade.ungraded = int(not exam[student.pk])
+        grade.ungraded = int(exam_due and not exam[student.pk])
+        if not exam_due:
+            grade.missing = "not yet due"
 
         for grade in grades.values():
             grade.earned = sum((item.earned for item in grade.items), Decimal(0))

@@ -233,3 +233,27 @@ def test_what_is_missing_is_counted_in_words_that_agree(course, presented_paper)
     course.commentaries_per_student = 3
     (row,) = grade_rows(course, [chen], service.rubrics_ensure(course))
     assert row.components["participation"].missing == "2 commentaries missing"
+
+
+def test_a_new_class_is_not_a_wall_of_red_and_a_finished_one_shows_what_is_missing(course, instructor, client_for):
+    """Red only for what was due already; before that, neutral words saying it is still to come."""
+    student = MembershipFactory(course=course, user__first_name="Nell", user__last_name="New").user
+    SlotFactory(meeting__course=course)
+    today = timezone.localdate()
+    course.term_starts_on, course.term_ends_on = today, today + datetime.timedelta(days=70)
+    course.signup_closes_at = timezone.now() + datetime.timedelta(days=7)
+    course.exam_starts_at = timezone.now() + datetime.timedelta(days=69)
+    course.exam_ends_at = course.exam_starts_at + datetime.timedelta(hours=2)
+    course.save()
+    page = client_for(instructor).get(url("gradebook", course)).content.decode()
+    assert 'class="badge late"' not in page
+    assert "20 of 20 reviews to come" in page and "sign-ups still open" in page and "not yet due" in page
+    assert " to grade</small>" not in page  # the exam before its window: nothing to grade yet
+
+    course.term_starts_on, course.term_ends_on = today - datetime.timedelta(days=90), today - datetime.timedelta(days=1)
+    course.signup_closes_at = timezone.now() - datetime.timedelta(days=60)
+    course.save()
+    page = client_for(instructor).get(url("gradebook", course)).content.decode()
+    assert '<span class="badge late">20 of 20 reviews missing</span>' in page
+    assert '<span class="badge late">no presentation signed up</span>' in page
+    assert student.display_name in page
