@@ -37,6 +37,8 @@ def _event(uid: str, summary: str, start: datetime.datetime, end: datetime.datet
 
 
 def _response(calendar: Calendar, filename: str) -> HttpResponse:
+    # Every TZID the events use gets its VTIMEZONE, so calendar apps need no time zone database of their own.
+    calendar.add_missing_timezones()
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response

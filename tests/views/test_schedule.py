@@ -297,6 +297,20 @@ class TestCalendars:
         new_token = Membership.objects.get(user=student).calendar_token
         assert client.get(reverse("courseapp:member_calendar", args=[course.slug, new_token])).status_code == 200
 
+    def test_every_time_zone_the_feeds_use_has_its_vtimezone(self, course, slot, student, client):
+        SignupFactory(slot=slot, student=student, role="commentator")
+        token = Membership.objects.get(user=student).calendar_token
+        for url in (
+            reverse("courseapp:course_calendar", args=[course.slug]),
+            reverse("courseapp:member_calendar", args=[course.slug, token]),
+        ):
+            calendar = Calendar.from_ical(client.get(url).content)
+            used = {str(event["dtstart"].params["TZID"]) for event in calendar.walk("VEVENT")}
+            defined = {str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")}
+            assert used == {course.time_zone} and used <= defined
+            (zone,) = calendar.walk("VTIMEZONE")
+            assert {sub.name for sub in zone.subcomponents} == {"STANDARD", "DAYLIGHT"}  # Chicago keeps DST
+
     def test_a_wrong_token_is_404(self, course, student, client):
         assert client.get(reverse("courseapp:member_calendar", args=[course.slug, "guess"])).status_code == 404
 
