@@ -177,6 +177,7 @@ def grade_slot(request, course, slot_id: int):
         "due": presentations.deadlines(course, slot),
         "one_on_one": getattr(slot, "one_on_one", None),
         "slides": list(slot.slide_uploads.order_by("stage", "-uploaded_at")),
+        "presented": slot.meeting.date <= timezone.localdate(),
     }
     return render(request, "courseapp/grading/slot.html", context)
 
@@ -329,7 +330,8 @@ def criterion_save(request, course):
             description=request.POST.get("description", "").strip(),
             max_points=max_points,
             levels=service.parse_levels(request.POST.get("levels", "")),
-            timed=request.POST.get("timed") == "on",
+            # Only a presentation is timed: the timer's times mean nothing beside a review or the exam.
+            timed=component == Component.PRESENTATION and request.POST.get("timed") == "on",
         )
     except ValueError:
         return _rubrics_answer(request, course, error="Maximum points must be a whole number.")

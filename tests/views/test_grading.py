@@ -196,6 +196,26 @@ class TestTimerAndRubrics:
         assert response.status_code == 409
         assert "“Initial slides” has a score of 9.0 already" in response.content.decode()
 
+    def test_only_the_presentation_rubric_offers_the_timer(self, course, instructor, client_for):
+        client = client_for(instructor)
+        page = client.get(url("rubrics", course)).content.decode()
+        presentation = page[page.index("<h2>Presentation</h2>") :]
+        presentation = presentation[: presentation.index("</section>")]
+        assert 'name="timed"' in presentation and page.count('name="timed"') == presentation.count('name="timed"')
+        data = {"component": "reviews", "name": "Timed?", "max_points": "5", "timed": "on"}
+        client.post(url("criterion_save", course), data, **HTMX)
+        assert rubric_criterion(course, "reviews", "Timed?").timed is False
+
+    def test_the_slot_page_says_when_it_is_presented_and_if_by_anyone(
+        self, course, presented_paper, instructor, client_for
+    ):
+        slot, *_ = presented_paper  # a week from now
+        client = client_for(instructor)
+        assert "To be presented" in client.get(url("grade_slot", course, slot.pk)).content.decode()
+        nobody = SlotFactory(meeting=MeetingFactory(course=course, date=datetime.date(2024, 10, 7)))
+        page = client.get(url("grade_slot", course, nobody.pk)).content.decode()
+        assert "Scheduled Mon Oct 7, 2024; nobody presents it." in page and "Presented" not in page
+
 
 def test_two_pairs_racing_for_one_time_get_it_once(gunicorn_url, course):
     """Both pairs click the last free time at once, over HTTP: one books it, the other is told."""

@@ -63,6 +63,10 @@ class TestWriting:
         assert response.status_code == 200
         assert "Submitted at" in response.content.decode()
         assert Review.objects.get(student=student).text == "My honest review."
+        page = client_for(student).get(url("review_edit", course, reading.pk)).content.decode()
+        status = page[page.index('id="save-status"') :]
+        status = status[: status.index("</p>")]
+        assert "no changes since" in status and "Draft saved" not in status
 
     def test_a_student_never_sees_another_students_review(self, course, reading, student, client_for):
         other = MembershipFactory(course=course).user
