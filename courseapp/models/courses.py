@@ -202,6 +202,21 @@ class Course(models.Model):
     def total_points(self) -> int:
         return self.review_points + self.presentation_points + self.participation_points + self.final_exam_points
 
+    def settings_warnings(self) -> list[str]:
+        """Settings that are allowed but probably a slip, said after saving them."""
+        warnings = []
+        starts = datetime.datetime.combine(self.term_starts_on, datetime.time.min, tzinfo=self.tzinfo)
+        ends = datetime.datetime.combine(self.term_ends_on, datetime.time.max, tzinfo=self.tzinfo)
+        for label, moment in (("open", self.signup_opens_at), ("close", self.signup_closes_at)):
+            if moment is not None and not starts - datetime.timedelta(days=60) <= moment <= ends:
+                warnings.append(
+                    f"Sign-ups {label} {self.when(moment)}, outside the term "
+                    f"({date_format(self.term_starts_on, 'M j')} to {date_format(self.term_ends_on, 'M j, Y')})."
+                )
+        if self.ranks_papers and self.signup_closes_at is None:
+            warnings.append("Students rank the papers, but no closing time is set: say when rankings close.")
+        return warnings
+
     @property
     def ranks_papers(self) -> bool:
         return self.signup_mode == self.SignupMode.PREFERENCES

@@ -15,6 +15,8 @@ def course_settings(request, course):
         if form.is_valid():
             form.save()
             messages.success(request, "Course settings saved.")
+            for warning in course.settings_warnings():
+                messages.warning(request, f"Check this: {warning}")
             return redirect("courseapp:course_settings", course.slug)
         messages.error(request, "Nothing was saved: correct the fields marked below.")
     return render(

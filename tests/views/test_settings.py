@@ -36,6 +36,19 @@ class TestCourseSettings:
         home = client.get(reverse("courseapp:course_home", args=[course.slug])).content.decode()
         assert "at most 750 words" in home and "Late reviews are not accepted." in home
 
+    def test_a_sign_up_window_outside_the_term_is_saved_with_a_warning(self, course, instructor, client_for):
+        url = reverse("courseapp:course_settings", args=[course.slug])
+        data = form_data(course, signup_opens_at="2024-09-20T09:00", signup_closes_at="2025-01-20T09:00")
+        page = client_for(instructor).post(url, data, follow=True).content.decode()
+        assert "Course settings saved." in page
+        assert (
+            '<p class="flash flash-warning" role="status">Check this: Sign-ups close Mon Jan 20, 9:00 AM, outside the '
+            "term (Sep 25 to Dec 13, 2024).</p>"
+        ) in page
+        assert page.count("Check this:") == 1  # opening five days before the term is fine
+        course.refresh_from_db()
+        assert course.signup_closes_at.month == 1
+
     def test_points_must_add_up_to_100_and_the_form_keeps_what_was_typed(self, course, instructor, client_for):
         response = client_for(instructor).post(
             reverse("courseapp:course_settings", args=[course.slug]),
