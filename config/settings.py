@@ -159,6 +159,9 @@ else:
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Without a broker, long tasks (link checks, seat assignments) run in a thread rather than in the
+# request (config/celery_app.py); the tests turn this off to see a task's work at once.
+TASKS_IN_THREADS = env.bool("TASKS_IN_THREADS", default=True)
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -93,6 +93,18 @@ class Result:
     hops: list = field(default_factory=list)  # [status, location] per redirect followed
     detail: str = ""
     elapsed_ms: int = 0
+    # The host's name did not resolve or nothing answered on it: the link may be fine, and this
+    # machine offline (the service tells the two apart over the whole run).
+    unreachable: bool = False
+
+
+def looks_offline(reached: dict[str, bool], *, share: float = 0.9, fewest: int = 3) -> bool:
+    """Whether the checking machine, not the sites, was cut off: ``reached`` maps each host to
+    whether any of its links got an answer; offline when nearly every one of at least ``fewest``
+    hosts could not be reached at all."""
+    if len(reached) < fewest:
+        return False
+    return sum(not answered for answered in reached.values()) >= share * len(reached)
 
 
 class ForbiddenAddress(OSError):
@@ -330,13 +342,13 @@ class Checker:
                 # No second request for this link in this run: the host is slow, not to be pushed.
                 return Result(url, TIMEOUT, hops=hops, detail="no answer within the time limit")
             except aiohttp.ClientConnectorDNSError:
-                return Result(url, FAILED, hops=hops, detail=f"host {current.host} not found")
+                return Result(url, FAILED, hops=hops, detail=f"host {current.host} not found", unreachable=True)
             except aiohttp.ClientConnectorCertificateError:
                 return Result(url, FAILED, hops=hops, detail="the site's certificate is not valid")
             except aiohttp.ClientConnectorError as error:
                 if reason := refused_because(error.os_error):
                     return Result(url, REFUSED, hops=hops, detail=reason)
-                return Result(url, FAILED, hops=hops, detail=f"could not connect to {current.host}")
+                return Result(url, FAILED, hops=hops, detail=f"could not connect to {current.host}", unreachable=True)
             except (aiohttp.InvalidURL, ValueError):
                 return Result(url, FAILED, hops=hops, detail="not a valid web address")
             except aiohttp.ClientError as error:

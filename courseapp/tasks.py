@@ -47,7 +47,7 @@ def draw_quiz(course_id: int, seed: int | None = None, by_id: int | None = None)
     return quiz_draw(course_id=course_id, seed=seed, by_id=by_id).seed
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=600, time_limit=900)
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=600, time_limit=900, background=True)
 def assign_seats(run_id: int) -> str:
     """Solve a seat assignment run (idempotent: a redelivered run that has started does nothing)."""
     return assignment_run(run_id=run_id).status
@@ -55,7 +55,7 @@ def assign_seats(run_id: int) -> str:
 
 # Limits below the broker's visibility timeout; the checker's own deadline (LINKCHECK["deadline"])
 # ends a run before the soft limit.
-@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=600, time_limit=900)
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=600, time_limit=900, background=True)
 def check_links(run_id: int) -> dict:
     """Check a reading list's links (idempotent: a redelivered run adds only the results it lacks)."""
     return link_check_run(run_id=run_id)

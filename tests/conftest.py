@@ -116,6 +116,12 @@ def private_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def tasks_inline(settings):
+    """Without a broker, tasks run in the request here (not in a thread), so a test sees their work."""
+    settings.TASKS_IN_THREADS = False
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     """The real hasher is slow on purpose; tests log in hundreds of times."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -51,6 +51,8 @@ class LinkResult(models.Model):
         BLOCKED = "blocked", "Could not verify"  # the site turns away scripts
         TIMEOUT = "timeout", "Timed out"
         REFUSED = "refused", "Not checked"  # not http(s), or not a public address
+        # The run could not reach the internet at all: says nothing about the link, counts toward nothing.
+        UNREACHED = "unreached", "Not reached"
 
     run = models.ForeignKey(LinkCheckRun, on_delete=models.CASCADE, related_name="results")
     reading = models.ForeignKey(Reading, on_delete=models.CASCADE, related_name="link_results")

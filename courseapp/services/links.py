@@ -5,6 +5,7 @@ import ipaddress
 import queue
 import threading
 from collections import Counter
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -63,9 +64,9 @@ def link_check_start(*, course: Course, by=None, trigger=LinkCheckRun.Trigger.MA
     return run, True
 
 
-def _finish(run: LinkCheckRun, *, abandoned: bool = False) -> None:
+def _finish(run: LinkCheckRun, *, abandoned: bool = False, offline: bool = False) -> None:
     counts = Counter(run.results.values_list("status", flat=True))
-    run.summary = dict(counts) | ({"abandoned": True} if abandoned else {})
+    run.summary = dict(counts) | ({"abandoned": True} if abandoned else {}) | ({"offline": True} if offline else {})
     run.finished_at = timezone.now()
     run.save(update_fields=["summary", "finished_at"])
 
@@ -97,18 +98,43 @@ def link_check_run(*, run_id: int) -> dict:
 
     thread = threading.Thread(target=check, name=f"link-check-{run_id}", daemon=True)
     thread.start()
+    previous = {pk: reading.link_result_id for pk, reading in readings.items()}
+    reached: dict[str, bool] = {}  # host -> whether any of its links got an answer
+    unreached: list[int] = []
     batch: list = []
+    offline = False
     try:
         while (report := reports.get()) is not None:
             batch.append(report)
+            keys, result = report
+            host = urlsplit(result.url).hostname or ""
+            reached[host] = reached.get(host, False) or not result.unreachable
+            if result.unreachable:
+                unreached += keys
             if len(batch) >= BATCH or reports.empty():
                 _store(run, readings, batch)
                 batch = []
         _store(run, readings, batch)
+        if offline := linkcheck.looks_offline(reached):
+            _not_reached(run, readings, previous, unreached)
     finally:
         # Also when the task's time limit or an error ends it: a run that stopped is not left "going".
-        _finish(run)
+        _finish(run, offline=offline)
     return run.summary
+
+
+def _not_reached(run: LinkCheckRun, readings: dict[int, Reading], previous: dict, keys: list[int]) -> None:
+    """This machine could not reach the internet: what it could not reach says nothing about the links.
+
+    Those results are kept as "not reached", and each reading keeps showing what the last real
+    check found, so an offline night never counts toward "broken".
+    """
+    with transaction.atomic():
+        run.results.filter(reading_id__in=keys).update(status=Status.UNREACHED)
+        kept = [readings[key] for key in keys if key in readings]
+        for reading in kept:
+            reading.link_result_id = previous.get(reading.pk)
+        Reading.objects.bulk_update(kept, ["link_result"])
 
 
 def _status(outcome: str, previous: LinkResult | None, url: str) -> str:

@@ -164,3 +164,31 @@ def test_a_reading_deleted_while_the_run_goes_on_gets_no_result_and_the_run_fini
 
     assert run.finished_at is not None
     assert list(run.results.values_list("reading_id", flat=True)) == [kept.pk]
+
+
+def test_a_run_that_reaches_no_site_says_so_and_counts_toward_nothing(db, server):
+    """The server lost its network: every host fails to connect. Nothing is called failing or broken."""
+    course = CourseFactory()
+    # Closed ports on four loopback addresses: four hosts that nothing answers on.
+    readings = [ReadingFactory(course=course, url=f"http://127.0.0.{n}:9/paper-{n}") for n in range(2, 6)]
+    readings.append(ReadingFactory(course=course, url=server.base + "/missing"))  # found failing before
+    first = run_check(course)
+    assert Reading.objects.get(pk=readings[-1].pk).link_result.status == Status.FAILING
+    assert not first.summary.get("offline")  # the local server answered: four dead hosts of five is not "offline"
+    server.shutdown()  # now nothing answers anywhere
+    server.server_close()
+
+    for _night in range(2):
+        run = run_check(course)
+        assert run.summary["offline"] is True and run.summary["unreached"] == 5
+        assert set(run.results.values_list("status", flat=True)) == {Status.UNREACHED}
+    missing = Reading.objects.select_related("link_result").get(pk=readings[-1].pk)
+    assert missing.link_result.run == first and missing.link_result.status == Status.FAILING  # not "broken"
+    assert Reading.objects.select_related("link_result").get(pk=readings[0].pk).link_result.run == first
+
+
+def test_offline_is_told_from_a_few_dead_sites():
+    assert linkcheck.looks_offline({"a": False, "b": False, "c": False})
+    assert linkcheck.looks_offline({f"h{n}": n == 0 for n in range(10)})  # 9 of 10 unreached
+    assert not linkcheck.looks_offline({f"h{n}": n < 2 for n in range(10)})  # 8 of 10
+    assert not linkcheck.looks_offline({"a": False, "b": False})  # too few hosts to say

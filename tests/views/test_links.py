@@ -145,3 +145,23 @@ def test_two_clicks_at_once_start_one_run(gunicorn_url, course, instructor):
 
     assert [status for status, _ in answers] == [200, 200]
     assert LinkCheckRun.objects.filter(course=course).count() == 1
+
+
+def test_without_a_broker_the_check_runs_beside_the_request_and_the_page_polls(
+    transactional_db, settings, server, client, course, instructor
+):
+    """`make run` has no worker: the click answers at once with the progress, and the check goes on in a thread."""
+    from ..workers import wait_for
+
+    settings.TASKS_IN_THREADS = True
+    listed(course, url=server.base + "/ok")
+    listed(course, url=server.base + "/slow")  # holds the check for its 1 s read timeout
+    client.force_login(instructor)
+    response = client.post(
+        reverse("courseapp:links_start", args=[course.slug]), headers={"HX-Request": "true", "HX-Target": "progress"}
+    )
+    run = LinkCheckRun.objects.get()
+    assert run.finished_at is None and "HX-Refresh" not in response  # answered before the check ended
+    assert 'hx-trigger="every 1s"' in response.content.decode()
+    wait_for(lambda: LinkCheckRun.objects.get().finished_at, what="the check in its thread")
+    assert LinkCheckRun.objects.get().summary == {"ok": 1, "timeout": 1}
