@@ -3,8 +3,10 @@
 import dataclasses
 from decimal import Decimal
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
@@ -78,6 +80,18 @@ def criterion_rows(criteria, subject: Subject, students: list[User], scores: lis
     return rows
 
 
+def section_total(rows: list[dict], component: str) -> dict:
+    """A rubric section's total so far: what the scored criteria add up to, of the rubric's points."""
+    students = rows[0]["students"] if rows else []
+    subject = rows[0]["subject"].key if rows else ""
+    return {
+        "id": f"total-{component}-{subject}-" + "-".join(str(s.pk) for s in sorted(students, key=lambda s: s.pk)),
+        "earned": sum((row["points"] for row in rows if row["points"] is not None), Decimal(0)),
+        "possible": sum(row["criterion"].max_points for row in rows),
+        "unscored": sum(1 for row in rows if row["points"] is None),
+    }
+
+
 def _subject_scores(subject: Subject, students) -> list[Score]:
     scores = Score.objects.filter(student__in=students, review=subject.review, slot=subject.slot)
     return list(scores.select_related("graded_by"))
@@ -127,7 +141,14 @@ def score_save(request, course):
     }
     timing = Timing.objects.filter(slot=subject.slot).first() if subject.slot else None
     context = {"course": course, "row": row, "timing": timing, **timer_limits(course)}
-    return render(request, f"{RUBRIC}#criterion_row", context, status=409 if error else 200)
+    html = render_to_string(f"{RUBRIC}#criterion_row", context, request)
+    # The section's total, out of band: it changed with this row.
+    rubric = criterion.rubric
+    rows = criterion_rows(rubric.criteria.all(), subject, students, _subject_scores(subject, students))
+    html += render_to_string(
+        f"{RUBRIC}#section_total", {"section": {"total": section_total(rows, rubric.component)}, "oob": True}
+    )
+    return HttpResponse(html, status=409 if error else 200)
 
 
 def _rubric_context(request, course, subject: Subject, groups: list[tuple[str, list[User], str]]) -> dict:
@@ -135,10 +156,10 @@ def _rubric_context(request, course, subject: Subject, groups: list[tuple[str, l
     rubrics = service.rubrics_ensure(course)
     everyone = [student for _, students, _ in groups for student in students]
     scores = _subject_scores(subject, everyone)
-    sections = [
-        {"heading": heading, "rows": criterion_rows(rubrics[component].criteria.all(), subject, students, scores)}
-        for heading, students, component in groups
-    ]
+    sections = []
+    for heading, students, component in groups:
+        rows = criterion_rows(rubrics[component].criteria.all(), subject, students, scores)
+        sections.append({"heading": heading, "rows": rows, "total": section_total(rows, component)})
     return {
         "course": course,
         "access": request.access,
@@ -178,8 +199,26 @@ def grade_slot(request, course, slot_id: int):
         "one_on_one": getattr(slot, "one_on_one", None),
         "slides": list(slot.slide_uploads.order_by("stage", "-uploaded_at")),
         "presented": slot.meeting.date <= timezone.localdate(),
+        "next_slot": _next_ungraded_presentation(course, slot),
     }
     return render(request, "courseapp/grading/slot.html", context)
+
+
+def _next_ungraded_presentation(course, slot: Slot) -> Slot | None:
+    """The next presentation of the term (after this one, then from the start) with a presenter not scored yet."""
+    scored = Score.objects.filter(
+        slot=OuterRef("slot"), student=OuterRef("student"), criterion__rubric__component=Component.PRESENTATION
+    )
+    waiting = (
+        Signup.objects.filter(slot__meeting__course=course, role=Signup.Role.PRESENTER)
+        .exclude(slot=slot)
+        .exclude(Exists(scored))
+        .select_related("slot__meeting", "slot__reading")
+        .order_by("slot__meeting__date", "slot__position")
+    )
+    slots = list(dict.fromkeys(signup.slot for signup in waiting))
+    later = [s for s in slots if (s.meeting.date, s.position) > (slot.meeting.date, slot.position)]
+    return (later or slots or [None])[0]
 
 
 @require_safe
@@ -193,7 +232,15 @@ def grade_review(request, course, review_id: int):
         raise Http404
     subject = Subject(review=review)
     context = _rubric_context(request, course, subject, [("Review", [review.student], Component.REVIEWS)])
-    context |= {"review": review, "html": reviewing.render_markdown(review.text)}
+    # The next submitted review of this paper that nobody has scored yet, in the order of the students' names.
+    next_review = (
+        Review.objects.filter(reading=review.reading, submitted_at__isnull=False, scores__isnull=True)
+        .exclude(pk=review.pk)
+        .select_related("student")
+        .order_by("student__last_name", "student__first_name", "pk")
+        .first()
+    )
+    context |= {"review": review, "html": reviewing.render_markdown(review.text), "next_review": next_review}
     return render(request, "courseapp/grading/review.html", context)
 
 

@@ -37,6 +37,43 @@ class TestScoring:
         assert 'class="level chosen" aria-pressed="true"><strong>10</strong>' in html
         assert sorted(Score.objects.values_list("student_id", "points")) == sorted([(ada.pk, 10), (bruno.pk, 10)])
 
+    def test_the_section_total_follows_each_score(self, course, presented_paper, instructor, client_for):
+        slot, ada, bruno, _ = presented_paper
+        client = client_for(instructor)
+        page = client.get(url("grade_slot", course, slot.pk)).content.decode()
+        total_id = f"total-presentation-slot-{slot.pk}-{min(ada.pk, bruno.pk)}-{max(ada.pk, bruno.pk)}"
+        assert f'id="{total_id}">Total <strong>0</strong> of 40' in page and "4 criteria not scored yet" in page
+        crit = rubric_criterion(course, "presentation", "Presenting and leading the discussion")
+        data = {"criterion": crit.pk, "subject": f"slot-{slot.pk}", "student": [ada.pk, bruno.pk], "points": "12"}
+        html = client.post(url("score_save", course), data, **HTMX).content.decode()
+        assert f'id="{total_id}" hx-swap-oob="true">Total <strong>12</strong> of 40' in html
+        assert "3 criteria not scored yet" in html
+
+    def test_next_ungraded_moves_through_a_papers_reviews_and_the_terms_presentations(
+        self, course, presented_paper, instructor, client_for
+    ):
+        slot, ada, bruno, chen = presented_paper
+        reviews = [
+            Review.objects.create(reading=slot.reading, student=s, text="Mine.", submitted_at=timezone.now())
+            for s in (ada, bruno, chen)
+        ]
+        client = client_for(instructor)
+        page = client.get(url("grade_review", course, reviews[0].pk)).content.decode()
+        assert "Next ungraded review of this paper" in page
+        crit = rubric_criterion(course, "reviews", "Review")
+        for review in reviews[1:]:
+            service.score_set(course=course, criterion_id=crit.pk, students=[review.student], points=2,
+                              review=review, by=instructor)  # fmt: skip
+        page = client.get(url("grade_review", course, reviews[0].pk)).content.decode()
+        assert "No other review of this paper waits for a grade." in page
+
+        later = SlotFactory(meeting=MeetingFactory(course=course, date=slot.meeting.date + datetime.timedelta(days=7)))
+        SignupFactory(slot=later, student=chen)
+        page = client.get(url("grade_slot", course, slot.pk)).content.decode()
+        assert url("grade_slot", course, later.pk) in page and "Next ungraded presentation" in page
+        page = client.get(url("grade_slot", course, later.pk)).content.decode()
+        assert url("grade_slot", course, slot.pk) in page  # from the last one, back to the first still waiting
+
     def test_a_refused_score_keeps_what_was_typed(self, course, presented_paper, instructor, client_for):
         slot, ada, *_ = presented_paper
         crit = rubric_criterion(course, "presentation", "Final slides")
@@ -89,6 +126,7 @@ class TestRelease:
         client_for(instructor).post(url("release_change", course), {"component": "presentation", "released": "yes"})
         after = client_for(ada).get(url("my_grades", course)).content.decode()
         assert "Ran 4 minutes over." in after and "13 of 40" in after
+        assert "<em>Presenting and leading the discussion</em>: 13 of 15" in after  # points per criterion too
         assert "Not released yet: Reading, Participation, Final exam." in after
         client_for(instructor).post(url("release_change", course), {"component": "presentation", "released": "no"})
         assert "Ran 4 minutes over." not in client_for(ada).get(url("my_grades", course)).content.decode()
