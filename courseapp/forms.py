@@ -130,6 +130,7 @@ COURSE_SETTINGS_FIELDSETS = [
             "reviews_required",
             "scheduled_paper_reviews_required",
             "review_word_limit",
+            "review_template",
             "late_policy",
             "similarity_threshold",
         ],
@@ -165,6 +166,9 @@ class CourseSettingsForm(forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
             "prerequisites": forms.Textarea(attrs={"rows": 3}),
+            "review_template": forms.Textarea(
+                attrs={"rows": 5, "placeholder": "## Summary\n\n## Strengths\n\n## Weaknesses\n\n## Questions"}
+            ),
             "term_starts_on": forms.DateInput(attrs={"type": "date"}),
             "term_ends_on": forms.DateInput(attrs={"type": "date"}),
             "class_starts_at": forms.TimeInput(attrs={"type": "time"}),
@@ -187,6 +191,7 @@ class CourseSettingsForm(forms.ModelForm):
             "reviews_required": "Reviews each student writes",
             "scheduled_paper_reviews_required": "Of them, reviews of presented papers",
             "review_word_limit": "Words per review, at most",
+            "review_template": "Prompts every review starts from",
             "similarity_threshold": "Overlap that flags two reviews as similar",
             "presentation_minutes": "Talk length (minutes)",
             "discussion_minutes": "Discussion length (minutes)",

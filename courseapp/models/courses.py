@@ -90,6 +90,11 @@ class Course(models.Model):
     )
     review_word_limit = models.PositiveIntegerField(default=600, help_text='"One page", in words.')
     late_policy = models.CharField(max_length=20, choices=LatePolicy.choices, default=LatePolicy.ACCEPT_FLAGGED)
+    review_template = models.TextField(
+        blank=True,
+        help_text="Questions or headings (Markdown) that a new review starts from; shown beside each review "
+        "when grading.",
+    )
     similarity_threshold = models.FloatField(
         default=0.4,
         validators=[MinValueValidator(0.05), MaxValueValidator(1)],

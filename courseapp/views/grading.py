@@ -240,7 +240,12 @@ def grade_review(request, course, review_id: int):
         .order_by("student__last_name", "student__first_name", "pk")
         .first()
     )
-    context |= {"review": review, "html": reviewing.render_markdown(review.text), "next_review": next_review}
+    context |= {
+        "review": review,
+        "html": reviewing.render_markdown(review.text),
+        "prompts": reviewing.render_markdown(course.review_template) if course.review_template else "",
+        "next_review": next_review,
+    }
     return render(request, "courseapp/grading/review.html", context)
 
 

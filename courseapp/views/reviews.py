@@ -17,7 +17,12 @@ PROGRESS = "courseapp/reviews/progress.html"
 
 def _editor_context(request, course, reading, review, **extra) -> dict:
     text = review.draft if review and review.draft else (review.text if review else "")
+    # A review not started yet starts from the instructor's prompts.
+    from_template = not text and bool(course.review_template) and (review is None or not review.draft_saved_at)
+    if from_template:
+        text = course.review_template
     return {
+        "from_template": from_template,
         "course": course,
         "access": request.access,
         "reading": reading,

@@ -190,3 +190,19 @@ class TestWayIn:
         assert "Scheduled papers you have not reviewed" in section
         assert "Left Paper" in section and "Done Paper" not in section
         assert f'<a href="{url("review_edit", course, left.pk)}">Write a review</a>' in section
+
+
+def test_a_new_review_starts_from_the_instructors_prompts_shown_again_when_grading(
+    course, reading, student, ta, client_for
+):
+    course.review_template = "## Summary\n\n## Weaknesses"
+    course.save()
+    client = client_for(student)
+    page = client.get(url("review_edit", course, reading.pk)).content.decode()
+    assert ">## Summary\n\n## Weaknesses</textarea>" in page and "starts from the instructor's prompts" in page
+    client.post(url("review_draft", course, reading.pk), {"text": "## Summary\nGreen lists."}, headers=HTMX)
+    page = client.get(url("review_edit", course, reading.pk)).content.decode()
+    assert ">## Summary\nGreen lists.</textarea>" in page and "starts from the instructor's prompts" not in page
+    review = review_submit(reading=reading, student=student, text="## Summary\nGreen lists.", attested=True)
+    page = client_for(ta).get(url("grade_review", course, review.pk)).content.decode()
+    assert "The prompts students answer" in page and "<h2>Weaknesses</h2>" in page
