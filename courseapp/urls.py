@@ -114,7 +114,13 @@ urlpatterns = [
         "courses/<slug:slug>/readings/<int:reading_id>/review/submit/", reviews.review_submit_view, name="review_submit"
     ),
     path("courses/<slug:slug>/readings/<int:reading_id>/reviews/", reviews.reading_reviews, name="reading_reviews"),
+    path(
+        "courses/<slug:slug>/readings/<int:reading_id>/reviews/export.md",
+        reviews.reading_reviews_export,
+        name="reading_reviews_export",
+    ),
     path("courses/<slug:slug>/reviews/", reviews.reviews_table, name="reviews_table"),
+    path("courses/<slug:slug>/reviews/export.zip", reviews.reviews_export, name="reviews_export"),
     path("courses/<slug:slug>/reviews/mine/", reviews.my_reviews, name="my_reviews"),
     path("courses/<slug:slug>/students/<int:user_id>/reviews/", reviews.student_reviews, name="student_reviews"),
     # Grading

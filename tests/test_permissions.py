@@ -303,6 +303,13 @@ MATRIX = {
     ),
     "courseapp:my_reviews": ("get", lambda f: {"slug": f.course.slug}, None, student_only(OK)),
     "courseapp:reviews_table": ("get", lambda f: {"slug": f.course.slug}, None, staff_hidden(OK)),
+    "courseapp:reviews_export": ("get", lambda f: {"slug": f.course.slug}, None, staff_hidden(OK)),
+    "courseapp:reading_reviews_export": (
+        "get",
+        lambda f: {"slug": f.course.slug, "reading_id": f.own_slot.reading_id},
+        None,
+        staff_hidden(OK),
+    ),
     "courseapp:reading_reviews": (
         "get",
         lambda f: {"slug": f.course.slug, "reading_id": f.slot_a.reading_id},

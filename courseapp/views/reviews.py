@@ -2,12 +2,14 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import reviewing
 from ..models import Reading, Review, SimilarityFlag
 from ..permissions import Perm, course_view
 from ..selectors import course_students, review_progress, review_table
+from ..selectors.exports import course_reviews_zip, reading_reviews_markdown
 from ..services import ServiceError
 from ..services.reviews import draft_save, review_deadline, review_submit
 
@@ -141,3 +143,22 @@ def reviews_table(request, course):
         "courseapp/reviews/table.html",
         {"course": course, "access": request.access, "table": review_table(course)},
     )
+
+
+@require_safe
+@course_view(Perm.READ_REVIEWS, hide=True)
+def reading_reviews_export(request, course, reading_id: int):
+    """One paper's submitted reviews as one Markdown file."""
+    reading = get_object_or_404(Reading, pk=reading_id, course=course)
+    response = HttpResponse(reading_reviews_markdown(reading), content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="reviews-{slugify(reading.title)[:60]}.md"'
+    return response
+
+
+@require_safe
+@course_view(Perm.READ_REVIEWS, hide=True)
+def reviews_export(request, course):
+    """Every submitted review of the course: a zip of Markdown files with a CSV index."""
+    response = HttpResponse(course_reviews_zip(course), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{course.slug}-reviews.zip"'
+    return response

@@ -206,3 +206,32 @@ def test_a_new_review_starts_from_the_instructors_prompts_shown_again_when_gradi
     review = review_submit(reading=reading, student=student, text="## Summary\nGreen lists.", attested=True)
     page = client_for(ta).get(url("grade_review", course, review.pk)).content.decode()
     assert "The prompts students answer" in page and "<h2>Weaknesses</h2>" in page
+
+
+def test_staff_export_a_papers_reviews_and_the_whole_course(course, reading, student, ta, client_for):
+    import csv
+    import io
+    import zipfile
+
+    other = MembershipFactory(course=course, user__first_name="Bo", user__last_name="Lee").user
+    review_submit(reading=reading, student=student, text="Green lists *work*.", attested=True)
+    review_submit(reading=reading, student=other, text="Watermarks fade.", attested=True)
+    Review.objects.create(reading=ReadingFactory(course=course), student=student, draft="Not submitted.")
+    client = client_for(ta)
+    page = client.get(url("reading_reviews", course, reading.pk)).content.decode()
+    assert url("reading_reviews_export", course, reading.pk) in page
+    markdown = client.get(url("reading_reviews_export", course, reading.pk))
+    assert markdown["Content-Type"] == "text/markdown; charset=utf-8"
+    text = markdown.content.decode()
+    assert text.startswith("# Reviews of “A Watermark for Large Language Models”")
+    assert "## Bo Lee, submitted " in text and "Green lists *work*." in text and "Watermarks fade." in text
+
+    response = client.get(url("reviews_export", course))
+    assert response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    index = list(csv.DictReader(io.StringIO(archive.read("index.csv").decode())))
+    by_student = {row["student"]: row for row in index}
+    assert set(by_student) == {"Bo Lee", student.display_name}  # drafts are not exported
+    assert set(archive.namelist()) == {"index.csv", *(row["file"] for row in index)}
+    assert "Watermarks fade." in archive.read(by_student["Bo Lee"]["file"]).decode()
+    assert client_for(student).get(url("reviews_export", course)).status_code == 404
