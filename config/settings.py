@@ -5,6 +5,7 @@ printed to the console. ``DJANGO_DEBUG`` off is the production shape and then
 ``DJANGO_SECRET_KEY`` and ``DJANGO_ALLOWED_HOSTS`` must be given.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +59,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Every view sees input without NUL (inside the messages middleware, to tell after a redirect).
     "courseapp.middleware.NulInputMiddleware",
+    # Log-in throttling answers a locked-out client here (last, as django-axes asks).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -90,7 +94,21 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "courseapp.User"
-AUTHENTICATION_BACKENDS = ["courseapp.backends.UsernameOrEmailBackend"]
+# django-axes first: it refuses a locked-out account or address before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "courseapp.backends.UsernameOrEmailBackend"]
+# Log-in throttling: after AXES_FAILURE_LIMIT wrong passwords for one account, or from one address,
+# that account (from anywhere) and that address (for any account) wait AXES_COOLOFF_TIME; a
+# success resets the count. Admin → Axes → Access attempts: delete a row to unlock at once.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "courseapp.views.accounts.locked_out"
+# The client's address: REMOTE_ADDR, or behind our own proxies the one they saw (courseapp/backends.py).
+# X-Forwarded-For from anyone else is not believed.
+AXES_CLIENT_IP_CALLABLE = "courseapp.backends.client_address"
+TRUSTED_PROXIES = env.int("DJANGO_TRUSTED_PROXIES", default=0)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "courseapp:course_list"
 LOGOUT_REDIRECT_URL = "login"

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
@@ -11,3 +12,18 @@ class UsernameOrEmailBackend(ModelBackend):
             if user is not None:
                 username = user.get_username()
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def client_address(request) -> str:
+    """The address a request came from, as log-in throttling counts it.
+
+    REMOTE_ADDR, unless the app runs behind ``TRUSTED_PROXIES`` proxies of its own: then the
+    entry of X-Forwarded-For that the outermost of them appended (each proxy appends the address
+    it saw, so whatever a client wrote there itself sits further left and is not believed).
+    """
+    proxies = settings.TRUSTED_PROXIES
+    if proxies:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR", "")

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 
 from courseapp.services.demo import demo_course_load
@@ -37,7 +38,7 @@ def test_htmx_is_configured_without_eval_or_injected_styles(client, db):
 @pytest.mark.parametrize("username", [None, "student01", "instructor"])
 def test_no_page_carries_inline_code(demo, client, username):
     if username:
-        client.login(username=username, password="demo")
+        client.login(request=RequestFactory().post("/accounts/login/"), username=username, password="demo")
     pages = [
         reverse("login"),
         reverse("password_reset"),

@@ -1,6 +1,7 @@
 import re
 
 from django.core import mail
+from django.test import RequestFactory
 from django.urls import reverse
 
 from courseapp.models import User
@@ -43,9 +44,11 @@ class TestSignUp:
 class TestLogin:
     def test_with_username_or_email(self, db, client):
         UserFactory(username="student01", email="Student01@example.edu")
-        assert client.login(username="student01", password="pw")
-        assert client.login(username="student01@EXAMPLE.edu", password="pw")
-        assert not client.login(username="student01@example.edu", password="wrong")
+        # django-axes needs the request to count attempts by address: the test client's login gives none.
+        request = RequestFactory().post("/accounts/login/")
+        assert client.login(request=request, username="student01", password="pw")
+        assert client.login(request=request, username="student01@EXAMPLE.edu", password="pw")
+        assert not client.login(request=request, username="student01@example.edu", password="wrong")
 
     def test_login_page_sends_you_back_where_you_were(self, db, client):
         UserFactory(username="student01")
@@ -70,7 +73,9 @@ class TestPasswords:
         form_url = client.get(link, follow=True).redirect_chain[-1][0]
         response = client.post(form_url, {"new_password1": "new-passphrase-1", "new_password2": "new-passphrase-1"})
         assert response["Location"] == reverse("password_reset_complete")
-        assert client.login(username="student02", password="new-passphrase-1")
+        assert client.login(
+            request=RequestFactory().post("/accounts/login/"), username="student02", password="new-passphrase-1"
+        )
 
     def test_change(self, db, client):
         user = UserFactory()
@@ -82,3 +87,41 @@ class TestPasswords:
         assert response["Location"] == reverse("password_change_done")
         user.refresh_from_db()
         assert user.check_password("another-passphrase")
+
+
+class TestLogInThrottle:
+    """django-axes: wrong passwords lock the account and the address for a while (AXES_* settings)."""
+
+    def attempt(self, client, username, password, address="198.51.100.7", forwarded=None):
+        headers = {"REMOTE_ADDR": address} | ({"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {})
+        return client.post(reverse("login"), {"username": username, "password": password}, **headers)
+
+    def test_fifty_wrong_passwords_with_rotating_forwarded_for_lock_the_account(self, db, client, settings):
+        from axes.models import AccessAttempt
+
+        settings.AXES_FAILURE_LIMIT = 10
+        victim = UserFactory(username="victim", password="right-password")
+        statuses = [
+            self.attempt(client, "victim", f"guess-{n}", forwarded=f"203.0.113.{n}").status_code for n in range(50)
+        ]
+        assert statuses[:9] == [200] * 9  # the form again, "please enter a correct username and password"
+        assert set(statuses[9:]) == {429}  # a forged X-Forwarded-For does not make a new client
+        refused = self.attempt(client, "victim", "right-password", address="192.0.2.50")
+        assert refused.status_code == 429 and "_auth_user_id" not in client.session  # the account, from anywhere
+        assert "Too many failed log-ins" in refused.content.decode() and "wait 15 minutes" in refused.content.decode()
+        other = UserFactory(username="bystander", password="pw-of-bystander")
+        assert self.attempt(client, "bystander", "pw-of-bystander").status_code == 429  # and that address, any account
+
+        AccessAttempt.objects.all().delete()  # what "delete" in the admin's Access attempts does: unlocked
+        response = self.attempt(client, "victim", "right-password")
+        assert response.status_code == 302 and int(client.session["_auth_user_id"]) == victim.pk
+        assert other.pk != victim.pk
+
+    def test_behind_our_proxy_the_address_it_saw_is_the_client(self, rf, settings):
+        from courseapp.backends import client_address
+
+        settings.TRUSTED_PROXIES = 1
+        request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+        assert client_address(request) == "203.0.113.9"  # the client wrote 6.6.6.6 itself
+        settings.TRUSTED_PROXIES = 0
+        assert client_address(request) == "10.0.0.2"

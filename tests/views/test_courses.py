@@ -1,4 +1,5 @@
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 
 from courseapp.models import Membership, Signup, User
@@ -44,7 +45,7 @@ class TestCourseHome:
         assert "Emeka" not in html and "Taken" in html
 
     def test_members_see_who_presents_and_comments(self, demo, taken_seat, client):
-        client.login(username="student01", password="demo")
+        client.login(request=RequestFactory().post("/accounts/login/"), username="student01", password="demo")
         html = client.get(reverse("courseapp:schedule", args=[demo.slug])).content.decode()
         assert "Emeka Eze" in html and "Farah Fayed" in html
         assert html.count('class="seat open"') == 78
@@ -133,7 +134,7 @@ class TestQueryCounts:
         assert response.content.decode().count('class="reading"') == n_readings
 
     def test_demo_reading_list_renders_every_section_in_order(self, demo, client):
-        client.login(username="student01", password="demo")
+        client.login(request=RequestFactory().post("/accounts/login/"), username="student01", password="demo")
         html = client.get(reverse("courseapp:reading_list", args=[demo.slug])).content.decode()
         assert html.count('class="reading"') == 144 + 3
         assert (

@@ -4,7 +4,7 @@ import threading
 import pytest
 from django.core import mail
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from courseapp.models import Membership, User
@@ -148,7 +148,9 @@ class TestBulkAdd:
         client = Client()
         form_url = client.get(link, follow=True).redirect_chain[-1][0]
         client.post(form_url, {"new_password1": "a-long-passphrase", "new_password2": "a-long-passphrase"})
-        assert client.login(username="ada@example.edu", password="a-long-passphrase")
+        assert client.login(
+            request=RequestFactory().post("/accounts/login/"), username="ada@example.edu", password="a-long-passphrase"
+        )
         assert client.get(reverse("courseapp:reading_list", args=[course.slug])).status_code == 200
 
     def test_one_bad_address_adds_nobody_and_keeps_the_text(self, course, instructor, client_for):
