@@ -77,6 +77,19 @@ class TestPasswords:
             request=RequestFactory().post("/accounts/login/"), username="student02", password="new-passphrase-1"
         )
 
+    def test_a_reset_never_says_whether_an_address_has_an_account(self, db, client):
+        UserFactory(username="student02", email="student02@example.edu")
+        known = client.post(reverse("password_reset"), {"email": "student02@example.edu"}, follow=True)
+        unknown = client.post(reverse("password_reset"), {"email": "nobody@example.edu"}, follow=True)
+        assert [r.redirect_chain for r in (known, unknown)] == [[(reverse("password_reset_done"), 302)]] * 2
+
+        def main(response):  # the page itself (tokens elsewhere differ by request)
+            html = response.content.decode()
+            return html[html.index("<main") : html.index("</main>")]
+
+        assert main(known) == main(unknown)
+        assert [message.to for message in mail.outbox] == [["student02@example.edu"]]
+
     def test_change(self, db, client):
         user = UserFactory()
         client.force_login(user)
