@@ -47,6 +47,8 @@ def test_a_student_ranks_on_a_phone_and_sees_the_seat_the_run_gave_them(course, 
     page.goto(f"/courses/{course.slug}/schedule/")
     page.get_by_role("button", name="Rank the papers").click()  # a link styled as a button
     expect(page.get_by_role("heading", name="Rank the papers")).to_be_visible()
+    # The site's and the course's navigation leave the phone's screen to the page (they took 328 px).
+    assert page.evaluate("document.querySelector('main').getBoundingClientRect().top") < 220
     first, second, third = papers[3], papers[7], papers[11]
     for slot in (first, second, third):
         page.get_by_role("button", name=f"Present: {slot.display_title}").click()
