@@ -87,6 +87,7 @@ bench: install
 	$(PY) bench/readings.py
 	$(PY) bench/gradebook.py
 	$(PY) bench/reviews_submit.py
+	$(PY) bench/assignment.py
 	$(PY) bench/linkcheck.py
 
 clean:
