@@ -231,6 +231,10 @@ class Course(models.Model):
         """Papers to rank for commentaries: twice the seats, so the assignment has room."""
         return 2 * self.commentaries_per_student
 
+    def ranking_is_complete(self, present: int, comment: int) -> bool:
+        """Whether a ranking with this many papers to present and to comment on is more than a draft."""
+        return present >= self.min_choices and comment >= self.min_commentary_choices
+
     @property
     def other_reviews_allowed(self) -> int:
         return self.reviews_required - self.scheduled_paper_reviews_required

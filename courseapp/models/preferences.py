@@ -39,6 +39,15 @@ class Ranking(models.Model):
         return f"{self.student}'s ranking in {self.course.slug}"
 
 
+def list_owner(student_id: int, partner_of: dict[int, int | None]) -> int:
+    """Whose ranking holds a student's papers to present: their own, or, in a pair who named each
+    other (``partner_of`` maps student to the partner they named), the partner with the lower id."""
+    partner = partner_of.get(student_id)
+    if partner is not None and partner_of.get(partner) == student_id:
+        return min(student_id, partner)
+    return student_id
+
+
 class Choice(models.Model):
     """One paper on a ranking: its place among the student's choices of that kind."""
 

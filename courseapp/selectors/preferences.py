@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 
 from .. import assignment
 from ..models import AssignmentRun, Choice, Course, DraftSeat, Ranking, Signup, Slot, User
+from ..models.preferences import list_owner
 from . import course_students
 
 
@@ -40,6 +41,7 @@ def assignment_problem(course: Course) -> tuple[assignment.Problem, dict]:
     )
     paper_ids = {paper.id for paper in papers}
     rankings = {r.student_id: r for r in Ranking.objects.filter(course=course, student_id__in=ids)}
+    partner_of = {student_id: ranking.partner_id for student_id, ranking in rankings.items()}
     lists: dict[tuple[int, str], list[int]] = {}
     reasons: dict[tuple[int, int], str] = {}
     for student_id, kind, slot_id, reason in (
@@ -61,14 +63,8 @@ def assignment_problem(course: Course) -> tuple[assignment.Problem, dict]:
             continue
         ranking = rankings.get(student.pk)
         partner = ranking.partner_id if ranking else None
-        mutual = (
-            partner in ids
-            and partner not in seen
-            and rankings.get(partner) is not None
-            and rankings[partner].partner_id == student.pk
-            and not presents.get(partner)
-            and not presents.get(student.pk)
-        )
+        named_back = partner in ids and partner not in seen and partner_of.get(partner) == student.pk
+        mutual = named_back and not (presents.get(partner) or presents.get(student.pk))
         members = tuple(sorted((student.pk, partner))) if mutual else (student.pk,)
         seen.update(members)
         ranked_at = [rankings[m].completed_at or rankings[m].updated_at for m in members if m in rankings]
@@ -76,7 +72,7 @@ def assignment_problem(course: Course) -> tuple[assignment.Problem, dict]:
         units.append(
             assignment.Unit(
                 members=members,
-                ranks=tuple(lists.get((members[0], Choice.Kind.PRESENT), [])),
+                ranks=tuple(lists.get((list_owner(student.pk, partner_of), Choice.Kind.PRESENT), [])),
                 conflicts=conflicts(*members),
                 presentations=need - len(presents.get(student.pk, ())),
             )
@@ -160,7 +156,7 @@ class RankingPage:
 
     @property
     def complete(self) -> bool:
-        return not (self.present_missing or self.comment_missing)
+        return self.course.ranking_is_complete(len(self.present), len(self.comment))
 
 
 def paper_slots(course: Course):
@@ -178,7 +174,8 @@ def ranking_page(course: Course, student: User, *, window_error: str | None, pub
     partner = mine.partner if mine and mine.partner_id else None
     theirs = rankings.get(partner.pk) if partner else None
     together = theirs is not None and theirs.partner_id == student.pk
-    lead = min((mine, theirs), key=lambda r: r.student_id) if together else mine
+    partner_of = {r.student_id: r.partner_id for r in rankings.values()}
+    lead = rankings.get(list_owner(student.pk, partner_of))
     choices = list(
         Choice.objects.filter(ranking__course=course)
         .filter(Q(ranking=mine) | Q(ranking=lead))
@@ -251,10 +248,7 @@ def _outcomes(course, student, signups, present, comment, rankings, together, le
     partner_of = {r.student_id: r.partner_id for r in rankings.values()}
 
     def present_list(student_id: int) -> list[int]:
-        other = partner_of.get(student_id)
-        pair = other is not None and partner_of.get(other) == student_id
-        owner = min(student_id, other) if pair else student_id
-        ranking = by_student.get(owner)
+        ranking = by_student.get(list_owner(student_id, partner_of))
         return lists.get((ranking.pk, Choice.Kind.PRESENT), []) if ranking else []
 
     def comment_list(student_id: int) -> list[int]:
@@ -388,11 +382,11 @@ def round_status(course: Course) -> dict:
             pairs.append((student, by_id[partner]))
         elif partner in by_id and not mutual:
             pending.append((student, by_id[partner]))
-        lead = min(student.pk, partner) if mutual else student.pk
+        lead = list_owner(student.pk, {r: rankings[r].partner_id for r in rankings})
         present, comment = counts.get((lead, Choice.Kind.PRESENT), 0), counts.get((student.pk, Choice.Kind.COMMENT), 0)
         if not present and not comment:
             unranked.append(student)
-        elif present >= course.min_choices and comment >= course.min_commentary_choices:
+        elif course.ranking_is_complete(present, comment):
             complete.append(student)
         else:
             incomplete.append(student)

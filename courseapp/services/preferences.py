@@ -10,13 +10,12 @@ import datetime
 import secrets
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from .. import assignment
 from ..models import AssignmentRun, Choice, Course, DraftSeat, Ranking, Signup, Slot, User
-from ..selectors import course_students
+from ..models.preferences import list_owner
 from ..selectors.preferences import assignment_problem, draft_figures
 from .errors import ServiceError
 from .signups import ROLE_NAMES, lock_student, notify
@@ -88,10 +87,12 @@ def pair_lead(course: Course, ranking: Ranking) -> Ranking | None:
     """The ranking that holds a mutual pair's papers to present, or None when there is no pair."""
     if ranking.partner_id is None:
         return None
-    other = Ranking.objects.filter(course=course, student_id=ranking.partner_id, partner_id=ranking.student_id).first()
-    if other is None:
-        return None
-    return ranking if ranking.student_id < other.student_id else other
+    other = Ranking.objects.filter(course=course, student_id=ranking.partner_id).first()
+    partner_of = {ranking.student_id: ranking.partner_id, ranking.partner_id: other.partner_id if other else None}
+    owner = list_owner(ranking.student_id, partner_of)
+    if owner == ranking.student_id and partner_of[ranking.partner_id] != ranking.student_id:
+        return None  # not a pair: the partner has not named this student back
+    return ranking if owner == ranking.student_id else other
 
 
 def _paper(course: Course, slot_id: int) -> Slot:
@@ -116,10 +117,6 @@ def _rewrite(ranking: Ranking, kind: str, choices: list[Choice]) -> None:
     )
 
 
-def is_complete(course: Course, present: int, comment: int) -> bool:
-    return present >= course.min_choices and comment >= course.min_commentary_choices
-
-
 def _mark_complete(course: Course, rankings: list[Ranking], now: datetime.datetime) -> None:
     """Record when a ranking first had enough choices: the order first come would have served."""
     for ranking in rankings:
@@ -128,7 +125,7 @@ def _mark_complete(course: Course, rankings: list[Ranking], now: datetime.dateti
         lead = pair_lead(course, ranking) or ranking
         present = lead.choices.filter(kind=Choice.Kind.PRESENT).count()
         comment = ranking.choices.filter(kind=Choice.Kind.COMMENT).count()
-        if is_complete(course, present, comment):
+        if course.ranking_is_complete(present, comment):
             ranking.completed_at = now
             ranking.save(update_fields=["completed_at", "updated_at"])
 
@@ -437,8 +434,3 @@ def _seats_message(seats: list[DraftSeat]) -> str:
     if comment:
         parts.append(f"you comment on {' and '.join(comment)}")
     return f"Seats are assigned from the rankings: {'; '.join(parts)}. The ranking page says why, if you ask."[:500]
-
-
-def students_without_ranking(course: Course) -> list[User]:
-    ranked = Ranking.objects.filter(course=course).filter(Q(choices__isnull=False)).values("student")
-    return list(course_students(course).exclude(pk__in=ranked))

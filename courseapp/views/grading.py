@@ -141,13 +141,13 @@ def score_save(request, course):
     }
     timing = Timing.objects.filter(slot=subject.slot).first() if subject.slot else None
     context = {"course": course, "row": row, "timing": timing, **timer_limits(course)}
+    if request.POST.get("with_total") == "1":  # a row of a rubric section (not of the exam's run sheet)
+        rubric = criterion.rubric
+        rows = criterion_rows(rubric.criteria.all(), subject, students, _subject_scores(subject, students))
+        context["section"] = {"total": section_total(rows, rubric.component)}
     html = render_to_string(f"{RUBRIC}#criterion_row", context, request)
-    # The section's total, out of band: it changed with this row.
-    rubric = criterion.rubric
-    rows = criterion_rows(rubric.criteria.all(), subject, students, _subject_scores(subject, students))
-    html += render_to_string(
-        f"{RUBRIC}#section_total", {"section": {"total": section_total(rows, rubric.component)}, "oob": True}
-    )
+    if "section" in context:  # the section's total, out of band: it changed with this row
+        html += render_to_string(f"{RUBRIC}#section_total", {**context, "oob": True})
     return HttpResponse(html, status=409 if error else 200)
 
 

@@ -44,10 +44,13 @@ class TestScoring:
         total_id = f"total-presentation-slot-{slot.pk}-{min(ada.pk, bruno.pk)}-{max(ada.pk, bruno.pk)}"
         assert f'id="{total_id}">Total <strong>0</strong> of 40' in page and "4 criteria not scored yet" in page
         crit = rubric_criterion(course, "presentation", "Presenting and leading the discussion")
-        data = {"criterion": crit.pk, "subject": f"slot-{slot.pk}", "student": [ada.pk, bruno.pk], "points": "12"}
+        data = {"criterion": crit.pk, "subject": f"slot-{slot.pk}", "student": [ada.pk, bruno.pk], "points": "12",
+                "with_total": "1"}  # fmt: skip
         html = client.post(url("score_save", course), data, **HTMX).content.decode()
         assert f'id="{total_id}" hx-swap-oob="true">Total <strong>12</strong> of 40' in html
         assert "3 criteria not scored yet" in html
+        del data["with_total"]  # a row of the exam's run sheet, which has no section total
+        assert "section-total" not in client.post(url("score_save", course), data, **HTMX).content.decode()
 
     def test_next_ungraded_moves_through_a_papers_reviews_and_the_terms_presentations(
         self, course, presented_paper, instructor, client_for
