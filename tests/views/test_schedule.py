@@ -346,3 +346,20 @@ class TestSwapThroughThePage:
         url = reverse("courseapp:swap_answer", args=[course.slug, swap.pk])
         assert client_for(student).post(url, {"decision": "accept"}).status_code == 404
         assert Signup.objects.get(student=student).slot == mine
+
+
+def test_every_row_has_a_header_and_every_button_a_name_that_says_what_it_does(
+    course, meeting, slot, instructor, client
+):
+    """What a screen reader meets: no empty row header, no empty link, reorder buttons named in words."""
+    SlotFactory(meeting=meeting, reading__title="Second paper")
+    page = client.get(reverse("courseapp:schedule", args=[course.slug])).content.decode()
+    headers = re.findall(r'<th scope="row"[^>]*>(.*?)</th>', page, re.S)
+    assert len(headers) == 2 and all(header.strip() for header in headers)
+    assert '<span class="visually-hidden">Wed Oct 16</span>' in page
+    client.force_login(instructor)
+    editor = client.get(reverse("courseapp:schedule_edit", args=[course.slug])).content.decode()
+    assert '<span class="visually-hidden">Move “Second paper” up</span>' in editor
+    without_link = ReadingFactory(course=course, url="")
+    history = client.get(reverse("courseapp:link_history", args=[course.slug, without_link.pk])).content.decode()
+    assert 'href=""' not in history and "This reading has no link now." in history
