@@ -11,14 +11,13 @@ import secrets
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from .. import assignment
 from ..models import AssignmentRun, Choice, Course, DraftSeat, Ranking, Signup, Slot, User
 from ..models.preferences import list_owner
 from ..selectors.preferences import assignment_problem, draft_figures
 from .errors import ServiceError
-from .signups import ROLE_NAMES, lock_student, notify
+from .signups import ROLE_NAMES, describe, lock_student, notify, seat_capacity
 
 RANKING_NOT_OPEN = "Ranking opens {when}."
 RANKING_CLOSED = "Ranking closed {when}. Ask the instructor if you need a change."
@@ -380,7 +379,7 @@ def draft_move(*, course: Course, run_id: int, draft_id: int, to_slot_id: int, b
         ).first()
         if conflict is not None:
             raise ServiceError(MOVE_CONFLICT.format(name=name, title=title, reason=conflict.reason), code="conflict")
-        capacity = course.presenters_per_slot if draft.role == Signup.Role.PRESENTER else course.commentators_per_slot
+        capacity = seat_capacity(course, draft.role)
         used = set(run.seats.filter(slot=target, role=draft.role).values_list("seat", flat=True))
         used |= set(Signup.objects.filter(slot=target, role=draft.role).values_list("seat", flat=True))
         free = [n for n in range(1, capacity + 1) if n not in used]
@@ -423,11 +422,8 @@ def assignment_publish(*, course: Course, run_id: int, by: User | None, now: dat
 
 
 def _seats_message(seats: list[DraftSeat]) -> str:
-    def where(draft: DraftSeat) -> str:
-        return f"“{draft.slot.display_title}” ({date_format(draft.slot.meeting.date, 'D M j')})"
-
-    present = [where(d) for d in seats if d.role == Signup.Role.PRESENTER]
-    comment = [where(d) for d in seats if d.role == Signup.Role.COMMENTATOR]
+    present = [describe(d.slot) for d in seats if d.role == Signup.Role.PRESENTER]
+    comment = [describe(d.slot) for d in seats if d.role == Signup.Role.COMMENTATOR]
     parts = []
     if present:
         parts.append(f"you present {' and '.join(present)}")

@@ -10,7 +10,7 @@ from django.db.models import Max
 from ..models import Course, Meeting, Reading, Signup, Slot
 from .errors import ServiceError, checked
 from .ordering import move_one_place
-from .signups import _describe, notify
+from .signups import describe, notify
 
 READING_TWICE_IN_MEETING = "“{title}” is on this meeting's agenda already."
 SLOT_NEEDS_SOMETHING = "Choose a reading, or give the agenda item a title."
@@ -56,7 +56,7 @@ def slot_update(*, course: Course, slot_id: int, kind: str, meeting_id: int, by)
             raise ServiceError(ONLY_PAPERS_HAVE_SEATS, code="paper_needs_reading")
         if meeting_id != slot.meeting_id:
             target = Meeting.objects.get(pk=meeting_id, course=course)
-            before = _describe(slot)
+            before = describe(slot)
             slot.meeting, slot.position = target, _next_position(target)
             _tell_signed_up(
                 course, slot, f"{by.display_name} moved {before} to {target.date:%a %b %-d}; your seat moved with it."
@@ -64,7 +64,7 @@ def slot_update(*, course: Course, slot_id: int, kind: str, meeting_id: int, by)
         if kind != slot.kind:
             if kind != Slot.Kind.PAPER:
                 _tell_signed_up(
-                    course, slot, f"{by.display_name} made {_describe(slot)} an item without seats; your seat is gone."
+                    course, slot, f"{by.display_name} made {describe(slot)} an item without seats; your seat is gone."
                 )
                 slot.signups.all().delete()
                 slot.waitlist.all().delete()
@@ -95,7 +95,7 @@ def slot_remove(*, course: Course, slot_id: int, by) -> Slot:
             .select_related("meeting", "reading")
             .get(pk=slot_id, meeting__course=course)
         )
-        _tell_signed_up(course, slot, f"{by.display_name} took {_describe(slot)} off the schedule; your seat is gone.")
+        _tell_signed_up(course, slot, f"{by.display_name} took {describe(slot)} off the schedule; your seat is gone.")
         slot.delete()
         return slot
 
@@ -105,7 +105,7 @@ def meeting_remove(*, course: Course, meeting_id: int, by) -> Meeting:
         meeting = Meeting.objects.select_for_update().get(pk=meeting_id, course=course)
         for slot in meeting.slots.select_related("reading"):
             _tell_signed_up(
-                course, slot, f"{by.display_name} cancelled the class of {_describe(slot)}; your seat is gone."
+                course, slot, f"{by.display_name} cancelled the class of {describe(slot)}; your seat is gone."
             )
         meeting.delete()
         return meeting

@@ -101,7 +101,8 @@ def lock_student(course: Course, student, *, message: str = NOT_A_STUDENT) -> No
         raise ServiceError(message.format(name=getattr(student, "display_name", "")), code="not_a_student")
 
 
-def _capacity(course: Course, role: str) -> int:
+def seat_capacity(course: Course, role: str) -> int:
+    """Seats of ``role`` on one paper."""
     return course.presenters_per_slot if role == Signup.Role.PRESENTER else course.commentators_per_slot
 
 
@@ -111,7 +112,7 @@ def _free_seat(slot: Slot, course: Course, role: str, *, honour_holds: bool = Tr
     Seats held for invited partners count as taken, except for staff, who may assign any seat.
     """
     taken = set(slot.signups.filter(role=role).values_list("seat", flat=True))
-    free = [n for n in range(1, _capacity(course, role) + 1) if n not in taken]
+    free = [n for n in range(1, seat_capacity(course, role) + 1) if n not in taken]
     holds = _held(slot, role) if honour_holds else 0
     return free[0] if len(free) > holds else None
 
@@ -177,7 +178,8 @@ def _confirm(signup: Signup) -> Signup:
     return signup
 
 
-def _describe(slot: Slot) -> str:
+def describe(slot: Slot) -> str:
+    """A paper as a notice names it: “Title” (Wed Oct 16)."""
     return f"“{slot.display_title}” ({date_format(slot.meeting.date, 'D M j')})"
 
 
@@ -227,13 +229,13 @@ def _promote(course: Course, slot: Slot, role: str) -> None:
         except ServiceError:
             continue  # no longer a student of the course
         if error := _limit_error(course, entry.student, slot, role):
-            notify(course, entry.student, f"You left the waitlist of {_describe(slot)}: {error.message}")
+            notify(course, entry.student, f"You left the waitlist of {describe(slot)}: {error.message}")
             continue
         Signup.objects.create(slot=slot, student=entry.student, role=role, seat=seat)
         notify(
             course,
             entry.student,
-            f"A {ROLE_NAMES[role]} seat of {_describe(slot)} freed up and is now yours (you were first in line).",
+            f"A {ROLE_NAMES[role]} seat of {describe(slot)} freed up and is now yours (you were first in line).",
         )
 
 
@@ -315,13 +317,13 @@ def invitation_answer(
                 raise ServiceError(SEATS_FULL.format(role="presenter"), code="seats_full")
             WaitlistEntry.objects.filter(slot=slot, student=user).delete()
             _confirm(_create_signup(slot, user, Signup.Role.PRESENTER, seat))
-            notify(course, invitation.inviter, f"{user.display_name} accepted: you present {_describe(slot)} together.")
+            notify(course, invitation.inviter, f"{user.display_name} accepted: you present {describe(slot)} together.")
         else:
             invitation.status = Invitation.Status.DECLINED if decision == "decline" else Invitation.Status.CANCELLED
             invitation.save(update_fields=["status", "answered_at"])
             other = invitation.inviter if decision == "decline" else invitation.invitee
             verb = "declined your invitation to" if decision == "decline" else "withdrew the invitation to"
-            notify(course, other, f"{user.display_name} {verb} {_describe(slot)}.")
+            notify(course, other, f"{user.display_name} {verb} {describe(slot)}.")
             _promote(course, slot, Signup.Role.PRESENTER)
         return invitation
 
@@ -395,7 +397,7 @@ def swap_answer(*, course: Course, swap_id: int, user, decision: str, now: datet
         Signup.objects.filter(pk=a.pk).update(seat=b_seat)
         swap.status = Swap.Status.ACCEPTED
         swap.save(update_fields=["status", "answered_at"])
-        notify(course, swap.proposer, f"{user.display_name} accepted the swap: you now present {_describe(b_slot)}.")
+        notify(course, swap.proposer, f"{user.display_name} accepted the swap: you now present {describe(b_slot)}.")
         return swap
 
 
@@ -415,7 +417,7 @@ def seat_assign(*, course: Course, slot_id: int, student, role: str, by) -> Sign
             raise ServiceError(SEATS_FULL.format(role=ROLE_NAMES[role]), code="seats_full")
         WaitlistEntry.objects.filter(slot=slot, student=student).delete()
         signup = _create_signup(slot, student, role, seat)
-        notify(course, student, f"{by.display_name} made you a {ROLE_NAMES[role]} of {_describe(slot)}.")
+        notify(course, student, f"{by.display_name} made you a {ROLE_NAMES[role]} of {describe(slot)}.")
         return signup
 
 
@@ -427,7 +429,7 @@ def signup_remove(*, course: Course, signup_id: int, by) -> Signup:
         signup = Signup.objects.select_related("student").get(pk=signup_id, slot=slot)
         signup.delete()
         notify(
-            course, signup.student, f"{by.display_name} removed you as {ROLE_NAMES[signup.role]} of {_describe(slot)}."
+            course, signup.student, f"{by.display_name} removed you as {ROLE_NAMES[signup.role]} of {describe(slot)}."
         )
         _promote(course, slot, signup.role)
         return signup
@@ -451,7 +453,7 @@ def signup_move(*, course: Course, signup_id: int, to_slot_id: int, by) -> Signu
         notify(
             course,
             signup.student,
-            f"{by.display_name} moved you from {_describe(source)} to {_describe(target)} ({ROLE_NAMES[signup.role]}).",
+            f"{by.display_name} moved you from {describe(source)} to {describe(target)} ({ROLE_NAMES[signup.role]}).",
         )
         _promote(course, source, signup.role)
         signup.refresh_from_db()

@@ -38,17 +38,20 @@ def ranking(request, course):
     return _ranking(request, course)
 
 
-def _answer(request, course, call, done: str) -> HttpResponse:
-    """Save, then show the ranking again (htmx: the ranking's fragment), saying what happened."""
+def _answer(request, course, call, *, to: str, show) -> HttpResponse:
+    """Call the service (``call`` returns what to say), then show the page again: htmx gets ``show``'s
+    fragment (409 with the reason when refused), a plain form a redirect to ``to`` with the message."""
     try:
-        call()
-    except ServiceError as error:
-        if not request.htmx:
-            return redirect_with_message(request, "courseapp:ranking", course.slug, done=None, error=error.message)
-        return _ranking(request, course, error=error.message, status=409)
+        done, error = call(), None
+    except ServiceError as refused:
+        done, error = None, refused.message
     if not request.htmx:
-        return redirect_with_message(request, "courseapp:ranking", course.slug, done=done, error=None)
-    return _ranking(request, course, done=done)
+        return redirect_with_message(request, to, course.slug, done=done, error=error)
+    return show(request, course, done=done, error=error, status=409 if error else 200)
+
+
+def _ranking_answer(request, course, call) -> HttpResponse:
+    return _answer(request, course, call, to="courseapp:ranking", show=_ranking)
 
 
 @require_POST
@@ -65,8 +68,9 @@ def ranking_change(request, course):
         service.ranking_change(
             course=course, student=request.user, kind=kind, action=action, slot_id=slot.pk, reason=reason
         )
+        return "Saved."
 
-    return _answer(request, course, call, "Saved.")
+    return _ranking_answer(request, course, call)
 
 
 @require_POST
@@ -78,9 +82,9 @@ def ranking_partner(request, course):
 
     def call():
         service.partner_set(course=course, student=request.user, partner=partner)
+        return f"Saved: you would present with {partner.display_name}." if partner else "Saved: no partner."
 
-    done = f"Saved: you would present with {partner.display_name}." if partner else "Saved: no partner."
-    return _answer(request, course, call, done)
+    return _ranking_answer(request, course, call)
 
 
 def _preview(request, course, *, done=None, error=None, status=200) -> HttpResponse:
@@ -102,17 +106,8 @@ def assignment(request, course):
     return _preview(request, course)
 
 
-def _staff_answer(request, course, call, done: str) -> HttpResponse:
-    try:
-        result = call()
-    except ServiceError as error:
-        if not request.htmx:
-            return redirect_with_message(request, "courseapp:assignment", course.slug, done=None, error=error.message)
-        return _preview(request, course, error=error.message, status=409)
-    done = done.format(result=result)
-    if not request.htmx:
-        return redirect_with_message(request, "courseapp:assignment", course.slug, done=done, error=None)
-    return _preview(request, course, done=done)
+def _staff_answer(request, course, call) -> HttpResponse:
+    return _answer(request, course, call, to="courseapp:assignment", show=_preview)
 
 
 @require_POST
@@ -123,9 +118,9 @@ def assignment_start(request, course):
 
     def call():
         _, new = service.assignment_start(course=course, by=request.user, seed=seed)
-        return "Started" if new else "Already running"
+        return "Started." if new else "Already running."
 
-    return _staff_answer(request, course, call, "{result}.")
+    return _staff_answer(request, course, call)
 
 
 @require_POST
@@ -139,9 +134,9 @@ def draft_move(request, course, draft_id: int):
         moved = service.draft_move(
             course=course, run_id=draft.run_id, draft_id=draft.pk, to_slot_id=to.pk, by=request.user
         )
-        return f"{moved.student.display_name} moved to “{to.display_title}”"
+        return f"{moved.student.display_name} moved to “{to.display_title}”."
 
-    return _staff_answer(request, course, call, "{result}.")
+    return _staff_answer(request, course, call)
 
 
 @require_POST
@@ -152,6 +147,7 @@ def assignment_publish(request, course):
     get_object_or_404(course.assignment_runs, pk=run_id)
 
     def call():
-        return service.assignment_publish(course=course, run_id=run_id, by=request.user)
+        seats = service.assignment_publish(course=course, run_id=run_id, by=request.user)
+        return f"Published {seats} seats; every student was told theirs."
 
-    return _staff_answer(request, course, call, "Published {result} seats; every student was told theirs.")
+    return _staff_answer(request, course, call)
