@@ -5,6 +5,7 @@ from .forms import COURSE_SETTINGS_FIELDSETS
 from .models import (
     Course,
     Criterion,
+    Extension,
     LinkCheckRun,
     LinkResult,
     Listing,
@@ -137,6 +138,19 @@ class SignupAdmin(admin.ModelAdmin):
     search_fields = ["student__username", "student__email", "slot__reading__title"]
     list_select_related = ["student", "slot__reading", "slot__meeting"]
     autocomplete_fields = ["student", "slot"]
+
+
+@admin.register(Extension)
+class ExtensionAdmin(admin.ModelAdmin):
+    """For the record: extensions are granted and withdrawn on the course's pages, which re-judge late work."""
+
+    list_display = ["student", "course", "scope", "until", "extra", "granted_by", "granted_at", "revoked_at"]
+    list_filter = ["course", "scope"]
+    search_fields = ["student__username", "student__email", "reason"]
+    readonly_fields = [field.name for field in Extension._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(ReadingImport)

@@ -9,9 +9,10 @@ from django.contrib.auth.forms import BaseUserCreationForm
 
 from .calendars.dates import parse_date_ranges
 from .calendars.terms import WEEKDAY_NAMES, class_days
-from .models import CalendarImport, Course, ReadingImport
+from .models import CalendarImport, Course, Extension, Meeting, Reading, ReadingImport, Signup, Slot
 from .services import ServiceError
 from .services.courses import TermPlan, slug_suggest
+from .services.extensions import MAX_EXTRA_HOURS
 
 User = get_user_model()
 
@@ -444,3 +445,55 @@ class CalendarImportForm(UploadOrPasteForm):
         required=False, strip=False, label="…or paste the calendar", widget=forms.Textarea(attrs={"rows": 12})
     )
     format = forms.ChoiceField(choices=[("", "Recognise it"), *CalendarImport.Format.choices], required=False)
+
+
+class ExtensionForm(forms.Form):
+    """What to extend for one student, and to when (or by how much, course-wide)."""
+
+    scope = forms.ChoiceField(
+        label="What is extended", choices=Extension.Scope.choices, initial=Extension.Scope.REVIEW,
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    reading = forms.ModelChoiceField(queryset=Reading.objects.none(), required=False, label="Reading")
+    meeting = forms.ModelChoiceField(queryset=Meeting.objects.none(), required=False, label="Meeting")
+    slot = forms.ModelChoiceField(queryset=Slot.objects.none(), required=False, label="Presentation")
+    until = forms.DateTimeField(
+        required=False, label="New deadline", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    extra_hours = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_EXTRA_HOURS, label="Extra time, in hours",
+        help_text="Added to every deadline of the student's: 48 is two days.",
+    )  # fmt: skip
+    reason = forms.CharField(
+        required=False, max_length=300, label="Reason", help_text="Seen by the instructor only.",
+        widget=forms.TextInput(attrs={"placeholder": "Accommodation letter of Sep 3; illness, note seen"}),
+    )  # fmt: skip
+
+    REQUIRED = {"reading": "Choose the reading.", "meeting": "Choose the meeting.", "slot": "Choose the presentation."}
+
+    def __init__(self, *args, course: Course, student, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reading"].queryset = course.readings.order_by("title")
+        meetings = course.meetings.filter(kind=Meeting.Kind.PAPERS).order_by("date")
+        self.fields["meeting"].queryset = meetings
+        self.fields["meeting"].label_from_instance = lambda m: f"{course.day(m.date)}: {m.topic or 'papers'}"
+        self.fields["slot"].queryset = (
+            Slot.objects.filter(meeting__course=course, signups__student=student, signups__role=Signup.Role.PRESENTER)
+            .select_related("reading", "meeting")
+            .order_by("meeting__date")
+        )
+        self.fields["slot"].label_from_instance = lambda s: f"{course.day(s.meeting.date)}: {s.display_title}"
+
+    def clean(self):
+        data = super().clean()
+        scope = data.get("scope")
+        if scope == Extension.Scope.COURSE:
+            if data.get("extra_hours") is None and "extra_hours" not in self.errors:
+                self.add_error("extra_hours", "Give the extra time in hours.")
+            return data
+        target = Extension.TARGET.get(scope)
+        if target and data.get(target) is None and target not in self.errors:
+            self.add_error(target, self.REQUIRED[target])
+        if scope and data.get("until") is None and "until" not in self.errors:
+            self.add_error("until", "Give the new deadline.")
+        return data

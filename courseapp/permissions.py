@@ -41,6 +41,7 @@ class Perm(enum.StrEnum):
     GRADE = "grade"  # score work with the rubrics, time presentations, offer 1-on-1 times, the gradebook
     MANAGE_GRADING = "manage_grading"  # change the rubrics, release grades to students
     SEE_OWN_GRADES = "see_own_grades"  # one's own released grades, feedback and what is missing
+    GRANT_EXTENSIONS = "grant_extensions"  # later deadlines for a student, and why (accommodations are private)
 
 
 _MEMBER = {Perm.VIEW_PUBLIC, Perm.VIEW_COURSE}
@@ -53,7 +54,9 @@ GRANTS: dict[Role, frozenset[Perm]] = {
     Role.STUDENT: frozenset(_MEMBER | {Perm.TAKE_SEAT, Perm.WRITE_REVIEWS, Perm.SEE_OWN_GRADES}),
     # A TA does what the instructor does, except course settings and membership decisions.
     Role.TA: frozenset(_STAFF),
-    Role.INSTRUCTOR: frozenset(_STAFF | {Perm.MANAGE_MEMBERS, Perm.EDIT_COURSE, Perm.MANAGE_GRADING}),
+    Role.INSTRUCTOR: frozenset(
+        _STAFF | {Perm.MANAGE_MEMBERS, Perm.EDIT_COURSE, Perm.MANAGE_GRADING, Perm.GRANT_EXTENSIONS}
+    ),
 }
 
 

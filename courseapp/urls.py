@@ -4,6 +4,7 @@ from .views import (
     accounts,
     calendar,
     courses,
+    extensions,
     grading,
     links,
     members,
@@ -129,6 +130,23 @@ urlpatterns = [
     path("courses/<slug:slug>/grades/release/", grading.release_change, name="release_change"),
     path("courses/<slug:slug>/grades/mine/", grading.my_grades, name="my_grades"),
     path("courses/<slug:slug>/grades/students/<int:user_id>/", grading.student_grades, name="student_grades"),
+    # Extensions
+    path("courses/<slug:slug>/extensions/", extensions.course_extensions, name="course_extensions"),
+    path(
+        "courses/<slug:slug>/students/<int:user_id>/extensions/",
+        extensions.student_extensions,
+        name="student_extensions",
+    ),
+    path(
+        "courses/<slug:slug>/students/<int:user_id>/extensions/grant/",
+        extensions.extension_grant_view,
+        name="extension_grant",
+    ),
+    path(
+        "courses/<slug:slug>/students/<int:user_id>/extensions/<int:extension_id>/revoke/",
+        extensions.extension_revoke_view,
+        name="extension_revoke",
+    ),
     path("courses/<slug:slug>/grades/score/", grading.score_save, name="score_save"),
     path("courses/<slug:slug>/grades/slots/<int:slot_id>/", grading.grade_slot, name="grade_slot"),
     path("courses/<slug:slug>/grades/reviews/<int:review_id>/", grading.grade_review, name="grade_review"),

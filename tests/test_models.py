@@ -1,5 +1,7 @@
 """Rules the database itself enforces, whatever code writes the rows."""
 
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.core.files.base import ContentFile
@@ -10,6 +12,7 @@ from django.utils import timezone
 
 from courseapp.models import (
     Course,
+    Extension,
     LinkCheckRun,
     LinkResult,
     Membership,
@@ -93,6 +96,10 @@ def test_admin_pages_of_every_model_render(admin_client, course):
     run = LinkCheckRun.objects.create(course=course, total=1)
     LinkResult.objects.create(run=run, reading=signup.slot.reading, url="https://example.org/a", status="ok")
     SentReminder.objects.create(course=course, user=signup.student, kind="signup", key="1", subject="A seat")
+    Extension.objects.create(
+        course=course, student=signup.student, scope="course", extra=datetime.timedelta(hours=48),
+        granted_at=timezone.now(),
+    )  # fmt: skip
 
     for model in admin.site._registry:
         if model._meta.app_label != "courseapp":
@@ -107,6 +114,7 @@ def test_admin_pages_of_every_model_render(admin_client, course):
             assert admin_client.get(change).status_code == 200, change
     assert {m.__name__ for m in admin.site._registry if m._meta.app_label == "courseapp"} == {
         "Course",
+        "Extension",
         "LinkCheckRun",
         "LinkResult",
         "Listing",

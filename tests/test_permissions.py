@@ -3,6 +3,8 @@
 A URL missing from MATRIX fails ``test_every_url_is_classified``: new endpoints must say who may use them.
 """
 
+import datetime
+
 import pytest
 from django.apps import apps
 from django.core.files.base import ContentFile
@@ -15,6 +17,7 @@ from courseapp.models import (
     Course,
     DraftSeat,
     ExamSlot,
+    Extension,
     Invitation,
     Membership,
     OneOnOneTime,
@@ -388,6 +391,26 @@ MATRIX = {
         None,
         staff_hidden(OK),
     ),
+    "courseapp:course_extensions": ("get", lambda f: {"slug": f.course.slug}, None, staff_only(OK)),
+    "courseapp:student_extensions": (
+        "get",
+        lambda f: {"slug": f.course.slug, "user_id": f.users["student"].pk},
+        None,
+        staff_hidden(OK),
+    ),
+    # Accommodations are private: a TA sees the deadlines but cannot grant or withdraw them.
+    "courseapp:extension_grant": (
+        "post",
+        lambda f: {"slug": f.course.slug, "user_id": f.users["student"].pk},
+        {"scope": "course", "extra_hours": "24"},
+        staff_hidden(REDIRECT) | {"ta": NOT_FOUND},
+    ),
+    "courseapp:extension_revoke": (
+        "post",
+        lambda f: {"slug": f.course.slug, "user_id": f.users["student"].pk, "extension_id": f.extension.pk},
+        None,
+        staff_hidden(REDIRECT) | {"ta": NOT_FOUND},
+    ),
     "courseapp:score_save": (
         "post",
         lambda f: {"slug": f.course.slug},
@@ -635,6 +658,14 @@ class Fixtures:
             run=self.assignment_run, slot=self.slot_c, student=users["student"], role="commentator", seat=1
         )
 
+        self.extension = Extension.objects.create(
+            course=course,
+            student=users["student"],
+            scope="meeting",
+            meeting=self.meeting,
+            until=timezone.now() + datetime.timedelta(days=30),
+            granted_at=timezone.now(),
+        )
         self.calendar_import = CalendarImport.objects.create(
             course=course, format="text", text="2024-10-30 Basics of diffusion Pardo\n"
         )

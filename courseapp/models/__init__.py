@@ -2,6 +2,7 @@
 
 from .accounts import User
 from .courses import Course, Membership
+from .extensions import Extension
 from .grading import Component, Criterion, Release, Rubric, Score, ScoreChange
 from .links import LinkCheckRun, LinkResult
 from .preferences import AssignmentRun, Choice, DraftSeat, Ranking
@@ -21,6 +22,7 @@ __all__ = [
     "Criterion",
     "DraftSeat",
     "ExamSlot",
+    "Extension",
     "Invitation",
     "LinkCheckRun",
     "LinkResult",

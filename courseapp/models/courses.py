@@ -10,6 +10,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.formats import date_format
 
+from .. import dates
+
 
 def default_grade_scale() -> list[list]:
     """Letter grade and the lowest percentage that earns it, best first."""
@@ -196,8 +198,13 @@ class Course(models.Model):
         return zoneinfo.ZoneInfo(self.time_zone)
 
     def when(self, moment: datetime.datetime) -> str:
-        """A moment as the course's students read it: in the course's time zone."""
-        return date_format(moment.astimezone(self.tzinfo), "D M j, g:i A")
+        """A moment as the course's students read it: in the course's time zone, with the year
+        when it is not this year's (a past term's "Mon Oct 7" would be a different day)."""
+        return dates.show(moment.astimezone(self.tzinfo))
+
+    def day(self, date: datetime.date) -> str:
+        """A day of the course ("Tue Oct 8"), with the year when it is not this year's."""
+        return dates.show(date, "day")
 
     @property
     def is_archived(self) -> bool:

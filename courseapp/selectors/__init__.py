@@ -36,6 +36,7 @@ from ..models import (
     WaitlistEntry,
 )
 from ..params import int_or_none
+from .extensions import Extensions, extension_history
 
 
 @dataclasses.dataclass
@@ -391,7 +392,7 @@ def schedule_warnings(course: Course, meetings: list[Meeting]) -> list[str]:
                 by_reading[slot.reading_id].append(slot)
     for date, same_day in by_date.items():
         if len(same_day) > 1:
-            warnings.append(f"{len(same_day)} meetings are on {date:%a %b %-d}.")
+            warnings.append(f"{len(same_day)} meetings are on {course.day(date)}.")
     for slots in by_reading.values():
         if len(slots) > 1:
             dates = ", ".join(f"{slot.meeting.date:%b %-d}" for slot in slots)
@@ -453,11 +454,14 @@ class ReviewProgress:
     upcoming: list[Meeting]  # the next meetings; their slots carry .my_review
     # When no class is left (a past term): the scheduled papers not reviewed yet, latest first.
     unreviewed: list[Slot] = dataclasses.field(default_factory=list)
+    extensions: list = dataclasses.field(default_factory=list)  # the student's standing Extensions
 
 
 def review_progress(course: Course, student, *, now: datetime.datetime) -> ReviewProgress:
-    """A student's reviews against the 20 / 15 rule, and what is due next (six queries)."""
+    """A student's reviews against the 20 / 15 rule, and what is due next (eight queries)."""
     deadlines = review_deadlines(course)
+    granted = [e for e in extension_history(course, student) if e.revoked_at is None]
+    extended = Extensions.load(course, [student.pk])
     term_end = reviewing.end_of_term(course.term_ends_on, course.tzinfo)
     presented = presented_reading_ids(course)
     reviews = list(
@@ -470,7 +474,7 @@ def review_progress(course: Course, student, *, now: datetime.datetime) -> Revie
     by_reading = {review.reading_id: review for review in reviews}
     for review in reviews:
         review.verdict = result.verdicts.get(review.pk)
-        review.due = deadlines.get(review.reading_id, term_end)
+        review.due = extended.review_due(student.pk, review.reading_id, deadlines.get(review.reading_id, term_end))
     today = now.astimezone(course.tzinfo).date()
     upcoming = list(
         course.meetings.filter(date__gte=today, kind=Meeting.Kind.PAPERS).prefetch_related(
@@ -498,6 +502,7 @@ def review_progress(course: Course, student, *, now: datetime.datetime) -> Revie
         drafts=[r for r in reviews if not r.is_submitted],
         upcoming=upcoming,
         unreviewed=unreviewed,
+        extensions=granted,
     )
 
 
@@ -606,6 +611,7 @@ class GradeRow:
     student: User
     components: dict[str, ComponentGrade]
     letter: str = ""
+    extensions: int = 0  # standing extensions, set by the gradebook
 
     @property
     def total(self) -> Decimal:

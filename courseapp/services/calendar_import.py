@@ -177,7 +177,7 @@ def calendar_plan(*, course: Course, parsed, finder: TitleFinder | None = None) 
             reading = finder.reading(parsed_slot.title)
             if reading is not None and reading.pk in on_agenda:
                 warnings.append(
-                    f"{parsed_meeting.date:%a %b %-d}: “{reading.title}” is on this meeting's agenda twice; "
+                    f"{course.day(parsed_meeting.date)}: “{reading.title}” is on this meeting's agenda twice; "
                     "it is listed once."
                 )
                 continue
@@ -207,7 +207,7 @@ def calendar_plan(*, course: Course, parsed, finder: TitleFinder | None = None) 
             changes.append("removes " + "; ".join(f"“{slot.display_title}”" for slot in removed))
         for slot in kept:
             warnings.append(
-                f"{parsed_meeting.date:%a %b %-d}: “{slot.display_title}” is not in the calendar, but students "
+                f"{course.day(parsed_meeting.date)}: “{slot.display_title}” is not in the calendar, but students "
                 "signed up for it or it was graded, so it stays."
             )
         meetings.append(PlannedMeeting(parsed_meeting, old, planned_slots, changes, removed, kept))

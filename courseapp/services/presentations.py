@@ -2,13 +2,15 @@
 
 import datetime
 import os
+from collections.abc import Iterable
 
 import pypdf
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from ..models import Course, OneOnOneTime, SlideUpload, Slot, Timing
+from ..models import Course, OneOnOneTime, Signup, SlideUpload, Slot, Timing
+from ..selectors.extensions import Extensions
 from .errors import ServiceError
 from .signups import notify
 
@@ -24,16 +26,26 @@ UNREADABLE_PDF = "This PDF cannot be read ({reason}). Export it again and upload
 FINAL_TOO_EARLY = "Final slides come after the presentation on {date}; upload the initial slides now."
 
 
-def deadlines(course: Course, slot: Slot) -> dict[str, datetime.datetime]:
-    """When each step of the pipeline is due, in the course's time zone."""
+def deadlines(
+    course: Course, slot: Slot, extensions: Extensions | None = None, presenters: Iterable[int] | None = None
+) -> dict[str, datetime.datetime]:
+    """When each step of the pipeline is due for the slot's pair, in the course's time zone, with their
+    extensions. ``extensions`` and ``presenters`` (student ids) save the queries when the caller has them."""
     talk = slot.meeting.starts()
     booked = getattr(slot, "one_on_one", None)
-    return {
+    due = {
         "book": talk - datetime.timedelta(days=course.one_on_one_days_before),
         "initial": booked.starts_at.astimezone(course.tzinfo) if booked else talk,
         "talk": talk,
         "final": slot.meeting.ends() + datetime.timedelta(days=course.final_slides_days_after),
     }
+    if presenters is None:
+        presenters = [signup.student_id for signup in slot.signups.all() if signup.role == Signup.Role.PRESENTER]
+    if extensions is None:
+        extensions = Extensions.load(course, presenters)
+    for step in ("book", "initial", "final"):
+        due[step] = extensions.slot_due(slot.pk, step, due[step], presenters)
+    return due
 
 
 def _require_presenter(slot: Slot, user) -> None:
@@ -78,7 +90,7 @@ def one_on_one_book(*, course: Course, slot_id: int, time_id: int, by, now: date
         if time.slot_id is not None:
             raise ServiceError(TIME_TAKEN, code="taken")
         if time.starts_at >= due["talk"]:
-            raise ServiceError(TIME_TOO_LATE.format(date=f"{due['talk']:%a %b %-d}"), code="too_late")
+            raise ServiceError(TIME_TOO_LATE.format(date=course.day(due["talk"])), code="too_late")
         OneOnOneTime.objects.filter(slot=slot).update(slot=None, booked_by=None, booked_at=None)
         time.slot, time.booked_by, time.booked_at = slot, by, now
         try:
@@ -123,7 +135,7 @@ def slides_upload(*, course: Course, slot_id: int, stage: str, upload, by, now: 
         raise ValueError(stage)
     due = deadlines(course, slot)
     if stage == SlideUpload.Stage.FINAL and now < due["talk"]:
-        raise ServiceError(FINAL_TOO_EARLY.format(date=f"{due['talk']:%a %b %-d}"), code="too_early")
+        raise ServiceError(FINAL_TOO_EARLY.format(date=course.day(due["talk"])), code="too_early")
     check_pdf(upload, limit_mb=course.slides_max_mb)
     # Only the last part of whatever path the browser sent, made safe, is kept, and only for display.
     name = get_valid_filename(os.path.basename(upload.name.replace("\\", "/"))) or "slides.pdf"

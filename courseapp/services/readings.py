@@ -639,7 +639,7 @@ def reading_merge(*, course: Course, reading_id: int, into_id: int) -> Reading:
             Slot.objects.filter(reading=survivor, meeting__slots__reading=duplicate).select_related("meeting").first()
         )
         if clash:
-            raise ServiceError(MERGE_SAME_MEETING.format(date=f"{clash.meeting.date:%a %b %-d}"), code="same_meeting")
+            raise ServiceError(MERGE_SAME_MEETING.format(date=course.day(clash.meeting.date)), code="same_meeting")
         Review.objects.filter(reading=duplicate).update(reading=survivor)
         Slot.objects.filter(reading=duplicate).update(reading=survivor)
         survivor_sections = dict(survivor.listings.values_list("section_id", "pk"))

@@ -11,6 +11,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.utils.formats import date_format
 
 from ..models import Course, Membership, Notice, Reading, Review, SentReminder, Signup, SlideUpload, Slot
 from ..selectors import presented_reading_ids, submitted_reviews, tally_reviews
+from ..selectors.extensions import Extensions
 from .presentations import deadlines
 
 Kind = SentReminder.Kind
@@ -169,8 +171,11 @@ def reminders_send(*, now: datetime.datetime | None = None) -> int:
 
 def due_reminders(course: Course, now: datetime.datetime) -> list[dict]:
     """What each student should hear about now: the day before a meeting or a deadline."""
+    extended = Extensions.load(course)
+    # Meetings of the last ten days (final slides come after the talk), further back by anyone's extension.
+    since = (now - 10 * DAY - extended.most_extra).date()
     slots = list(
-        Slot.objects.filter(meeting__course=course, meeting__date__gte=(now - 10 * DAY).date())
+        Slot.objects.filter(Q(meeting__date__gte=since) | Q(meeting__in=extended.meetings), meeting__course=course)
         .select_related("meeting__course", "reading", "one_on_one")
         .prefetch_related("signups__student")
     )
@@ -179,7 +184,7 @@ def due_reminders(course: Course, now: datetime.datetime) -> list[dict]:
     by_meeting: dict[int, list[Slot]] = defaultdict(list)
     for slot in slots:
         by_meeting[slot.meeting_id].append(slot)
-        messages += _presenter_reminders(course, slot, now, uploaded)
+        messages += _presenter_reminders(course, slot, now, uploaded, extended)
         if now < slot.meeting.starts() <= now + DAY:
             messages += [
                 {
@@ -197,28 +202,41 @@ def due_reminders(course: Course, now: datetime.datetime) -> list[dict]:
                 if signup.role == Signup.Role.COMMENTATOR
             ]
     for meeting_slots in by_meeting.values():
-        meeting = meeting_slots[0].meeting
-        if now < meeting.starts() <= now + DAY:
-            messages += _review_reminders(course, meeting, meeting_slots)
+        messages += _review_reminders(course, meeting_slots, now, extended)
     return messages
 
 
-def _presenter_reminders(course: Course, slot: Slot, now: datetime.datetime, uploaded: set) -> list[dict]:
+def _key(pk: int, due: datetime.datetime, usual: datetime.datetime) -> str:
+    """A reminder's key: the thing, and the deadline when an extension moved it (a new deadline, a new reminder)."""
+    return str(pk) if due == usual else f"{pk}@{due:%Y%m%d%H%M}"
+
+
+def _presenter_reminders(
+    course: Course, slot: Slot, now: datetime.datetime, uploaded: set, extended: Extensions
+) -> list[dict]:
     presenters = [signup.student for signup in slot.signups.all() if signup.role == Signup.Role.PRESENTER]
     if not presenters:
         return []
-    due = deadlines(course, slot)
+    due = deadlines(course, slot, extended, presenters=[student.pk for student in presenters])
+    usual = deadlines(course, slot, Extensions(), presenters=[])
+    keys = {step: _key(slot.pk, due[step], usual[step]) for step in ("book", "initial", "final")}
     checklist = reverse("courseapp:presentation", args=[course.slug, slot.pk])
     title = slot.display_title
     wanted = []
     if not hasattr(slot, "one_on_one") and now < due["book"] <= now + 2 * DAY:
         wanted.append(
-            (Kind.ONE_ON_ONE, "Book your 1-on-1", f"Book your 1-on-1 about “{title}” by {course.when(due['book'])}.")
+            (
+                Kind.ONE_ON_ONE,
+                "book",
+                "Book your 1-on-1",
+                f"Book your 1-on-1 about “{title}” by {course.when(due['book'])}.",
+            )
         )
     if (slot.pk, SlideUpload.Stage.INITIAL) not in uploaded and now < due["initial"] <= now + DAY:
         wanted.append(
             (
                 Kind.INITIAL_SLIDES,
+                "initial",
                 "Initial slides due",
                 f"Your initial slides for “{title}” are due at {course.when(due['initial'])}.",
             )
@@ -227,21 +245,32 @@ def _presenter_reminders(course: Course, slot: Slot, now: datetime.datetime, upl
         wanted.append(
             (
                 Kind.FINAL_SLIDES,
+                "final",
                 "Final slides due",
                 f"Your final slides for “{title}” are due by {course.when(due['final'])}.",
             )
         )
     return [
-        {"user": user, "kind": kind, "key": str(slot.pk), "subject": subject, "lines": [line], "link": checklist}
-        for kind, subject, line in wanted
+        {"user": user, "kind": kind, "key": keys[step], "subject": subject, "lines": [line], "link": checklist}
+        for kind, step, subject, line in wanted
         for user in presenters
     ]
 
 
-def _review_reminders(course: Course, meeting, slots: list[Slot]) -> list[dict]:
-    """Students who still need scheduled-paper reviews and have not reviewed this meeting's papers."""
+def _review_reminders(course: Course, slots: list[Slot], now: datetime.datetime, extended: Extensions) -> list[dict]:
+    """Students who still need scheduled-paper reviews, have not reviewed this meeting's papers and
+    have one due within the day: when the meeting starts, or later by their extension."""
+    meeting = slots[0].meeting
     papers = [slot.reading for slot in slots if slot.reading and slot.reading.kind == Reading.Kind.PAPER]
     if not papers:
+        return []
+    starts = meeting.starts()
+
+    def due_for(student_id: int) -> datetime.datetime:
+        return max(extended.review_due(student_id, paper.pk, starts) for paper in papers)
+
+    soon = now < starts <= now + DAY
+    if not soon and not any(now < due_for(student) <= now + DAY for student in extended.students):
         return []
     # What is left, counted as My reviews counts it: the course's rule through its one tally.
     presented = presented_reading_ids(course)
@@ -257,21 +286,32 @@ def _review_reminders(course: Course, meeting, slots: list[Slot]) -> list[dict]:
     ).select_related("user")
     titles = ", ".join(f"“{paper.title}”" for paper in papers)
     link = reverse("courseapp:my_reviews", args=[course.slug])
-    when = date_format(meeting.starts(), "l, g:i A")
-    return [
-        {
-            "user": membership.user,
-            "kind": Kind.REVIEWS_DUE,
-            "key": str(meeting.pk),
-            "subject": "Reviews due at tomorrow's meeting",
-            "lines": [
-                f"Tomorrow's meeting ({when}) discusses {titles}; a review of one of them is due when it starts.",
-                f"You have {left} more review{'s' if left != 1 else ''} of scheduled papers to write this term.",
-            ],
-            "link": link,
-        }
-        for membership in students
-        if membership.user_id not in reviewed
-        and membership.user_id not in presenting
-        and (left := course.scheduled_paper_reviews_required - scheduled_counts.get(membership.user_id, 0)) > 0
-    ]
+    when = date_format(starts, "l, g:i A")
+    messages = []
+    for membership in students:
+        due = due_for(membership.user_id)
+        left = course.scheduled_paper_reviews_required - scheduled_counts.get(membership.user_id, 0)
+        if not (now < due <= now + DAY) or membership.user_id in reviewed or membership.user_id in presenting:
+            continue
+        if left <= 0:
+            continue
+        if due == starts:
+            subject = "Reviews due at tomorrow's meeting"
+            first = f"Tomorrow's meeting ({when}) discusses {titles}; a review of one of them is due when it starts."
+        else:
+            subject = "Your extended review deadline is tomorrow"
+            first = f"With your extension, a review of {titles} is due {course.when(due)}."
+        messages.append(
+            {
+                "user": membership.user,
+                "kind": Kind.REVIEWS_DUE,
+                "key": _key(meeting.pk, due, starts),
+                "subject": subject,
+                "lines": [
+                    first,
+                    f"You have {left} more review{'s' if left != 1 else ''} of scheduled papers to write this term.",
+                ],
+                "link": link,
+            }
+        )
+    return messages

@@ -8,6 +8,7 @@ from django.utils import timezone
 from .. import reviewing
 from ..models import Course, Reading, Review, ReviewSubmission, SimilarityFlag
 from ..selectors import review_deadlines
+from ..selectors.extensions import Extensions
 from .errors import ServiceError
 
 DRAFT_TOO_LARGE = "This text is too long to save ({size} characters; at most {limit})."
@@ -22,10 +23,14 @@ REVISION_CLOSED = "The deadline was {due}: your on-time version stands. Your cha
 MAX_DRAFT_CHARS = 100_000
 
 
-def review_deadline(reading: Reading, course: Course) -> datetime.datetime:
-    """When the first class that discusses the reading starts, or the end of term if no class does."""
+def review_deadline(reading: Reading, course: Course, student=None) -> datetime.datetime:
+    """When the first class that discusses the reading starts, or the end of term if no class does;
+    for ``student``, as their extensions move it."""
     deadlines = review_deadlines(course, reading_ids=[reading.pk])
-    return deadlines.get(reading.pk) or reviewing.end_of_term(course.term_ends_on, course.tzinfo)
+    due = deadlines.get(reading.pk) or reviewing.end_of_term(course.term_ends_on, course.tzinfo)
+    if student is None:
+        return due
+    return Extensions.load(course, [student.pk]).review_due(student.pk, reading.pk, due)
 
 
 def draft_save(*, reading: Reading, student, text: str, now: datetime.datetime | None = None) -> Review:
@@ -56,7 +61,7 @@ def review_submit(
     words = reviewing.word_count(text)
     if words > course.review_word_limit:
         raise ServiceError(OVER_WORD_LIMIT.format(count=words, limit=course.review_word_limit), code="over_limit")
-    due = review_deadline(reading, course)
+    due = review_deadline(reading, course, student)
     late = reviewing.is_late(now, due)
     with transaction.atomic():
         review = Review.objects.select_for_update().get(reading=reading, student=student)

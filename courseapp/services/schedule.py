@@ -59,7 +59,7 @@ def slot_update(*, course: Course, slot_id: int, kind: str, meeting_id: int, by)
             before = describe(slot)
             slot.meeting, slot.position = target, _next_position(target)
             _tell_signed_up(
-                course, slot, f"{by.display_name} moved {before} to {target.date:%a %b %-d}; your seat moved with it."
+                course, slot, f"{by.display_name} moved {before} to {course.day(target.date)}; your seat moved with it."
             )
         if kind != slot.kind:
             if kind != Slot.Kind.PAPER:

@@ -12,6 +12,7 @@ from icalendar import Calendar, Event
 from ..models import Course, Membership, Review, Signup
 from ..permissions import Perm, course_view
 from ..selectors import presented_reading_ids, review_deadlines, schedule
+from ..selectors.extensions import Extensions
 from .schedule import schedule_update
 
 
@@ -91,7 +92,7 @@ def member_calendar(request, slug: str, token: str):
                 f"{verb}: {signup.slot.display_title}",
                 meeting.starts(),
                 meeting.ends(),
-                f"{course.title}, {meeting.date:%a %b %-d}. {link}".strip(),
+                f"{course.title}, {course.day(meeting.date)}. {link}".strip(),
                 page,
             )
         )
@@ -102,18 +103,21 @@ def member_calendar(request, slug: str, token: str):
         )
     )
     deadlines = review_deadlines(course)
+    extended = Extensions.load(course, [user.pk])
     titles = dict(course.readings.filter(pk__in=presented_reading_ids(course)).values_list("pk", "title"))
     for reading_id, title in titles.items():
         if reading_id in reviewed:
             continue
-        due = deadlines[reading_id]
+        due = extended.review_due(user.pk, reading_id, deadlines[reading_id])
         calendar.add_component(
             _event(
                 f"review-{reading_id}-{user.pk}@{request.get_host()}",
                 f"Review due: {title}",
                 due - datetime.timedelta(minutes=15),
                 due,
-                f"{course.title}: a review of this paper is due when its class starts.",
+                f"{course.title}: a review of this paper is due when its class starts."
+                if due == deadlines[reading_id]
+                else f"{course.title}: a review of this paper is due then, by your extension.",
                 request.build_absolute_uri(reverse("courseapp:review_edit", args=[course.slug, reading_id])),
             )
         )

@@ -22,6 +22,7 @@ from ..selectors import (
     gradebook_csv,
     released_components,
 )
+from ..selectors.extensions import students_with_extensions
 from ..services import ServiceError, presentations
 from ..services import grading as service
 from .rendering import redirect_with_message
@@ -258,6 +259,9 @@ def gradebook_page(request, course):
     sort = sort if sort in GRADEBOOK_SORTS else "name"
     descending = request.GET.get("order") == "desc"
     rows = gradebook(course, rubrics, sort=sort, descending=descending)
+    extended = students_with_extensions(course)
+    for row in rows:
+        row.extensions = extended.get(row.student.pk, 0)
     bins = grading.histogram([row.total for row in rows])
     tallest = max((count for _, _, count in bins), default=0) or 1
     chart = []

@@ -32,7 +32,8 @@ def _editor_context(request, course, reading, review, **extra) -> dict:
         "text": text,
         "words": reviewing.word_count(text),
         "preview": reviewing.render_markdown(text),
-        "due": review_deadline(reading, course),
+        "due": review_deadline(reading, course, request.user),
+        "course_due": review_deadline(reading, course),
         "now": timezone.now(),
         **extra,
     }

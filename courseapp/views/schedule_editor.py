@@ -157,7 +157,7 @@ def _meeting_save(request, course, meeting: Meeting, *, prefix: str):
             status=400,
         )
     form.save()
-    done = f"{'Added' if new else 'Saved'} the meeting of {meeting.date:%a %b %-d}."
+    done = f"{'Added' if new else 'Saved'} the meeting of {course.day(meeting.date)}."
     return editor_update(request, course, meeting_id=meeting.pk, whole=new, done=done)
 
 
@@ -166,13 +166,13 @@ def _meeting_save(request, course, meeting: Meeting, *, prefix: str):
 def meeting_remove(request, course, meeting_id: int):
     """Remove a meeting and its agenda, after naming the students who lose their seats."""
     meeting = get_object_or_404(Meeting, pk=meeting_id, course=course)
-    question = f"Remove the meeting of {meeting.date:%a %b %-d}? These students lose their seats and will be told:"
+    question = f"Remove the meeting of {course.day(meeting.date)}? These students lose their seats and will be told:"
     if asked := confirm_first(request, course, meeting.slots.all(), question):
         return asked
     # The next meeting takes its place on the page, and says what happened.
     after = course.meetings.filter(date__gte=meeting.date).exclude(pk=meeting.pk).values_list("pk", flat=True).first()
     editor.meeting_remove(course=course, meeting_id=meeting.pk, by=request.user)
-    done = f"Removed the meeting of {meeting.date:%a %b %-d}."
+    done = f"Removed the meeting of {course.day(meeting.date)}."
     return editor_update(request, course, meeting_id=after, whole=True, done=done)
 
 

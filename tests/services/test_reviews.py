@@ -57,7 +57,7 @@ class TestDeadlines:
         course.save()
         message = refused("late_refused", scheduled, student, now=due + SECOND)
         assert message == (
-            "The deadline was Wed Oct 16, 2:00 PM; this course does not accept late reviews. "
+            "The deadline was Wed Oct 16, 2024, 2:00 PM; this course does not accept late reviews. "
             "Your text is kept as a draft."
         )
         review = Review.objects.get()
@@ -88,7 +88,7 @@ class TestSubmitting:
     def test_after_the_deadline_the_on_time_version_stands(self, scheduled, student, due):
         submit(scheduled, student, "On time.", now=due)
         message = refused("revision_closed", scheduled, student, "Improved later.", now=due + SECOND)
-        assert message.startswith("The deadline was Wed Oct 16, 2:00 PM: your on-time version stands.")
+        assert message.startswith("The deadline was Wed Oct 16, 2024, 2:00 PM: your on-time version stands.")
         review = Review.objects.get()
         assert (review.text, review.draft, review.is_late) == ("On time.", "Improved later.", False)
 

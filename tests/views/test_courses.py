@@ -30,7 +30,9 @@ class TestCourseHome:
         assert "WARNING: This course is about reading papers." in html
         assert "CS 449 Deep Learning" in html
         assert "20 one-page reviews" in html and "at least 15 of papers scheduled" in html
-        assert "Fri Dec 13, 9 AM–11 AM" in html, "the exam is shown in the course's time zone"
+        assert "Fri Dec 13, 2024, 9 AM–11 AM" in html, (
+            "the exam is shown in the course's time zone, with the year of a past term"
+        )
         assert "Quantifying Memorization Across Neural Language Models" in html
         assert "Log in</a> or <a" in html
 

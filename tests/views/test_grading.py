@@ -154,8 +154,9 @@ class TestGradebook:
                                   points=2, review=review, by=instructor)  # fmt: skip
         client.force_login(instructor)
         # session, user, course, membership; rubrics and criteria; students, readings, reviews, presented
-        # papers, seats, scores; releases; the paper slots listed for grading; requests to join (the badge)
-        with django_assert_num_queries(15):
+        # papers, seats, scores; releases; standing extensions; the paper slots listed for grading; requests
+        # to join (the badge)
+        with django_assert_num_queries(16):
             response = client.get(url("gradebook", course), {"sort": "reviews", "order": "desc"})
         assert response.content.decode().count("<tr>") == n_students + 1
 

@@ -80,7 +80,10 @@ class TestFinding:
         assert "3 of 3 readings match." in html
         assert '<small class="muted section-count">2 of 2</small>' in html  # Transformers, with Efficiency
         meeting = shelf["attention"].slots.get().meeting
-        assert f'class="badge scheduled" title="On the schedule">{meeting.date:%b} {meeting.date.day}</a>' in html
+        assert (
+            f'class="badge scheduled" title="On the schedule">{meeting.date:%b} {meeting.date.day}, '
+            f"{meeting.date.year}</a>" in html
+        )
 
     def test_htmx_gets_only_the_results(self, course, shelf, student, client_for):
         response = client_for(student).get(url("reading_list", course), {"q": "gan"}, HTTP_HX_TARGET="results", **HTMX)

@@ -159,8 +159,9 @@ class TestStaff:
             other = SlotFactory(meeting__course=course).reading
             review_submit(reading=other if n else reading, student=student, text="A review.", attested=True)
         client = client_for(student)
-        # session, user, course, membership; deadlines, presented readings, my reviews, next meetings, their slots
-        with django_assert_num_queries(9):
+        # session, user, course, membership; deadlines, my extensions (listed, and as deadlines), presented
+        # readings, my reviews, next meetings, their slots
+        with django_assert_num_queries(11):
             client.get(url("my_reviews", course))
 
 

@@ -59,7 +59,7 @@ class TestTakingASeat:
         assert before.count('value="take" class="small">Present</button>') == 2
         client.post(seat_url(course, slot), {"action": "take", "role": "presenter"})
         after = client.get(reverse("courseapp:schedule", args=[course.slug])).content.decode()
-        assert ">Present</button>" not in after and "(you present Oct 16)" in after
+        assert ">Present</button>" not in after and "(you present Oct 16, 2024)" in after
         assert after.count(">Comment</button>") == 1, "commenting on another paper is still offered"
         third, fourth = SlotFactory(meeting=meeting), SlotFactory(meeting=meeting)
         for commented in (other, third):
@@ -98,7 +98,7 @@ class TestTakingASeat:
         course.signup_closes_at = datetime.datetime(2024, 10, 1, 12, tzinfo=datetime.UTC)
         course.save()
         html = client_for(student).get(reverse("courseapp:schedule", args=[course.slug])).content.decode()
-        assert "Sign-ups closed Tue Oct 1, 7:00 AM." in html
+        assert "Sign-ups closed Tue Oct 1, 2024, 7:00 AM." in html
         assert 'value="take"' not in html
 
     def test_notices_are_shown_until_dismissed(self, course, slot, student, client_for):
@@ -153,7 +153,7 @@ class TestEditor:
         )
         html = response.content.decode()
         assert response.status_code == 200 and html.lstrip().startswith('<div id="editor">')
-        assert "2 meetings are on Wed Oct 16." in html
+        assert "2 meetings are on Wed Oct 16, 2024." in html
         client.post(self.url(course, "meeting_create"), {"new-date": "2025-03-01", "new-kind": "lecture"})
         other = Meeting.objects.get(date="2025-03-01")
         SlotFactory(meeting=other, reading=slot.reading)
@@ -356,7 +356,7 @@ def test_every_row_has_a_header_and_every_button_a_name_that_says_what_it_does(
     page = client.get(reverse("courseapp:schedule", args=[course.slug])).content.decode()
     headers = re.findall(r'<th scope="row"[^>]*>(.*?)</th>', page, re.S)
     assert len(headers) == 2 and all(header.strip() for header in headers)
-    assert '<span class="visually-hidden">Wed Oct 16</span>' in page
+    assert '<span class="visually-hidden">Wed Oct 16, 2024</span>' in page
     client.force_login(instructor)
     editor = client.get(reverse("courseapp:schedule_edit", args=[course.slug])).content.decode()
     assert '<span class="visually-hidden">Move “Second paper” up</span>' in editor

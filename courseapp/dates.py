@@ -1,0 +1,21 @@
+"""Dates as the course's pages write them: the year only when it is not this year's, so a past
+term's "Mon Oct 7" never reads as a day of this one."""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.formats import date_format
+
+# Style: (this year's format, another year's).
+FORMATS = {
+    "when": ("D M j, g:i A", "D M j, Y, g:i A"),
+    "day": ("D M j", "D M j, Y"),
+    "short_day": ("M j", "M j, Y"),
+    "short_when": ("M j, g:i A", "M j, Y, g:i A"),
+}
+
+
+def show(value: datetime.date | datetime.datetime, style: str = "when") -> str:
+    """``value`` (a datetime already in the reader's time zone) in ``style``."""
+    this_year, other_year = FORMATS[style]
+    return date_format(value, this_year if value.year == timezone.localdate().year else other_year)
