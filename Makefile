@@ -35,6 +35,12 @@ $(VENV)/.installed: requirements.txt
 
 install: $(VENV)/.installed
 
+# axe-core for the accessibility scan of the browser tests (from the npm registry, pinned in package-lock.json).
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the accessibility tests (Debian: apt-get install npm)." >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 run: export DJANGO_DEBUG ?= true
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
@@ -68,7 +74,7 @@ check-deploy: install
 test: export DJANGO_DEBUG = true
 test: export DATABASE_URL = $(TEST_DATABASE_URL)
 test: export TEST_REDIS_URL := $(TEST_REDIS_URL)
-test: install chromium lint check-deploy
+test: install node_modules/.installed chromium lint check-deploy
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -91,4 +97,4 @@ bench: install
 	$(PY) bench/linkcheck.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules

@@ -41,9 +41,11 @@ def browser():
 class Page:
     """A browser tab on the live server that records console errors (CSP violations among them)."""
 
-    def __init__(self, browser, base_url, viewport=None):
+    def __init__(self, browser, base_url, viewport=None, color_scheme="light"):
         viewport = viewport or {"width": 1280, "height": 900}
-        self.context = browser.new_context(base_url=base_url, viewport=viewport, is_mobile=viewport["width"] < 500)
+        self.context = browser.new_context(
+            base_url=base_url, viewport=viewport, is_mobile=viewport["width"] < 500, color_scheme=color_scheme
+        )
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
@@ -82,8 +84,8 @@ class Page:
 def new_page(browser, live_server):
     pages = []
 
-    def make(viewport=None):
-        pages.append(Page(browser, live_server.url, viewport))
+    def make(viewport=None, color_scheme="light"):
+        pages.append(Page(browser, live_server.url, viewport, color_scheme))
         return pages[-1]
 
     yield make
