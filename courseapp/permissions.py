@@ -65,7 +65,7 @@ def role_of(membership: Membership | None, *, authenticated: bool) -> Role:
         return Role.ANONYMOUS
     if membership is None or membership.status in (Membership.Status.DECLINED, Membership.Status.REMOVED):
         return Role.VISITOR
-    if membership.status == Membership.Status.PENDING:
+    if membership.status in (Membership.Status.PENDING, Membership.Status.UNCONFIRMED):
         return Role.APPLICANT
     return Role(membership.role)
 

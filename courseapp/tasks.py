@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from .models import Course, LinkCheckRun
 from .services import ServiceError
+from .services.accounts import confirmation_send
 from .services.invitations import course_invitation_send
 from .services.links import link_check_run, link_check_start
 from .services.preferences import assignment_run
@@ -92,6 +93,12 @@ def send_notice(notice_id: int) -> bool:
 def send_signup_confirmation(signup_id: int) -> bool:
     """Confirm a seat the student took (once)."""
     return signup_confirmation_send(signup_id=signup_id)
+
+
+@shared_task(**MAIL)
+def send_email_confirmation(user_id: int, courses: list[int] | None = None) -> bool:
+    """Mail an account's address the link that confirms it (at most every two minutes)."""
+    return confirmation_send(user_id=user_id, courses=courses)
 
 
 @shared_task(**MAIL)

@@ -4,6 +4,7 @@ import io
 import factory
 import pypdf
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from courseapp.models import Course, Listing, Meeting, Membership, Reading, Section, Signup, Slot
 
@@ -18,6 +19,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.edu")
+    email_confirmed_at = factory.LazyFunction(timezone.now)
     password = factory.django.Password("pw")
 
 

@@ -538,6 +538,9 @@ MATRIX = {
     "password_reset_done": ("get", lambda f: {}, None, everyone(OK)),
     "password_reset_confirm": ("get", lambda f: {"uidb64": "MQ", "token": "bad-token"}, None, everyone(OK)),
     "password_reset_complete": ("get", lambda f: {}, None, everyone(OK)),
+    # A bad link says so to anyone; sending a link again needs an account.
+    "email_confirm": ("get", lambda f: {"uidb64": "MQ", "token": "bad-token"}, None, everyone(400)),
+    "email_confirmation_send": ("post", lambda f: {}, {}, logged_in(REDIRECT)),
 }
 
 

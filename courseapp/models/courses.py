@@ -261,6 +261,9 @@ class Membership(models.Model):
         DECLINED = "declined", "Declined"
         # Taken off the roster by the instructor; their work stays for the record, and they can be restored.
         REMOVED = "removed", "Removed"
+        # Added from a pasted roster to an account whose e-mail address is not confirmed yet: they join
+        # once they confirm it (so nobody joins under an address they made up).
+        UNCONFIRMED = "unconfirmed", "Added, e-mail not confirmed"
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")

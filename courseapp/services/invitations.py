@@ -11,6 +11,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from ..models import Membership
+from .accounts import confirmation_url
 
 
 def course_invitation_send(*, membership_id: int, new_account: bool) -> bool:
@@ -19,7 +20,11 @@ def course_invitation_send(*, membership_id: int, new_account: bool) -> bool:
         membership = (
             Membership.objects.select_for_update(of=("self",))
             .select_related("user", "course")
-            .filter(pk=membership_id, status=Membership.Status.ACTIVE, invitation_sent_at__isnull=True)
+            .filter(
+                pk=membership_id,
+                status__in=[Membership.Status.ACTIVE, Membership.Status.UNCONFIRMED],
+                invitation_sent_at__isnull=True,
+            )
             .first()
         )
         if membership is None:
@@ -39,6 +44,8 @@ def course_invitation_send(*, membership_id: int, new_account: bool) -> bool:
             )
             if new_account
             else None,
+            # The address must be confirmed before the account joins (see services.accounts).
+            "confirm_url": confirmation_url(user) if membership.status == Membership.Status.UNCONFIRMED else None,
         }
         send_mail(
             subject=f"You have been added to {course.title} ({course.term})",

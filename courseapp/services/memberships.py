@@ -15,6 +15,7 @@ from .errors import ServiceError
 
 ALREADY_MEMBER = "You are already a member of this course."
 STAFF_CANNOT_REQUEST = "Course staff do not need to ask to join."
+CONFIRM_FIRST = "Confirm your e-mail address first: open the link we sent to {email}, then ask to join."
 ALREADY_DECIDED = "This request was already {status}."
 NO_ADDRESSES = "Paste at least one e-mail address."
 BAD_ADDRESSES = "These are not e-mail addresses: {addresses}. Nothing was added; correct them and try again."
@@ -30,6 +31,8 @@ def membership_request(*, course: Course, user, note: str = "") -> Membership:
     """
     from ..tasks import send_join_request  # tasks import services; import late to avoid a cycle
 
+    if not user.email_confirmed:
+        raise ServiceError(CONFIRM_FIRST.format(email=user.email), code="unconfirmed")
     with transaction.atomic():
         membership, created = Membership.objects.select_for_update().get_or_create(
             course=course, user=user, defaults={"request_note": note}
@@ -97,6 +100,8 @@ class BulkAddResult:
     added: list[str] = dataclasses.field(default_factory=list)
     invited: list[str] = dataclasses.field(default_factory=list)  # no account yet: one was made and invited
     already: list[str] = dataclasses.field(default_factory=list)
+    # An account holds the address but never confirmed it: it joins when it does (the link is mailed).
+    unconfirmed: list[str] = dataclasses.field(default_factory=list)
 
 
 ADDABLE_ROLES = (Membership.Role.STUDENT, Membership.Role.TA, Membership.Role.INSTRUCTOR)
@@ -149,12 +154,15 @@ def members_add_by_email(*, course: Course, added_by, text: str, role: str = Mem
                 continue
             if membership is None:
                 membership = Membership(course=course, user=user)
+            # A new account is the pasted address's own (its password is set from a link mailed there);
+            # an existing one that never confirmed its address may be anyone's, so it waits for that.
+            waits = not new_account and not user.email_confirmed
             membership.role = role
-            membership.status = Membership.Status.ACTIVE
+            membership.status = Membership.Status.UNCONFIRMED if waits else Membership.Status.ACTIVE
             membership.decided_at = now
             membership.decided_by = added_by
             membership.save()
-            (result.invited if new_account else result.added).append(address)
+            (result.unconfirmed if waits else result.invited if new_account else result.added).append(address)
             send_course_invitation.delay_on_commit(membership.pk, new_account=new_account)
     return result
 

@@ -32,6 +32,7 @@ def _page_context(request, course, **extra) -> dict:
         "members": sorted(by_status[Membership.Status.ACTIVE], key=lambda m: m.role == Membership.Role.STUDENT),
         "declined": by_status[Membership.Status.DECLINED],
         "removed": by_status[Membership.Status.REMOVED],
+        "unconfirmed": by_status[Membership.Status.UNCONFIRMED],
         "student_count": sum(1 for m in by_status[Membership.Status.ACTIVE] if m.role == Membership.Role.STUDENT),
         "bulk_form": BulkAddForm(),
         **extra,

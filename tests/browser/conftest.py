@@ -1,6 +1,7 @@
 """Playwright for Python driving Debian's Chromium against pytest-django's live server."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,16 @@ class Page:
         self.page.fill("input[name=password2]", password)
         self.page.get_by_role("button", name="Sign up").click()
         self.page.wait_for_url("**/")
+
+    def confirm_email(self, address):
+        """Open the confirmation link mailed to ``address`` and confirm it, as its owner (logged in)."""
+        from django.core import mail
+
+        [message] = [m for m in mail.outbox if m.to == [address] and "Confirm your e-mail" in m.subject]
+        path = re.search(r"https?://[^/\s]+(/accounts/confirm/\S+)", message.body).group(1)
+        self.page.goto(path)
+        self.page.get_by_role("button", name="Confirm my address").click()
+        self.page.get_by_text(f"Your e-mail address {address} is confirmed.").wait_for()
 
     def settled(self):
         """Wait until htmx has swapped and processed what it swapped in (new inputs listen only after that)."""

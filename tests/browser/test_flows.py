@@ -40,6 +40,9 @@ def test_newcomer_signs_up_asks_to_join_and_the_instructor_approves_inline(demo,
     newcomer = new_page()
     page = newcomer.page
     newcomer.sign_up("Grace", "Hopper", "grace@example.edu")
+    expect(page.locator(".confirm-email")).to_contain_text("Confirm your e-mail address")
+    newcomer.confirm_email("grace@example.edu")
+    expect(page.locator(".confirm-email")).to_have_count(0)
     page.get_by_role("link", name="CS 496 Deep Generative Models").click()
     page.fill("textarea[name=note]", "PhD student; I took CS 449.")
     page.evaluate("window.notReloaded = true")
@@ -394,7 +397,7 @@ def test_instructor_runs_the_final_exam_and_the_student_sees_only_their_slot(dem
 
     ada.page.reload()
     ada.page.get_by_role("button", name="10:00 AM").click()
-    expect(ada.page.get_by_text("Your exam is at Fri Dec 13, 10:00 AM.")).to_be_visible()
+    expect(ada.page.get_by_text("Your exam is at Fri Dec 13, 2024, 10:00 AM.")).to_be_visible()
 
     page.reload()
     page.get_by_role("button", name="Assign the 23 students without a slot").click()
@@ -414,7 +417,7 @@ def test_instructor_runs_the_final_exam_and_the_student_sees_only_their_slot(dem
     expect(page.locator(f"#exam-{students[0].pk}").get_by_text("Saved")).to_be_visible()
 
     ada.page.reload()
-    expect(ada.page.get_by_text("Your slot: Fri Dec 13, 10:00 AM.")).to_be_visible()
+    expect(ada.page.get_by_text("Your slot: Fri Dec 13, 2024, 10:00 AM.")).to_be_visible()
     for paper in papers:
         expect(ada.page.get_by_text(paper.title)).to_have_count(0)  # the paper stays the instructor's secret
     ada.screenshot("my-exam")

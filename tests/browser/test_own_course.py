@@ -112,6 +112,7 @@ def test_a_new_instructor_starts_a_course_and_a_student_joins_and_submits_a_revi
     student = new_page()
     spage = student.page
     student.sign_up("Dana", "Dvořák", "dana@uni.edu")
+    student.confirm_email("dana@uni.edu")
     spage.get_by_role("link", name="CS 497 Reading Generative AI").click()
     spage.fill("textarea[name=note]", "Second-year PhD student.")
     spage.get_by_role("button", name="Ask to join").click()

@@ -138,3 +138,70 @@ class TestLogInThrottle:
         assert client_address(request) == "203.0.113.9"  # the client wrote 6.6.6.6 itself
         settings.TRUSTED_PROXIES = 0
         assert client_address(request) == "10.0.0.2"
+
+
+def confirmation_link(address: str) -> str:
+    [message] = [m for m in mail.outbox if m.to == [address] and m.subject == "Confirm your e-mail address"]
+    return re.search(r"https?://[^/\s]+(/accounts/confirm/\S+)", message.body).group(1)
+
+
+class TestEmailConfirmation:
+    def test_a_new_account_is_mailed_a_link_and_confirms_with_a_click(
+        self, db, client, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            page = client.post(reverse("courseapp:signup"), SIGNUP, follow=True).content.decode()
+        assert "Confirm your e-mail address: we sent a link to <strong>ada.achebe@example.edu</strong>" in page
+        user = User.objects.get(email="ada.achebe@example.edu")
+        assert user.email_confirmed_at is None
+        link = confirmation_link("ada.achebe@example.edu")
+        client.get(link)
+        user.refresh_from_db()
+        assert user.email_confirmed_at is None, "opening the link (a GET) writes nothing"
+        page = client.post(link, follow=True).content.decode()
+        assert "Your e-mail address ada.achebe@example.edu is confirmed." in page
+        assert "Send the link again" not in page
+        user.refresh_from_db()
+        assert user.email_confirmed_at is not None
+        assert client.get(link).status_code == 400, "a used link is void"
+
+    def test_someone_else_holding_the_link_may_only_take_the_account_over_by_setting_a_password(
+        self, db, client, django_capture_on_commit_callbacks
+    ):
+        # Someone signs up with an address that is not theirs; the link reaches its real owner.
+        squatter = UserFactory(email="grace@uni.edu", email_confirmed_at=None)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.force_login(squatter)
+            client.post(reverse("email_confirmation_send"))
+        link = confirmation_link("grace@uni.edu")
+        client.logout()
+        owner = UserFactory()
+        client.force_login(owner)
+        page = client.post(link).content.decode()  # logged in as someone else: nothing confirmed
+        squatter.refresh_from_db()
+        assert squatter.email_confirmed_at is None
+        set_password = re.search(r'href="(/accounts/reset/[^"]+)"', page).group(1)
+        client.logout()
+        form = client.get(set_password, follow=True)
+        done = client.post(
+            form.redirect_chain[-1][0], {"new_password1": "owner-s-passphrase", "new_password2": "owner-s-passphrase"}
+        )
+        assert done.status_code == 302
+        squatter.refresh_from_db()
+        assert squatter.email_confirmed_at is not None and squatter.check_password("owner-s-passphrase")
+
+    def test_the_link_is_sent_again_at_most_every_two_minutes(self, db, client, django_capture_on_commit_callbacks):
+        user = UserFactory(email_confirmed_at=None)
+        client.force_login(user)
+        with django_capture_on_commit_callbacks(execute=True):
+            for _ in range(3):
+                client.post(reverse("email_confirmation_send"))
+        assert len([m for m in mail.outbox if m.to == [user.email]]) == 1
+
+    def test_an_unconfirmed_account_cannot_ask_to_join(self, course, client):
+        user = UserFactory(email_confirmed_at=None)
+        client.force_login(user)
+        response = client.post(reverse("courseapp:course_join", args=[course.slug]), {"note": "Please"})
+        assert response.status_code == 409
+        assert "Confirm your e-mail address first: open the link we sent to" in response.content.decode()
+        assert not user.memberships.exists()
