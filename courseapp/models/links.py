@@ -75,7 +75,3 @@ class LinkResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.url}: {self.get_status_display()}"
-
-    @property
-    def is_problem(self) -> bool:
-        return self.status != self.Status.OK

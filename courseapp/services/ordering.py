@@ -1,5 +1,12 @@
 """Ordered lists of rows numbered by ``position``: a meeting's agenda, a section's readings."""
 
+from django.db.models import Max, QuerySet
+
+
+def next_position(rows: QuerySet) -> int:
+    """The number after the last of ``rows`` (1 for an empty list)."""
+    return (rows.aggregate(last=Max("position"))["last"] or 0) + 1
+
 
 def move_one_place(siblings: list, item, direction: str) -> None:
     """Swap ``item`` with its neighbour "up" or "down" and number ``siblings`` 1, 2, ... again.

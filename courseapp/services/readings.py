@@ -16,14 +16,14 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Max, ProtectedError
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from ..models import Course, Listing, Reading, ReadingImport, Review, Section, Slot
 from ..readinglists import formats, metadata
 from ..readinglists.parsed import ParsedList, ParsedReading, ParsedSection
 from .errors import ServiceError
-from .ordering import move_one_place
+from .ordering import move_one_place, next_position
 
 # The reading fields an import fills and an instructor may correct.
 READING_FIELDS = ("title", "url", "kind", "authors", "year", "venue", "arxiv_id", "doi")
@@ -435,10 +435,6 @@ def reading_import_preview(*, reading_import: ReadingImport, take: Collection[in
     return import_plan(course=reading_import.course, parsed=parsed, mode=reading_import.mode, take=take)
 
 
-def _next_position(queryset) -> int:
-    return (queryset.aggregate(last=Max("position"))["last"] or 0) + 1
-
-
 @transaction.atomic
 def reading_import_apply(*, reading_import_id: int, course: Course, take: Collection[int] | str = ()) -> ImportPlan:
     """Carry out a previewed import in one transaction; a second confirmation changes nothing.
@@ -471,7 +467,7 @@ def reading_import_apply(*, reading_import_id: int, course: Course, take: Collec
             [planned.reading for planned in plan.updated], [*changed_fields, "edited_fields", "updated_at"]
         )
 
-    after_existing = _next_position(course.sections.all())
+    after_existing = next_position(course.sections.all())
     replace = plan.mode == ReadingImport.Mode.REPLACE
     for order, planned in enumerate(plan.sections):
         parent = planned.parent.section if planned.parent else None
@@ -596,7 +592,7 @@ def listing_move(*, course: Course, listing_id: int, section_id: int) -> Listing
             raise ServiceError(
                 ALREADY_IN_SECTION.format(title=listing.reading.title, section=section.title), code="already_listed"
             )
-        listing.section, listing.position = section, _next_position(section.listings.all())
+        listing.section, listing.position = section, next_position(section.listings.all())
         listing.save(update_fields=["section", "position"])
         return listing
 

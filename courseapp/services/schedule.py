@@ -5,20 +5,15 @@ without seats, removing a meeting) tell each of those students.
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 
 from ..models import Course, Meeting, Reading, Signup, Slot
 from .errors import ServiceError, checked
-from .ordering import move_one_place
+from .ordering import move_one_place, next_position
 from .signups import describe, notify
 
 READING_TWICE_IN_MEETING = "“{title}” is on this meeting's agenda already."
 SLOT_NEEDS_SOMETHING = "Choose a reading, or give the agenda item a title."
 ONLY_PAPERS_HAVE_SEATS = "Students present papers: choose a reading for a presented slot."
-
-
-def _next_position(meeting: Meeting) -> int:
-    return (meeting.slots.aggregate(last=Max("position"))["last"] or 0) + 1
 
 
 def _tell_signed_up(course: Course, slot: Slot, message: str) -> None:
@@ -34,7 +29,9 @@ def slot_add(*, course: Course, meeting_id: int, reading_id: int | None = None, 
         raise ServiceError(SLOT_NEEDS_SOMETHING, code="slot_empty")
     if kind == Slot.Kind.PAPER and reading is None:
         raise ServiceError(ONLY_PAPERS_HAVE_SEATS, code="paper_needs_reading")
-    slot = Slot(meeting=meeting, reading=reading, title=title.strip(), kind=kind, position=_next_position(meeting))
+    slot = Slot(
+        meeting=meeting, reading=reading, title=title.strip(), kind=kind, position=next_position(meeting.slots.all())
+    )
     checked(slot, exclude=["meeting", "reading"], validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
@@ -57,7 +54,7 @@ def slot_update(*, course: Course, slot_id: int, kind: str, meeting_id: int, by)
         if meeting_id != slot.meeting_id:
             target = Meeting.objects.get(pk=meeting_id, course=course)
             before = describe(slot)
-            slot.meeting, slot.position = target, _next_position(target)
+            slot.meeting, slot.position = target, next_position(target.slots.all())
             _tell_signed_up(
                 course, slot, f"{by.display_name} moved {before} to {course.day(target.date)}; your seat moved with it."
             )
