@@ -301,7 +301,7 @@ def test_a_new_class_is_not_a_wall_of_red_and_a_finished_one_shows_what_is_missi
     """Red only for what was due already; before that, neutral words saying it is still to come."""
     student = MembershipFactory(course=course, user__first_name="Nell", user__last_name="New").user
     SlotFactory(meeting__course=course)
-    today = timezone.localdate()
+    today = timezone.localdate(timezone=course.tzinfo)  # the course's day: the server's may be tomorrow already
     course.term_starts_on, course.term_ends_on = today, today + datetime.timedelta(days=70)
     course.signup_closes_at = timezone.now() + datetime.timedelta(days=7)
     course.exam_starts_at = timezone.now() + datetime.timedelta(days=69)
