@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Every view sees input without NUL (inside the messages middleware, to tell after a redirect).
     "courseapp.middleware.NulInputMiddleware",
+    # A BadRequest is answered with the app's 400 (a fragment for htmx), DEBUG or not.
+    "courseapp.middleware.BadRequestMiddleware",
     # Log-in throttling answers a locked-out client here (last, as django-axes asks).
     "axes.middleware.AxesMiddleware",
 ]

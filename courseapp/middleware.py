@@ -1,4 +1,4 @@
-"""Input no view should ever see: NUL characters.
+"""Input no view should ever see (NUL characters), and the answer to input no view can read.
 
 PostgreSQL refuses NUL in text, so a pasted review or a search holding one would fail deep in a
 query. One guard, before any view: NUL is removed from every query-string and form value (and
@@ -9,7 +9,11 @@ the request.
 """
 
 from django.contrib import messages
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, QueryDict
+
+from .params import InvalidParameter
+from .views.errors import bad_request
 
 NUL = "\x00"
 NUL_REMOVED = "Invisible NUL characters (from a paste, most likely) were removed from what you sent."
@@ -47,3 +51,25 @@ class NulInputMiddleware:
         if removed and response.status_code in (301, 302, 303):  # the next page says so
             messages.warning(request, NUL_REMOVED)
         return response
+
+
+class BadRequestMiddleware:
+    """A request the app cannot read gets the app's own 400 answer, with DEBUG on as well.
+
+    With DEBUG on, Django answers a BadRequest with its debug page, a whole document full of inline
+    styles and handlers. htmx swaps 400s into the page (the refusal is the user's message), so that
+    document landed inside a fragment, unreadable, and the CSP blocked some two hundred inline styles
+    and handlers, each one a console error. Junk in a parameter (a seed typed as "lucky") sees the
+    sentence that names it, in development as in production.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if isinstance(exception, InvalidParameter) or (isinstance(exception, BadRequest) and request.htmx):
+            return bad_request(request, exception)
+        return None

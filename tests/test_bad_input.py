@@ -162,8 +162,14 @@ def test_a_form_posted_with_nul_tells_on_the_page_after_the_redirect(course, ins
     assert NUL_REMOVED in response.text and course.meetings.get().topic == "Extra session"
 
 
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])
 @pytest.mark.parametrize("meeting", ["abc", "99999999999999999999", "-1", "١"])
-def test_a_picker_asked_for_a_meeting_that_is_no_number_is_a_clear_400(course, instructor, client_for, meeting):
+def test_a_picker_asked_for_a_meeting_that_is_no_number_is_a_clear_400(
+    course, instructor, client_for, meeting, settings, debug
+):
+    # With DEBUG on, Django's debug page (a document of inline styles the CSP blocks) was the answer,
+    # and htmx swapped it into the page: make run's users saw hundreds of CSP errors.
+    settings.DEBUG = debug
     path = reverse("courseapp:reading_picker", args=[course.slug])
     response = client_for(instructor).get(path, {"meeting": meeting, "q": "x"})
     assert response.status_code == 400 and "“meeting” must be a whole number" in response.text

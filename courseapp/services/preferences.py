@@ -11,6 +11,7 @@ import secrets
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from .. import assignment
 from ..models import AssignmentRun, Choice, Course, DraftSeat, Ranking, Signup, Slot, User
@@ -392,6 +393,15 @@ def draft_move(*, course: Course, run_id: int, draft_id: int, to_slot_id: int, b
         except IntegrityError:  # two moves into the last seat at once
             raise ServiceError(MOVE_FULL.format(role=ROLE_NAMES[draft.role], title=title), code="seats_full") from None
         return draft
+
+
+def published_said(seats: int) -> str:
+    """What publishing tells the instructor, on the page and from ``assign_seats``."""
+    return ngettext(
+        "Published %(n)d seat; every student was told theirs.",
+        "Published %(n)d seats; every student was told theirs.",
+        seats,
+    ) % {"n": seats}
 
 
 def assignment_publish(*, course: Course, run_id: int, by: User | None, now: datetime.datetime | None = None) -> int:

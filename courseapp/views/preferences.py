@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from ..models import Choice, DraftSeat, Slot, User
-from ..params import int_param
+from ..params import InvalidParameter, int_param
 from ..permissions import Perm, course_view
 from ..selectors.preferences import assignment_preview, ranking_page
 from ..services import ServiceError
@@ -43,8 +43,8 @@ def _answer(request, course, call, *, to: str, show) -> HttpResponse:
     fragment (409 with the reason when refused), a plain form a redirect to ``to`` with the message."""
     try:
         done, error = call(), None
-    except ServiceError as refused:
-        done, error = None, refused.message
+    except (ServiceError, InvalidParameter) as refused:
+        done, error = None, str(refused)
     if not request.htmx:
         return redirect_with_message(request, to, course.slug, done=done, error=error)
     return show(request, course, done=done, error=error, status=409 if error else 200)
@@ -114,9 +114,9 @@ def _staff_answer(request, course, call) -> HttpResponse:
 @course_view(Perm.MANAGE_SCHEDULE)
 def assignment_start(request, course):
     """Run the assignment (again, with another seed if given)."""
-    seed = int_param(request.POST, "seed")
 
     def call():
+        seed = int_param(request.POST, "seed")
         _, new = service.assignment_start(course=course, by=request.user, seed=seed)
         return "Started." if new else "Already running."
 
@@ -148,6 +148,6 @@ def assignment_publish(request, course):
 
     def call():
         seats = service.assignment_publish(course=course, run_id=run_id, by=request.user)
-        return f"Published {seats} seats; every student was told theirs."
+        return service.published_said(seats)
 
     return _staff_answer(request, course, call)

@@ -77,6 +77,9 @@ def test_a_student_ranks_on_a_phone_and_sees_the_seat_the_run_gave_them(course, 
         page.goto(f"/courses/{course.slug}/schedule/edit/")
         page.get_by_role("button", name="Seat assignment").click()
         expect(page.get_by_role("heading", name="Rankings")).to_contain_text("24 of 24 students complete")
+        page.fill("#seed", "lucky")
+        page.get_by_role("button", name="Run the assignment").click()
+        assert page.locator("#seed").evaluate("seed => seed.validity.patternMismatch"), "the browser asks for a number"
         page.fill("#seed", "11")
         page.get_by_role("button", name="Run the assignment").click()
         expect(page.get_by_role("button", name="Publish these seats")).to_be_visible(timeout=30000)  # polled

@@ -116,6 +116,19 @@ class TestAssignmentPage:
         assert body.count('class="bar bar-optimal"') >= 2 and "<svg" in body
         assert "A lottery (random serial dictatorship)" in body and "Publish these seats" in body
 
+    @pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])
+    def test_a_seed_that_is_no_number_is_refused_in_the_run_section(
+        self, client_for, course, papers, instructor, settings, debug
+    ):
+        settings.DEBUG = debug  # Django's own debug page for a 400 must never land in the section
+        response = client_for(instructor).post(
+            url("assignment_start", course), {"seed": "lucky"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="assignment-run"
+        )
+        body = response.content.decode()
+        assert response.status_code == 409 and body.lstrip().startswith('<section id="assignment-run"')
+        assert "“seed” must be a whole number" in body and 'value="lucky"' in body  # what was typed stays
+        assert not AssignmentRun.objects.exists()
+
     def test_staff_see_the_conflicts_and_their_reasons(self, client_for, course, papers, instructor, students):
         service.ranking_change(course=course, student=students[0], kind="avoid", action="add",
                                slot_id=papers[2].pk, reason="My advisor wrote it")  # fmt: skip

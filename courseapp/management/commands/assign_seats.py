@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from courseapp.management.courses import course_named
 from courseapp.models import AssignmentRun
 from courseapp.services import ServiceError
-from courseapp.services.preferences import assignment_publish, assignment_run, assignment_start
+from courseapp.services.preferences import assignment_publish, assignment_run, assignment_start, published_said
 
 
 class Command(BaseCommand):
@@ -42,6 +42,6 @@ class Command(BaseCommand):
                 seats = assignment_publish(course=course_obj, run_id=run.pk, by=None)
             except ServiceError as error:
                 raise CommandError(error.message) from None
-            self.stdout.write(self.style.SUCCESS(f"Published {seats} seats; every student was told theirs."))
+            self.stdout.write(self.style.SUCCESS(published_said(seats)))
         else:
             self.stdout.write("Not published: review it on the seat assignment page, or run again with --publish.")
