@@ -12,6 +12,8 @@ FORMATS = {
     "day": ("D M j", "D M j, Y"),
     "short_day": ("M j", "M j, Y"),
     "short_when": ("M j, g:i A", "M j, Y, g:i A"),
+    "long_day": ("l, F j", "l, F j, Y"),
+    "numeric_day": ("n/j", "n/j/y"),
 }
 
 

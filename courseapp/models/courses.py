@@ -8,7 +8,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.formats import date_format
 
 from .. import dates
 
@@ -223,7 +222,7 @@ class Course(models.Model):
             if moment is not None and not starts - datetime.timedelta(days=60) <= moment <= ends:
                 warnings.append(
                     f"Sign-ups {label} {self.when(moment)}, outside the term "
-                    f"({date_format(self.term_starts_on, 'M j')} to {date_format(self.term_ends_on, 'M j, Y')})."
+                    f"({dates.show(self.term_starts_on, 'short_day')} to {dates.show(self.term_ends_on, 'short_day')})."
                 )
         if self.ranks_papers and self.signup_closes_at is None:
             warnings.append("Students rank the papers, but no closing time is set: say when rankings close.")

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from .. import dates
 from .courses import Course
 from .imports import PendingImport
 from .readings import Reading
@@ -38,7 +39,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date:%a %b %-d}: {self.topic or self.get_kind_display()}"
+        return f"{dates.show(self.date, 'day')}: {self.topic or self.get_kind_display()}"
 
     def starts(self) -> datetime.datetime:
         """When the meeting starts, in the course's time zone."""

@@ -13,7 +13,7 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from .. import grading, reviewing
+from .. import dates, grading, reviewing
 from ..models import (
     Component,
     Course,
@@ -384,8 +384,8 @@ def schedule_warnings(course: Course, meetings: list[Meeting]) -> list[str]:
         by_date[meeting.date].append(meeting)
         if not course.term_starts_on <= meeting.date <= course.term_ends_on:
             warnings.append(
-                f"The meeting of {meeting.date:%a %b %-d, %Y} is outside the term "
-                f"({course.term_starts_on:%b %-d} to {course.term_ends_on:%b %-d, %Y})."
+                f"The meeting of {course.day(meeting.date)} is outside the term "
+                f"({dates.show(course.term_starts_on, 'short_day')} to {dates.show(course.term_ends_on, 'short_day')})."
             )
         for slot in meeting.slots.all():
             if slot.reading_id:
@@ -395,8 +395,8 @@ def schedule_warnings(course: Course, meetings: list[Meeting]) -> list[str]:
             warnings.append(f"{len(same_day)} meetings are on {course.day(date)}.")
     for slots in by_reading.values():
         if len(slots) > 1:
-            dates = ", ".join(f"{slot.meeting.date:%b %-d}" for slot in slots)
-            warnings.append(f"“{slots[0].display_title}” is scheduled {len(slots)} times ({dates}).")
+            days = ", ".join(dates.show(slot.meeting.date, "short_day") for slot in slots)
+            warnings.append(f"“{slots[0].display_title}” is scheduled {len(slots)} times ({days}).")
     return warnings
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
+from .. import dates
 from ..calendars import parse
 from ..models import CalendarImport, Course, Meeting, Reading, Score, Signup, SlideUpload, Slot
 from ..readinglists import formats
@@ -215,7 +216,8 @@ def calendar_plan(*, course: Course, parsed, finder: TitleFinder | None = None) 
     if outside:
         warnings.append(
             f"{len(outside)} meeting{'s' if len(outside) != 1 else ''} fall outside the course's term "
-            f"({course.term_starts_on:%b %-d, %Y} – {course.term_ends_on:%b %-d, %Y}), from {min(outside):%b %-d, %Y}. "
+            f"({dates.show(course.term_starts_on, 'short_day')} – {dates.show(course.term_ends_on, 'short_day')}), "
+            f"from {dates.show(min(outside), 'short_day')}. "
             "To reuse last term's calendar in a new term, copy the course instead (Settings)."
         )
     return CalendarPlan(meetings, warnings)

@@ -5,6 +5,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from .. import quiz
 from ..models import Course, ExamSlot, QuizDraw, QuizPick, Review
@@ -14,7 +15,7 @@ from .errors import ServiceError
 NO_WINDOW = "Set the exam window in the course settings first."
 SLOT_TAKEN = "Someone booked that time a moment ago; choose another."
 TOO_FEW_SLOTS = (
-    "{slots} free exam slots for {students} students without one: {short} short. Lengthen the exam window or "
+    "{slots} for {students} without one: {short} short. Lengthen the exam window or "
     "shorten the slots in the settings; nobody was assigned."
 )
 REDRAW_NEEDS_REASON = "Say why this student is drawn again: it is kept with the draw."
@@ -61,7 +62,11 @@ def exam_slots_assign_all(*, course: Course) -> int:
         waiting = [student for student in course_students(course) if student.pk not in seated]
         if len(free) < len(waiting):
             raise ServiceError(
-                TOO_FEW_SLOTS.format(slots=len(free), students=len(waiting), short=len(waiting) - len(free)),
+                TOO_FEW_SLOTS.format(
+                    slots=ngettext("%(n)d free exam slot", "%(n)d free exam slots", len(free)) % {"n": len(free)},
+                    students=ngettext("%(n)d student", "%(n)d students", len(waiting)) % {"n": len(waiting)},
+                    short=len(waiting) - len(free),
+                ),
                 code="too_few",
             )
         now = timezone.now()

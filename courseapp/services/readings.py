@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
+from .. import dates
 from ..models import Course, Listing, Reading, ReadingImport, Review, Section, Slot
 from ..readinglists import formats, metadata
 from ..readinglists.parsed import ParsedList, ParsedReading, ParsedSection
@@ -666,8 +667,8 @@ def reading_delete(*, course: Course, reading_id: int) -> Reading:
         reading = Reading.objects.select_for_update().get(pk=reading_id, course=course)
         meetings = list(Slot.objects.filter(reading=reading).select_related("meeting").order_by("meeting__date"))
         if meetings:
-            dates = ", ".join(f"{slot.meeting.date:%b %-d}" for slot in meetings)
-            raise ServiceError(DELETE_SCHEDULED.format(title=reading.title, dates=dates), code="scheduled")
+            days = ", ".join(dates.show(slot.meeting.date, "short_day") for slot in meetings)
+            raise ServiceError(DELETE_SCHEDULED.format(title=reading.title, dates=days), code="scheduled")
         reviews = Review.objects.filter(reading=reading).count()
         if reviews:
             raise ServiceError(

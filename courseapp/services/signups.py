@@ -9,8 +9,9 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.translation import ngettext
 
+from .. import dates
 from ..models import AssignmentRun, Course, Invitation, Membership, Notice, Signup, Slot, Swap, WaitlistEntry
 from .errors import ServiceError
 
@@ -27,7 +28,7 @@ SEATS_FULL = "All {role} seats of this paper are taken. Join the waitlist to get
 SEATS_OPEN = "A {role} seat of this paper is open: take it instead of waiting."
 ALREADY_IN_SLOT = "You already have a seat on this paper."
 ALREADY_PRESENTING = "You already present “{title}” ({date}): each student presents {limit} per term."
-COMMENTARY_LIMIT = "You already comment on {count} papers, the most this course allows."
+COMMENTARY_LIMIT = "You already comment on {papers}, the most this course allows."
 OWN_SLOT = "You present this paper; commentators discuss papers that others present."
 NOT_IN_SLOT = "You have no seat on this paper."
 ALREADY_WAITING = "You are already on the waitlist of this paper."
@@ -139,7 +140,7 @@ def _limit_error(course: Course, student, slot: Slot, role: str) -> ServiceError
         return ServiceError(
             ALREADY_PRESENTING.format(
                 title=first.display_title,
-                date=date_format(first.meeting.date, "D M j"),
+                date=dates.show(first.meeting.date, "day"),
                 limit="one paper"
                 if course.presentations_per_student == 1
                 else f"{course.presentations_per_student} papers",
@@ -148,7 +149,12 @@ def _limit_error(course: Course, student, slot: Slot, role: str) -> ServiceError
         )
     commenting = [s for s in mine if s.role == Signup.Role.COMMENTATOR]
     if role == Signup.Role.COMMENTATOR and len(commenting) >= course.commentaries_per_student:
-        return ServiceError(COMMENTARY_LIMIT.format(count=len(commenting)), code="commentary_limit")
+        return ServiceError(
+            COMMENTARY_LIMIT.format(
+                papers=ngettext("one paper", "%(n)d papers", len(commenting)) % {"n": len(commenting)}
+            ),
+            code="commentary_limit",
+        )
     return None
 
 
@@ -180,7 +186,7 @@ def _confirm(signup: Signup) -> Signup:
 
 def describe(slot: Slot) -> str:
     """A paper as a notice names it: “Title” (Wed Oct 16)."""
-    return f"“{slot.display_title}” ({date_format(slot.meeting.date, 'D M j')})"
+    return f"“{slot.display_title}” ({dates.show(slot.meeting.date, 'day')})"
 
 
 def seat_take(*, course: Course, slot_id: int, student, role: str, now: datetime.datetime | None = None) -> Signup:

@@ -1,4 +1,5 @@
-"""``{{ moment|when }}``, ``{{ day|day }}``, ``|short_day``, ``|short_when``: see courseapp.dates."""
+"""``{{ moment|when }}``, ``{{ day|day }}``, ``|short_day``, ``|short_when``, ``|long_day``, ``|numeric_day``:
+see courseapp.dates."""
 
 from django import template
 

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -79,9 +80,11 @@ def course_new(request):
         except ServiceError as error:
             form.add_error("slug" if error.code == "slug_taken" else None, error.message)
         else:
-            messages.success(
-                request, f"{course.title} is ready: {course.meetings.count()} meetings are on its schedule."
-            )
+            meetings = course.meetings.count()
+            on_schedule = ngettext(
+                "%(n)d meeting is on its schedule.", "%(n)d meetings are on its schedule.", meetings
+            ) % {"n": meetings}
+            messages.success(request, f"{course.title} is ready: {on_schedule}")
             if request.htmx:
                 return HttpResponseClientRedirect(course.get_absolute_url())
             return redirect(course)

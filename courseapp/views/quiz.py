@@ -61,9 +61,11 @@ def exam_slots_make(request, course):
     )
     slots, students = course.exam_slots.count(), course_students(course).count()
     if slots < students:  # say so before anyone presses Assign
+        holds = ngettext("%(n)d slot", "%(n)d slots", slots) % {"n": slots}
+        wanted = ngettext("%(n)d student", "%(n)d students", students) % {"n": students}
         short = ngettext("%(n)d slot short", "%(n)d slots short", students - slots) % {"n": students - slots}
         return _answer(request, course, error=(
-            f"{done} The window holds {slots} slots for {students} students, {short}: lengthen the exam window "
+            f"{done} The window holds {holds} for {wanted}, {short}: lengthen the exam window "
             "or shorten the slots in the settings."
         ))  # fmt: skip
     return _answer(request, course, done=done)

@@ -83,8 +83,7 @@ def review_submit_view(request, course, reading_id: int):
         review = Review.objects.filter(reading=reading, student=request.user).first()
         status, error = 409 if exc.code in ("late_refused", "revision_closed") else 400, exc.message
     else:
-        when = timezone.localtime(review.submitted_at)
-        message = f"Submitted at {when:%-I:%M %p} on {when:%a %b %-d}" + (
+        message = f"Submitted {course.when(review.submitted_at)}" + (
             ", after the deadline: marked late." if review.is_late else "."
         )
     context = _editor_context(request, course, reading, review, submit_error=error, submit_done=message)

@@ -17,6 +17,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
+# The editor's answer to a submission: "Submitted Mon Oct 7, 3:04 PM, after the deadline: marked late."
+SUBMITTED = re.compile(r"Submitted \w{3} \w{3} \d+(, \d{4})?, \d+:\d\d [AP]M")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
@@ -46,6 +48,11 @@ class Page:
         viewport = viewport or {"width": 1280, "height": 900}
         self.context = browser.new_context(
             base_url=base_url, viewport=viewport, is_mobile=viewport["width"] < 500, color_scheme=color_scheme
+        )
+        # Every CSP violation by name, report-only ones and those the console words differently included.
+        self.context.add_init_script(
+            "document.addEventListener('securitypolicyviolation', e => console.error("
+            "`CSP: ${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`))"
         )
         self.page = self.context.new_page()
         self.errors: list[str] = []

@@ -11,6 +11,7 @@ from courseapp.services.demo import demo_course_load
 
 from ..linkserver import LinkServer
 from ..workers import celery_worker
+from .conftest import SUBMITTED
 
 pytestmark = pytest.mark.browser
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -176,7 +177,7 @@ def test_student_writes_a_review_that_autosaves_survives_a_reload_and_is_submitt
     assert Review.objects.get(reading=reading, student__username="student05").submitted_at is None
     attest.check()
     page.get_by_role("button", name="Submit the review").click()
-    expect(page.locator("#editor")).to_contain_text("Submitted at")
+    expect(page.locator("#editor")).to_contain_text(SUBMITTED)
     review = Review.objects.get(reading=reading, student__username="student05")
     assert review.text == "The watermark **biases** sampling toward a green list." and review.is_late
     tab.screenshot("review-submitted")

@@ -11,6 +11,8 @@ from playwright.sync_api import expect
 
 from courseapp.models import Course, Meeting, Membership, Reading, Review, Signup
 
+from .conftest import SUBMITTED
+
 pytestmark = pytest.mark.browser
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -143,7 +145,7 @@ def test_a_new_instructor_starts_a_course_and_a_student_joins_and_submits_a_revi
     expect(spage.locator("#save-status")).to_contain_text("Draft saved at")
     spage.get_by_label("I wrote this review myself, without a generative model.").check()
     spage.get_by_role("button", name="Submit the review").click()
-    expect(spage.locator("#editor")).to_contain_text("Submitted at")
+    expect(spage.locator("#editor")).to_contain_text(SUBMITTED)
     assert Review.objects.get(student__email="dana@uni.edu").submitted_at is not None
     tab.screenshot("course-members")
     # Removing a student updates the roster's count in place.

@@ -46,6 +46,16 @@ class TestSlots:
         first, *_, last = exam_course.exam_slots.all()
         assert (first.starts_at, last.starts_at) == (WINDOW, WINDOW + datetime.timedelta(minutes=115))
 
+    def test_one_slot_for_two_students_is_said_in_the_singular(self, exam_course):
+        exam_course.exam_ends_at = WINDOW + datetime.timedelta(minutes=5)  # one slot
+        exam_course.save()
+        service.exam_slots_make(course=exam_course)
+        for _ in range(2):
+            MembershipFactory(course=exam_course)
+        with pytest.raises(ServiceError) as short:
+            service.exam_slots_assign_all(course=exam_course)
+        assert "1 free exam slot for 2 students without one: 1 short" in short.value.message
+
     def test_assigning_everyone_is_refused_whole_when_slots_are_short(self, exam_course):
         exam_course.exam_ends_at = WINDOW + datetime.timedelta(minutes=10)  # two slots
         exam_course.save()

@@ -53,13 +53,20 @@ class TestTakingSeats:
     def test_one_presentation_per_term(self, course, slots, students):
         take(course, slots[0], students[0])
         message = refused("already_presenting", take, course, slots[1], students[0])
-        assert message == "You already present “Paper A” (Wed Oct 16): each student presents one paper per term."
+        assert message == "You already present “Paper A” (Wed Oct 16, 2024): each student presents one paper per term."
 
     def test_at_most_two_commentaries(self, course, slots, students):
         take(course, slots[0], students[0], COMMENTATOR)
         take(course, slots[1], students[0], COMMENTATOR)
         message = refused("commentary_limit", take, course, slots[2], students[0], COMMENTATOR)
         assert message == "You already comment on 2 papers, the most this course allows."
+
+    def test_a_limit_of_one_commentary_says_one_paper(self, course, slots, students):
+        course.commentaries_per_student = 1
+        course.save()
+        take(course, slots[0], students[0], COMMENTATOR)
+        message = refused("commentary_limit", take, course, slots[1], students[0], COMMENTATOR)
+        assert message == "You already comment on one paper, the most this course allows."
 
     def test_never_commentator_on_ones_own_paper(self, course, slots, students):
         take(course, slots[0], students[0])
@@ -97,7 +104,7 @@ class TestWaitlist:
         seats.seat_drop(course=course, slot_id=slots[0].pk, student=students[0])
         assert seat_holders(slots[0]) == ["S2", "S1"]
         assert notices(students[2]) == [
-            "A presenter seat of “Paper A” (Wed Oct 16) freed up and is now yours (you were first in line)."
+            "A presenter seat of “Paper A” (Wed Oct 16, 2024) freed up and is now yours (you were first in line)."
         ]
         assert list(WaitlistEntry.objects.values_list("student__first_name", flat=True)) == ["S3"]
 
@@ -110,7 +117,7 @@ class TestWaitlist:
         seats.seat_drop(course=course, slot_id=slots[0].pk, student=students[1])
         assert seat_holders(slots[0]) == ["S0", "S3"]
         assert notices(students[2])[0].startswith(
-            "You left the waitlist of “Paper A” (Wed Oct 16): You already present"
+            "You left the waitlist of “Paper A” (Wed Oct 16, 2024): You already present"
         )
 
     def test_only_for_a_full_slot(self, course, slots, students):
@@ -136,7 +143,7 @@ class TestInvitations:
         invitation = Invitation.objects.get()
         seats.invitation_answer(course=course, invitation_id=invitation.pk, user=students[1], decision="accept")
         assert seat_holders(slots[0]) == ["S0", "S1"]
-        assert notices(students[0]) == ["S1 X accepted: you present “Paper A” (Wed Oct 16) together."]
+        assert notices(students[0]) == ["S1 X accepted: you present “Paper A” (Wed Oct 16, 2024) together."]
 
     def test_a_decline_frees_the_seat_for_the_waitlist(self, course, slots, students):
         take(course, slots[0], students[0])
@@ -238,7 +245,7 @@ class TestStaff:
         take_by_staff(course=course, slot_id=slots[0].pk, student=students[0], role=PRESENTER, by=instructor)
         take_by_staff(course=course, slot_id=slots[1].pk, student=students[0], role=PRESENTER, by=instructor)
         assert Signup.objects.filter(student=students[0]).count() == 2
-        assert notices(students[0])[0].endswith("made you a presenter of “Paper B” (Wed Oct 16).")
+        assert notices(students[0])[0].endswith("made you a presenter of “Paper B” (Wed Oct 16, 2024).")
 
     def test_remove_moves_the_waitlist_up(self, course, slots, students, instructor):
         take(course, slots[0], students[0])
@@ -253,7 +260,7 @@ class TestStaff:
         signup = Signup.objects.get(student=students[0])
         seats.signup_move(course=course, signup_id=signup.pk, to_slot_id=slots[2].pk, by=instructor)
         assert seat_holders(slots[0]) == [] and seat_holders(slots[2]) == ["S0"]
-        assert "moved you from “Paper A” (Wed Oct 16) to “Paper C” (Wed Oct 16)" in notices(students[0])[0]
+        assert "moved you from “Paper A” (Wed Oct 16, 2024) to “Paper C” (Wed Oct 16, 2024)" in notices(students[0])[0]
 
     def test_a_removed_student_is_no_longer_in_line(self, course, slots, students, instructor):
         take(course, slots[0], students[0])

@@ -61,8 +61,9 @@ class TestWriting:
             url("review_submit", course, reading.pk), {"text": "My honest review.", "attest": "yes"}, headers=HTMX
         )
         assert response.status_code == 200
-        assert "Submitted at" in response.content.decode()
-        assert Review.objects.get(student=student).text == "My honest review."
+        review = Review.objects.get(student=student)
+        assert f"Submitted {course.when(review.submitted_at)}" in response.content.decode()
+        assert review.text == "My honest review."
         page = client_for(student).get(url("review_edit", course, reading.pk)).content.decode()
         status = page[page.index('id="save-status"') :]
         status = status[: status.index("</p>")]

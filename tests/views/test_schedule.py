@@ -158,8 +158,10 @@ class TestEditor:
         other = Meeting.objects.get(date="2025-03-01")
         SlotFactory(meeting=other, reading=slot.reading)
         html = client.get(self.url(course, "schedule_edit")).content.decode()
-        assert "The meeting of Sat Mar 1, 2025 is outside the term (Sep 25 to Dec 13, 2024)." in html
-        assert "“The Curious Case of Neural Text Degeneration” is scheduled 2 times (Oct 16, Mar 1)." in html
+        assert "The meeting of Sat Mar 1, 2025 is outside the term (Sep 25, 2024 to Dec 13, 2024)." in html
+        assert (
+            "“The Curious Case of Neural Text Degeneration” is scheduled 2 times (Oct 16, 2024, Mar 1, 2025)." in html
+        )
 
     def test_an_invalid_meeting_keeps_what_was_typed(self, course, instructor, client_for):
         response = client_for(instructor).post(
@@ -203,7 +205,7 @@ class TestEditor:
         client.post(self.url(course, "slot_update", slot.pk), {"meeting": later.pk, "kind": "paper", "confirm": "yes"})
         slot.refresh_from_db()
         assert slot.meeting == later and slot.signups.get() == signup
-        assert "moved “The Curious Case of Neural Text Degeneration” (Wed Oct 16) to Wed Nov 6" in (
+        assert "moved “The Curious Case of Neural Text Degeneration” (Wed Oct 16, 2024) to Wed Nov 6, 2024" in (
             Notice.objects.get(user=signup.student).message
         )
 
@@ -220,7 +222,7 @@ class TestEditor:
         assert Slot.objects.filter(pk=slot.pk).exists()
         client.post(self.url(course, "slot_remove", slot.pk), {"confirm": "yes"})
         assert not Slot.objects.filter(pk=slot.pk).exists()
-        assert "took “The Curious Case of Neural Text Degeneration” (Wed Oct 16) off the schedule" in (
+        assert "took “The Curious Case of Neural Text Degeneration” (Wed Oct 16, 2024) off the schedule" in (
             Notice.objects.get(user=student).message
         )
 
@@ -363,3 +365,24 @@ def test_every_row_has_a_header_and_every_button_a_name_that_says_what_it_does(
     without_link = ReadingFactory(course=course, url="")
     history = client.get(reverse("courseapp:link_history", args=[course.slug, without_link.pk])).content.decode()
     assert 'href=""' not in history and "This reading has no link now." in history
+
+
+class TestDatesCarryTheirYear:
+    """A date of another year says its year, so a past term's "Wed Oct 16" never reads as this year's."""
+
+    def test_a_past_terms_pages_name_the_year(self, course, slot, instructor, client_for):
+        client = client_for(instructor)
+        meeting_page = client.get(reverse("courseapp:meeting_update", args=[course.slug, slot.meeting_id])).text
+        assert "The meeting of Wednesday, October 16, 2024" in meeting_page
+        seats_page = client.get(reverse("courseapp:slot_seats", args=[course.slug, slot.pk])).text
+        assert "Wednesday, October 16, 2024." in seats_page
+        table = client.get(reverse("courseapp:reviews_table", args=[course.slug])).text
+        assert ">10/16/24<br>" in table
+
+    def test_this_years_dates_go_without_it(self, course, slot, instructor, client_for):
+        today = datetime.date.today()
+        Meeting.objects.filter(pk=slot.meeting_id).update(date=today)
+        page = client_for(instructor).get(reverse("courseapp:meeting_update", args=[course.slug, slot.meeting_id]))
+        assert f"The meeting of {today:%A, %B} {today.day}</h1>" in page.text
+        table = client_for(instructor).get(reverse("courseapp:reviews_table", args=[course.slug])).text
+        assert f">{today.month}/{today.day}<br>" in table

@@ -43,7 +43,7 @@ class TestCourseSettings:
         assert "Course settings saved." in page
         assert (
             '<p class="flash flash-warning" role="status">Check this: Sign-ups close Mon Jan 20, 2025, 9:00 AM, '
-            "outside the term (Sep 25 to Dec 13, 2024).</p>"
+            "outside the term (Sep 25, 2024 to Dec 13, 2024).</p>"
         ) in page
         assert page.count("Check this:") == 1  # opening five days before the term is fine
         course.refresh_from_db()
