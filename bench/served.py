@@ -1,11 +1,12 @@
 """Pages over HTTP under production settings, side by side with a hello-world and a one-query view.
 
 In a throwaway database (test_<name> of DATABASE_URL) the demo course is served by gunicorn with
-config/gunicorn.conf.py's production figures and DEBUG off (benchsite.py adds the two reference
-views). wrk, logged in where the page needs it, runs each page for a few seconds with 8 connections,
-three times; the table shows the median p50 and requests per second, each page's p50 as a multiple
-of the one-query view's, and, once the class has grown to 300 students with 20 graded reviews each,
-as a multiple of its own figure at 24 students. The machine is shared: read the ratios.
+config/gunicorn.conf.py's production figures, DEBUG off and Redis (BENCH_REDIS_URL, database 11);
+benchsite.py adds the two reference views. wrk, logged in where the page needs it, runs each page for
+a few seconds with 8 connections, three times; the table shows the median p50 and requests per
+second, each page's p50 as a multiple of the one-query view's, and, once the class has grown to 300
+students with 20 graded reviews each, as a multiple of its own figure at 24 students. The machine
+is shared: read the ratios.
 
     make bench          (wrk comes from Debian's package; the Makefile installs it)
 """
@@ -31,6 +32,8 @@ from tests.servers import PRODUCTION, collected_static, database_url, gunicorn, 
 # BENCH_SECONDS, BENCH_RUNS and BENCH_PAGES (names, comma-separated) make a quicker run while profiling.
 SECONDS, RUNS = int(os.environ.get("BENCH_SECONDS", 4)), int(os.environ.get("BENCH_RUNS", 3))
 CONNECTIONS = 8
+# The production shape has Redis: the cache and the sessions (read from it, written through to PostgreSQL).
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
 TARGETS = {"hello-world vs one-query": 3.0, "page vs one-query": 10.0, "300 vs 24 students": 1.3}
 
 
@@ -86,7 +89,9 @@ def main() -> None:
         pages = {name: page for name, page in pages.items() if not only or name in only or "Django" in name
                  or "ORM" in name}  # fmt: skip
         work = Path(tempfile.mkdtemp())
+        subprocess.run(["redis-cli", "-u", REDIS_URL, "flushdb"], check=True, capture_output=True)
         env = collected_static(work / "static", PRODUCTION | {"DJANGO_SETTINGS_MODULE": "benchsite",
+                                                             "REDIS_URL": REDIS_URL,
                                                              "PYTHONPATH": str(Path(__file__).parent),
                                                              "GUNICORN_ACCESS_LOG": ""})  # fmt: skip
         results: dict[int, dict[str, tuple[float, float]]] = {}

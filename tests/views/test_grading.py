@@ -153,10 +153,10 @@ class TestGradebook:
                 service.score_set(course=course, criterion_id=rubrics["reviews"].criteria.get().pk, students=[student],
                                   points=2, review=review, by=instructor)  # fmt: skip
         client.force_login(instructor)
-        # session, user, course, membership; rubrics and criteria; students, readings, reviews, presented
-        # papers, seats, scores; releases; standing extensions; the paper slots listed for grading; requests
-        # to join (the badge)
-        with django_assert_num_queries(16):
+        # session, user, membership with its course and the requests to join (the badge); rubrics and
+        # criteria; students, readings, reviews, presented papers, seats, scores; releases; standing
+        # extensions; the paper slots listed for grading
+        with django_assert_num_queries(14):
             response = client.get(url("gradebook", course), {"sort": "reviews", "order": "desc"})
         assert response.content.decode().count("<tr>") == n_students + 1
 

@@ -34,8 +34,8 @@ class TestMembersPage:
             MembershipFactory(course=course)
             MembershipFactory(course=course, status="pending")
         client = client_for(instructor)
-        # session, user, course, membership, requests waiting (the navigation's badge), roster
-        with django_assert_num_queries(6):
+        # session, user, membership with its course and the requests waiting (the navigation's badge), roster
+        with django_assert_num_queries(4):
             client.get(reverse("courseapp:members", args=[course.slug]))
 
 

@@ -147,8 +147,9 @@ class TestStaff:
             if n % 2:
                 review_submit(reading=reading, student=student, text="A review.", attested=True)
         client = client_for(instructor)
-        # session, user, course, membership; columns, students, readings, reviews, flags; requests to join
-        with django_assert_num_queries(10):
+        # session, user, membership with its course (and the requests to join); columns, students, readings,
+        # reviews, flags
+        with django_assert_num_queries(8):
             html = client.get(url("reviews_table", course)).content.decode()
         assert html.count('title="late">L</span>') == 12
         assert '<td class="num">1/20</td>' in html and '<td class="num">0/20</td>' in html
@@ -160,9 +161,9 @@ class TestStaff:
             other = SlotFactory(meeting__course=course).reading
             review_submit(reading=other if n else reading, student=student, text="A review.", attested=True)
         client = client_for(student)
-        # session, user, course, membership; deadlines, my extensions (listed, and as deadlines), presented
-        # readings, my reviews, next meetings, their slots
-        with django_assert_num_queries(11):
+        # session, user, membership with its course; deadlines, my extensions (listed, and as deadlines),
+        # presented readings, my reviews, next meetings, their slots
+        with django_assert_num_queries(10):
             client.get(url("my_reviews", course))
 
 

@@ -247,14 +247,15 @@ class TestEditor:
             if i < 6:
                 SignupFactory(slot=slots[i // 2], student=user, seat=i % 2 + 1)
         client = client_for(instructor)
-        # session, user, course, membership; meetings, slots, sign-ups, held seats, waitlists; requests to join
-        with django_assert_num_queries(10):
+        # session, user, membership with its course and the requests to join; meetings, slots, sign-ups,
+        # held seats, waitlists
+        with django_assert_num_queries(8):
             html = client.get(self.url(course, "schedule_edit")).content.decode()
         assert html.count('name="student"') == 0, "the seat forms load one slot at a time"
-        # One slot's seat forms: session, user, course, membership; the slot with its sign-ups; slots; students;
-        # requests to join
+        # One slot's seat forms: session, user, membership with its course; the slot, its sign-ups; slots;
+        # students
         path = reverse("courseapp:slot_seats", args=[course.slug, slots[0].pk])
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(7):
             fragment = client.get(path, headers={"HX-Request": "true"}).content.decode()
         # two seat holders x (remove + the 2 other slots), the 40 students and "Assign a student…", 2 roles
         assert fragment.count("<option value=") == 2 * 3 + 41 + 2
