@@ -13,6 +13,11 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count()))
 threads = int(os.environ.get("GUNICORN_THREADS", 1))
 backlog = 2048
+# The app is loaded (and its views imported, config/wsgi.py) once, before the workers fork: a worker
+# starts in milliseconds and its first request is as fast as the rest. Without it, a restart during
+# a deadline rush made the first few hundred requests wait for four processes to import Django, the
+# app and SciPy (issue #15: most of the rush's p95).
+preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() == "true"
 # The app's slowest request (a 2 MB reading-list import) stays well within this.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # empty: no access log

@@ -2,8 +2,9 @@
 term's "Mon Oct 7" never reads as a day of this one."""
 
 import datetime
+import functools
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 # Style: (this year's format, another year's).
@@ -20,4 +21,12 @@ FORMATS = {
 def show(value: datetime.date | datetime.datetime, style: str = "when") -> str:
     """``value`` (a datetime already in the reader's time zone) in ``style``."""
     this_year, other_year = FORMATS[style]
-    return date_format(value, this_year if value.year == timezone.localdate().year else other_year)
+    form = this_year if value.year == timezone.localdate().year else other_year
+    return _formatted(value, getattr(value, "tzinfo", None), form, translation.get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _formatted(value, zone, form: str, language: str | None) -> str:
+    """Formatting is slow and pages repeat a term's few dozen dates (the editor's menus: hundreds of times).
+    The zone is part of the key: one instant in two zones compares equal but reads differently."""
+    return date_format(value, form)

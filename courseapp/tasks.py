@@ -37,9 +37,9 @@ def send_course_invitation(membership_id: int, *, new_account: bool) -> bool:
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
-def check_review_similarity(review_id: int) -> int:
-    """Flag reviews of the same reading that share much of their wording (idempotent: safe to redeliver)."""
-    return len(similarity_check(review_id=review_id))
+def check_reading_similarity(reading_id: int) -> int:
+    """Flag reviews of the reading that share much of their wording (idempotent: safe to redeliver)."""
+    return len(similarity_check(reading_id=reading_id))
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

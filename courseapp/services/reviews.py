@@ -1,7 +1,9 @@
 """Writing and submitting reviews. The server's clock decides what is late, never the browser's."""
 
+import dataclasses
 import datetime
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,24 +23,41 @@ LATE_REFUSED = "The deadline was {due}; this course does not accept late reviews
 REVISION_CLOSED = "The deadline was {due}: your on-time version stands. Your changes are kept as a draft."
 
 MAX_DRAFT_CHARS = 100_000
+# Set while a similarity check of a reading is queued and not started (services only; expires if lost).
+SIMILARITY_QUEUED = "similarity-queued:{reading_id}"
+SIMILARITY_QUEUED_FOR = 600
+
+
+@dataclasses.dataclass(frozen=True)
+class Due:
+    """A review's deadline: the course's, and the student's own as their extensions move it."""
+
+    course: datetime.datetime
+    mine: datetime.datetime
+
+
+def review_due(reading: Reading, course: Course, student) -> Due:
+    """When the first class that discusses the reading starts, or the end of term if no class does,
+    and when it is due for ``student`` (two queries)."""
+    due = _course_due(reading, course)
+    return Due(due, Extensions.load(course, [student.pk]).review_due(student.pk, reading.pk, due))
 
 
 def review_deadline(reading: Reading, course: Course, student=None) -> datetime.datetime:
-    """When the first class that discusses the reading starts, or the end of term if no class does;
-    for ``student``, as their extensions move it."""
+    """The course's deadline for the reading, or ``student``'s own."""
+    return _course_due(reading, course) if student is None else review_due(reading, course, student).mine
+
+
+def _course_due(reading: Reading, course: Course) -> datetime.datetime:
     deadlines = review_deadlines(course, reading_ids=[reading.pk])
-    due = deadlines.get(reading.pk) or reviewing.end_of_term(course.term_ends_on, course.tzinfo)
-    if student is None:
-        return due
-    return Extensions.load(course, [student.pk]).review_due(student.pk, reading.pk, due)
+    return deadlines.get(reading.pk) or reviewing.end_of_term(course.term_ends_on, course.tzinfo)
 
 
 def draft_save(*, reading: Reading, student, text: str, now: datetime.datetime | None = None) -> Review:
     """Keep what the student has written so far; a draft may be any length up to a sanity cap."""
-    if len(text) > MAX_DRAFT_CHARS:
-        raise ServiceError(DRAFT_TOO_LARGE.format(size=len(text), limit=MAX_DRAFT_CHARS), code="draft_too_large")
+    _check_size(text)
     with transaction.atomic():
-        review, _ = Review.objects.select_for_update().get_or_create(reading=reading, student=student)
+        review = _locked(reading, student)
         review.draft = text
         review.draft_saved_at = now or timezone.now()
         review.save(update_fields=["draft", "draft_saved_at"])
@@ -48,54 +67,105 @@ def draft_save(*, reading: Reading, student, text: str, now: datetime.datetime |
 def review_submit(
     *, reading: Reading, student, text: str, attested: bool, now: datetime.datetime | None = None
 ) -> Review:
-    """Submit the text as the review. Whatever is refused, the text stays saved as the draft."""
-    from ..tasks import check_review_similarity  # tasks import services; import late to avoid a cycle
+    """Submit the text as the review. Whatever is refused, the text stays saved as the draft.
 
+    One transaction, and the deadline read before it, so a deadline rush holds each row lock for
+    a few statements only. The review comes back with ``due``, the deadlines it was judged by.
+    """
     now = now or timezone.now()
     course = reading.course
-    draft_save(reading=reading, student=student, text=text, now=now)
-    if not text.strip():
-        raise ServiceError(EMPTY_REVIEW, code="empty")
-    if not attested:
-        raise ServiceError(ATTESTATION_REQUIRED, code="attestation_required")
+    _check_size(text)
+    due = review_due(reading, course, student)
+    late = reviewing.is_late(now, due.mine)
     words = reviewing.word_count(text)
-    if words > course.review_word_limit:
-        raise ServiceError(OVER_WORD_LIMIT.format(count=words, limit=course.review_word_limit), code="over_limit")
-    due = review_deadline(reading, course, student)
-    late = reviewing.is_late(now, due)
     with transaction.atomic():
-        review = Review.objects.select_for_update().get(reading=reading, student=student)
-        if late and review.is_submitted and not review.is_late:
-            raise ServiceError(REVISION_CLOSED.format(due=course.when(due)), code="revision_closed")
-        if late and course.late_policy == Course.LatePolicy.REFUSE:
-            raise ServiceError(LATE_REFUSED.format(due=course.when(due)), code="late_refused")
-        ReviewSubmission.objects.create(
-            review=review, text=text, word_count=words, submitted_at=now, is_late=late, attested=True
-        )
-        review.text, review.word_count, review.submitted_at, review.is_late = text, words, now, late
-        review.save(update_fields=["text", "word_count", "submitted_at", "is_late"])
-        check_review_similarity.delay_on_commit(review.pk)
+        review = _locked(reading, student)
+        review.draft, review.draft_saved_at = text, now
+        refusal = _refusal(course, review, text=text, words=words, attested=attested, late=late, due=due.mine)
+        fields = ["draft", "draft_saved_at"]
+        if refusal is None:
+            ReviewSubmission.objects.create(
+                review=review, text=text, word_count=words, submitted_at=now, is_late=late, attested=True
+            )
+            review.text, review.word_count, review.submitted_at, review.is_late = text, words, now, late
+            fields += ["text", "word_count", "submitted_at", "is_late"]
+            transaction.on_commit(lambda: similarity_check_soon(reading_id=reading.pk))
+        review.save(update_fields=fields)
+    if refusal is not None:  # raised once the draft is saved: nothing the student typed is lost
+        raise refusal
+    review.due = due
     return review
 
 
-def similarity_check(*, review_id: int) -> list[SimilarityFlag]:
-    """Compare a submitted review with the other submitted reviews of its reading; flag close pairs.
+def _check_size(text: str) -> None:
+    if len(text) > MAX_DRAFT_CHARS:
+        raise ServiceError(DRAFT_TOO_LARGE.format(size=len(text), limit=MAX_DRAFT_CHARS), code="draft_too_large")
 
-    Idempotent: it recomputes the review's flags from the texts as they are now.
+
+def _locked(reading: Reading, student) -> Review:
+    """The student's review of the reading, locked for this transaction (made if there is none yet)."""
+    review, _ = Review.objects.select_for_update().get_or_create(reading=reading, student=student)
+    return review
+
+
+def _refusal(
+    course: Course, review: Review, *, text: str, words: int, attested: bool, late: bool, due: datetime.datetime
+) -> ServiceError | None:
+    """Why this text cannot be submitted now, or None."""
+    if not text.strip():
+        return ServiceError(EMPTY_REVIEW, code="empty")
+    if not attested:
+        return ServiceError(ATTESTATION_REQUIRED, code="attestation_required")
+    if words > course.review_word_limit:
+        return ServiceError(OVER_WORD_LIMIT.format(count=words, limit=course.review_word_limit), code="over_limit")
+    if late and review.is_submitted and not review.is_late:
+        return ServiceError(REVISION_CLOSED.format(due=course.when(due)), code="revision_closed")
+    if late and course.late_policy == Course.LatePolicy.REFUSE:
+        return ServiceError(LATE_REFUSED.format(due=course.when(due)), code="late_refused")
+    return None
+
+
+def similarity_check_soon(*, reading_id: int) -> bool:
+    """Queue a check of the reading's reviews, unless one is queued and has not started: that one will
+    see this submission too. A rush of 300 submissions runs a few checks, not 300. True if queued."""
+    from ..tasks import check_reading_similarity  # tasks import services; import late to avoid a cycle
+
+    if not cache.add(SIMILARITY_QUEUED.format(reading_id=reading_id), True, timeout=SIMILARITY_QUEUED_FOR):
+        return False
+    check_reading_similarity.delay(reading_id)
+    return True
+
+
+def similarity_check(*, reading_id: int) -> list[SimilarityFlag]:
+    """Compare the submitted reviews of a reading with each other and keep the flags their texts call for.
+
+    Idempotent: it recomputes the reading's flags from the texts as they are now. Each text is cut into
+    word 5-grams once, so all pairs of 300 reviews take well under a second.
     """
-    review = Review.objects.select_related("reading__course").filter(pk=review_id, submitted_at__isnull=False).first()
-    if review is None:
+    cache.delete(SIMILARITY_QUEUED.format(reading_id=reading_id))  # a submission from now on queues another
+    reading = Reading.objects.select_related("course").filter(pk=reading_id).first()
+    if reading is None:
         return []
-    threshold = review.reading.course.similarity_threshold
-    mine = reviewing.shingles(review.text)
-    others = Review.objects.filter(reading=review.reading_id, submitted_at__isnull=False).exclude(pk=review.pk)
-    flags = []
-    with transaction.atomic():
-        SimilarityFlag.objects.filter(review=review).delete()
-        SimilarityFlag.objects.filter(other=review).delete()
-        for other in others.only("pk", "text"):
-            score = reviewing.overlap(mine, reviewing.shingles(other.text))
+    reviews = Review.objects.filter(reading=reading, submitted_at__isnull=False).order_by("pk")
+    cut = [(pk, reviewing.shingles(text)) for pk, text in reviews.values_list("pk", "text")]
+    threshold = reading.course.similarity_threshold
+    close = {}
+    for n, (low, mine) in enumerate(cut):
+        for high, theirs in cut[n + 1 :]:
+            score = reviewing.overlap(mine, theirs)
             if score >= threshold:
-                low, high = sorted((review.pk, other.pk))
-                flags.append(SimilarityFlag.objects.create(review_id=low, other_id=high, overlap=score))
-    return flags
+                close[(low, high)] = score
+    with transaction.atomic():
+        # A pair flagged before keeps its row (and when it was first flagged); its overlap follows the texts.
+        kept = {(f.review_id, f.other_id): f for f in SimilarityFlag.objects.filter(review__reading=reading)}
+        SimilarityFlag.objects.filter(pk__in=[f.pk for pair, f in kept.items() if pair not in close]).delete()
+        changed = [f for pair, f in kept.items() if pair in close and f.overlap != close[pair]]
+        for flag in changed:
+            flag.overlap = close[(flag.review_id, flag.other_id)]
+        SimilarityFlag.objects.bulk_update(changed, ["overlap"])
+        SimilarityFlag.objects.bulk_create(
+            SimilarityFlag(review_id=low, other_id=high, overlap=score)
+            for (low, high), score in close.items()
+            if (low, high) not in kept
+        )
+    return list(SimilarityFlag.objects.filter(review__reading=reading))

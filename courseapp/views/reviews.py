@@ -11,13 +11,14 @@ from ..permissions import Perm, course_view
 from ..selectors import course_students, review_progress, review_table
 from ..selectors.exports import course_reviews_zip, reading_reviews_markdown
 from ..services import ServiceError
-from ..services.reviews import draft_save, review_deadline, review_submit
+from ..services.reviews import Due, draft_save, review_due, review_submit
 
 EDITOR = "courseapp/reviews/editor.html"
 PROGRESS = "courseapp/reviews/progress.html"
 
 
-def _editor_context(request, course, reading, review, **extra) -> dict:
+def _editor_context(request, course, reading, review, *, due: Due | None = None, **extra) -> dict:
+    """What the editor shows; ``due`` (the deadlines) only where the whole editor is drawn."""
     text = review.draft if review and review.draft else (review.text if review else "")
     # A review not started yet starts from the instructor's prompts.
     from_template = not text and bool(course.review_template) and (review is None or not review.draft_saved_at)
@@ -32,8 +33,7 @@ def _editor_context(request, course, reading, review, **extra) -> dict:
         "text": text,
         "words": reviewing.word_count(text),
         "preview": reviewing.render_markdown(text),
-        "due": review_deadline(reading, course, request.user),
-        "course_due": review_deadline(reading, course),
+        "due": due,
         "now": timezone.now(),
         **extra,
     }
@@ -43,16 +43,17 @@ def _editor_context(request, course, reading, review, **extra) -> dict:
 @course_view(Perm.WRITE_REVIEWS)
 def review_edit(request, course, reading_id: int):
     """Write a review: Markdown with a live preview, the word count and the deadline in view."""
-    reading = get_object_or_404(Reading, pk=reading_id, course=course)
+    reading = get_object_or_404(course.readings, pk=reading_id)
     review = Review.objects.filter(reading=reading, student=request.user).first()
-    return render(request, EDITOR, _editor_context(request, course, reading, review))
+    due = review_due(reading, course, request.user)
+    return render(request, EDITOR, _editor_context(request, course, reading, review, due=due))
 
 
 @require_POST
 @course_view(Perm.WRITE_REVIEWS)
 def review_draft(request, course, reading_id: int):
     """Autosave: keep the draft, answer with the save state and, out of band, the preview."""
-    reading = get_object_or_404(Reading, pk=reading_id, course=course)
+    reading = get_object_or_404(course.readings, pk=reading_id)
     text = request.POST.get("text", "")
     try:
         review = draft_save(reading=reading, student=request.user, text=text)
@@ -70,7 +71,7 @@ def review_draft(request, course, reading_id: int):
 @course_view(Perm.WRITE_REVIEWS)
 def review_submit_view(request, course, reading_id: int):
     """Submit the review with the attestation; a refusal says why and keeps the text as the draft."""
-    reading = get_object_or_404(Reading, pk=reading_id, course=course)
+    reading = get_object_or_404(course.readings, pk=reading_id)  # with its course, not queried again
     status, message, error = 200, None, None
     try:
         review = review_submit(
@@ -82,11 +83,13 @@ def review_submit_view(request, course, reading_id: int):
     except ServiceError as exc:
         review = Review.objects.filter(reading=reading, student=request.user).first()
         status, error = 409 if exc.code in ("late_refused", "revision_closed") else 400, exc.message
+        due = review_due(reading, course, request.user)
     else:
         message = f"Submitted {course.when(review.submitted_at)}" + (
             ", after the deadline: marked late." if review.is_late else "."
         )
-    context = _editor_context(request, course, reading, review, submit_error=error, submit_done=message)
+        due = review.due
+    context = _editor_context(request, course, reading, review, due=due, submit_error=error, submit_done=message)
     template = f"{EDITOR}#editor" if request.htmx else EDITOR
     return render(request, template, context, status=status)
 

@@ -1,10 +1,18 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 
 from courseapp.models import Review, ReviewSubmission, SimilarityFlag
 from courseapp.services import ServiceError
-from courseapp.services.reviews import draft_save, review_deadline, review_submit, similarity_check
+from courseapp.services.reviews import (
+    SIMILARITY_QUEUED,
+    draft_save,
+    review_deadline,
+    review_submit,
+    similarity_check,
+    similarity_check_soon,
+)
 
 from ..factories import MeetingFactory, MembershipFactory, ReadingFactory, SlotFactory
 
@@ -123,5 +131,19 @@ class TestSimilarity:
         review = Review.objects.get(student=other)
         review.text = "Entirely different words about decoding strategies and their failure modes."
         review.save()
-        similarity_check(review_id=review.pk)
+        similarity_check(reading_id=scheduled.pk)
         assert not SimilarityFlag.objects.exists()
+
+    def test_a_check_queued_and_not_started_takes_in_later_submissions(
+        self, course, scheduled, student, due, django_capture_on_commit_callbacks
+    ):
+        """A deadline rush runs a few checks of the reading, not one per submission against every text."""
+        other = MembershipFactory(course=course).user
+        cache.add(SIMILARITY_QUEUED.format(reading_id=scheduled.pk), True)  # a check waits for a worker
+        with django_capture_on_commit_callbacks(execute=True):
+            submit(scheduled, student, TEXT, now=due)
+            submit(scheduled, other, TEXT, now=due)
+        assert not SimilarityFlag.objects.exists(), "no second check was queued"
+        similarity_check(reading_id=scheduled.pk)  # the waiting check starts
+        assert SimilarityFlag.objects.count() == 1
+        assert similarity_check_soon(reading_id=scheduled.pk), "once it started, a new submission queues one"
