@@ -127,6 +127,7 @@ urlpatterns = [
     # Grading
     path("courses/<slug:slug>/grades/", grading.gradebook_page, name="gradebook"),
     path("courses/<slug:slug>/grades/export.csv", grading.gradebook_export, name="gradebook_export"),
+    path("courses/<slug:slug>/grades/distribution/", grading.gradebook_chart, name="gradebook_chart"),
     path("courses/<slug:slug>/grades/release/", grading.release_change, name="release_change"),
     path("courses/<slug:slug>/grades/mine/", grading.my_grades, name="my_grades"),
     path("courses/<slug:slug>/grades/students/<int:user_id>/", grading.student_grades, name="student_grades"),

@@ -378,6 +378,7 @@ MATRIX = {
     # Grading: staff grade and see the gradebook; only the instructor edits rubrics and releases
     "courseapp:gradebook": ("get", lambda f: {"slug": f.course.slug}, None, staff_hidden(OK)),
     "courseapp:gradebook_export": ("get", lambda f: {"slug": f.course.slug}, None, staff_hidden(OK)),
+    "courseapp:gradebook_chart": ("get", lambda f: {"slug": f.course.slug}, None, staff_hidden(OK)),
     "courseapp:release_change": (
         "post",
         lambda f: {"slug": f.course.slug},

@@ -7,6 +7,7 @@ import io
 from collections import defaultdict
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.template.defaultfilters import pluralize
@@ -542,16 +543,16 @@ def submitted_reviews(course: Course, student_ids: list[int] | None = None) -> d
     return reviews
 
 
-def review_table(course: Course) -> ReviewTable:
-    """Who has reviewed which presented paper, and each student's count (five queries)."""
+def review_table(course: Course, students: list[User]) -> ReviewTable:
+    """Who of ``students`` (a page of the class) has reviewed which presented paper, and their counts
+    (four queries)."""
     columns = list(
         Slot.objects.filter(meeting__course=course, kind=Slot.Kind.PAPER)
         .select_related("reading", "meeting")
         .order_by("meeting__date", "position")
     )
     presented = {slot.reading_id for slot in columns}
-    students = list(course_students(course))
-    reviews = submitted_reviews(course)
+    reviews = submitted_reviews(course, [student.pk for student in students])
     rows = []
     for student in students:
         mine = {review.reading_id: review for review in reviews[student.pk]}
@@ -723,9 +724,53 @@ def grade_rows(course: Course, students: list[User], rubrics: dict[str, Rubric])
 GRADEBOOK_SORTS = {"name", "total", *Component.values}
 
 
-def gradebook(course: Course, rubrics: dict[str, Rubric], *, sort: str = "name", descending: bool = False):
-    """Every student's grade row, sorted by name, total or a component."""
-    rows = grade_rows(course, list(course_students(course)), rubrics)
+# A screenful of the gradebook: a seminar fits on one page, a lecture of 300 takes ten.
+STUDENTS_PER_PAGE = 30
+
+
+def students_found(course: Course, search: str = "") -> QuerySet[User]:
+    """The course's students whose name, username or e-mail contains each word of ``search``."""
+    students = course_students(course)
+    for word in search.split():
+        students = students.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(username__icontains=word)
+            | Q(email__icontains=word)
+        )
+    return students
+
+
+def class_page(course: Course, number, *, search: str = "") -> Page:
+    """One page of the class by name: the gradebook and the reviews table show a class of any size a
+    page at a time, so a page costs the same for 30 students or 300."""
+    return Paginator(students_found(course, search), STUDENTS_PER_PAGE).get_page(number)
+
+
+def gradebook_page(
+    course: Course,
+    rubrics: dict[str, Rubric],
+    number,
+    *,
+    sort: str = "name",
+    descending: bool = False,
+    search: str = "",
+) -> Page:
+    """A page of grade rows. By name only the page's students are graded; sorted by a grade, the whole
+    class is (the order needs every total)."""
+    if sort == "name" and not descending:
+        page = class_page(course, number, search=search)
+        page.object_list = grade_rows(course, list(page.object_list), rubrics)
+        return page
+    rows = gradebook(course, rubrics, sort=sort, descending=descending, search=search)
+    return Paginator(rows, STUDENTS_PER_PAGE).get_page(number)
+
+
+def gradebook(
+    course: Course, rubrics: dict[str, Rubric], *, sort: str = "name", descending: bool = False, search: str = ""
+):
+    """Every student's grade row (or those ``search`` finds), sorted by name, total or a component."""
+    rows = grade_rows(course, list(students_found(course, search)), rubrics)
     if sort in Component.values:
         rows.sort(key=lambda row: row.components[sort].score, reverse=descending)
     elif sort == "total":

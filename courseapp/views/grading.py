@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from .. import grading, reviewing
+from .. import grading, reviewing, selectors
 from ..models import Component, Criterion, Review, Score, ScoreChange, Signup, Slot, Timing, User
 from ..params import int_list, int_param
 from ..permissions import Perm, course_view
@@ -253,37 +253,60 @@ def grade_review(request, course, review_id: int):
 @require_safe
 @course_view(Perm.GRADE, hide=True)
 def gradebook_page(request, course):
-    """Every student by component, out of 100, with letters, what is missing, and the distribution."""
+    """Every student by component, out of 100, with letters and what is missing, a page of the class at a
+    time; the distribution of totals beside it (for a class of several pages, when asked)."""
     rubrics = service.rubrics_ensure(course)
     sort = request.GET.get("sort", "name")
     sort = sort if sort in GRADEBOOK_SORTS else "name"
     descending = request.GET.get("order") == "desc"
-    rows = gradebook(course, rubrics, sort=sort, descending=descending)
+    search = request.GET.get("q", "").strip()
+    page = selectors.gradebook_page(
+        course, rubrics, request.GET.get("page"), sort=sort, descending=descending, search=search
+    )
     extended = students_with_extensions(course)
-    for row in rows:
+    for row in page.object_list:
         row.extensions = extended.get(row.student.pk, 0)
-    bins = grading.histogram([row.total for row in rows])
-    tallest = max((count for _, _, count in bins), default=0) or 1
-    chart = []
-    for n, (low, high, count) in enumerate(bins):
-        height = round(110 * count / tallest)
-        chart.append({"low": low, "high": high, "count": count, "x": 10 + n * 40, "y": 130 - height, "height": height})
-        chart[-1]["label_y"] = 130 - height - 4
+    whole_class = page.paginator.num_pages == 1 and not search
     context = {
         "course": course,
         "access": request.access,
-        "rows": rows,
+        "page": page,
+        "search": search,
+        "rows": page.object_list,
         "components": Component.choices,
         "released": released_components(course),
         "sort": sort,
         "descending": descending,
         "sort_columns": [("name", "Student"), *Component.choices, ("total", "Total")],
-        "chart": chart,
+        "chart": _chart([row.total for row in page.object_list]) if whole_class else None,
         "paper_slots": Slot.objects.filter(meeting__course=course, kind=Slot.Kind.PAPER)
         .select_related("reading", "meeting")
         .order_by("meeting__date", "position"),
     }
     return render(request, "courseapp/grading/gradebook.html", context)
+
+
+def _chart(totals: list) -> list[dict]:
+    """The bars of the distribution's SVG: how many totals fall in each range of 10."""
+    bins = grading.histogram(totals)
+    tallest = max((count for _, _, count in bins), default=0) or 1
+    chart = []
+    for n, (low, high, count) in enumerate(bins):
+        height = round(110 * count / tallest)
+        top = 130 - height
+        chart.append({"low": low, "high": high, "count": count, "x": 10 + n * 40, "y": top, "height": height})
+        chart[-1]["label_y"] = top - 4
+    return chart
+
+
+@require_safe
+@course_view(Perm.GRADE, hide=True)
+def gradebook_chart(request, course):
+    """The distribution of the whole class's totals (the gradebook loads it when it is opened)."""
+    rows = gradebook(course, service.rubrics_ensure(course))
+    context = {"course": course, "access": request.access, "chart": _chart([row.total for row in rows])}
+    template = "courseapp/grading/gradebook.html#chart" if request.htmx else "courseapp/grading/distribution.html"
+    return render(request, template, context)
 
 
 @require_safe

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST, require_safe
 from .. import reviewing
 from ..models import Reading, Review, SimilarityFlag
 from ..permissions import Perm, course_view
-from ..selectors import course_students, review_progress, review_table
+from ..selectors import class_page, course_students, review_progress, review_table
 from ..selectors.exports import course_reviews_zip, reading_reviews_markdown
 from ..services import ServiceError
 from ..services.reviews import Due, draft_save, review_due, review_submit
@@ -140,12 +140,12 @@ def reading_reviews(request, course, reading_id: int):
 @require_safe
 @course_view(Perm.READ_REVIEWS, hide=True)
 def reviews_table(request, course):
-    """Who has reviewed what: students by presented papers, with each student's count."""
-    return render(
-        request,
-        "courseapp/reviews/table.html",
-        {"course": course, "access": request.access, "table": review_table(course)},
-    )
+    """Who has reviewed what: students by presented papers, with each student's count, a page at a time."""
+    search = request.GET.get("q", "").strip()
+    page = class_page(course, request.GET.get("page"), search=search)
+    table = review_table(course, list(page.object_list))
+    context = {"course": course, "access": request.access, "table": table, "page": page, "search": search}
+    return render(request, "courseapp/reviews/table.html", context)
 
 
 @require_safe

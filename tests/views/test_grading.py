@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courseapp.models import OneOnOneTime, Review, Score, SlideUpload
+from courseapp.selectors import STUDENTS_PER_PAGE as PER_PAGE
 from courseapp.services import grading as service
 from courseapp.services import presentations
 
@@ -159,6 +160,36 @@ class TestGradebook:
         with django_assert_num_queries(14):
             response = client.get(url("gradebook", course), {"sort": "reviews", "order": "desc"})
         assert response.content.decode().count("<tr>") == n_students + 1
+
+    def test_a_large_class_is_graded_a_page_at_a_time(self, course, instructor, client_for, django_assert_num_queries):
+        slot = SlotFactory(meeting=MeetingFactory(course=course))
+        criterion = service.rubrics_ensure(course)["reviews"].criteria.get()
+        size = 2 * PER_PAGE + 10  # two full pages and ten on the last
+        students = [MembershipFactory(course=course, user__last_name=f"Student{n:02d}").user for n in range(size)]
+        for n, student in enumerate(students):
+            review = Review.objects.create(reading=slot.reading, student=student, text="x", submitted_at=timezone.now())
+            service.score_set(course=course, criterion_id=criterion.pk, students=[student], points=n % 3,
+                              review=review, by=instructor)  # fmt: skip
+        client = client_for(instructor)
+        # By name only the page's students are graded: the class's size and a page of students, then as
+        # for a class of one page.
+        with django_assert_num_queries(15):
+            first = client.get(url("gradebook", course)).content.decode()
+        assert first.count('<th scope="row">') == PER_PAGE
+        assert f"Student{PER_PAGE - 1:02d}" in first and f"Student{PER_PAGE:02d}" not in first
+        assert f"Students 1–{PER_PAGE} of {size}" in first and 'href="?page=2" rel="next"' in first
+        assert "<svg" not in first and "Distribution of the class" in first, "opened on demand"
+        chart = client.get(url("gradebook_chart", course), headers={"HX-Request": "true"}).content.decode()
+        assert chart.lstrip().startswith('<figure class="distribution"') and f"0–10: {size}</title>" in chart
+        assert "Distribution of the class" in client.get(url("gradebook_chart", course)).content.decode()
+        # Sorted by a grade, the order is the whole class's, and the pages and the search keep it.
+        best = client.get(url("gradebook", course), {"sort": "total", "order": "desc"}).content.decode()
+        assert "Student02<" in best and "Student00<" not in best, "the best totals first: 2 points, not 0"
+        last = client.get(url("gradebook", course), {"sort": "total", "order": "desc", "page": 3}).content.decode()
+        assert last.count('<th scope="row">') == 10 and "sort=total&amp;order=desc&amp;page=2" in last
+        found = client.get(url("gradebook", course), {"q": "student1", "sort": "total"}).content.decode()
+        assert found.count('<th scope="row">') == 10 and 'value="student1"' in found  # Student10 to Student19
+        assert "?q=student1&amp;sort=total&amp;order=desc" in found, "sorting keeps the search"
 
     def test_csv_for_an_lms_has_one_row_per_student(self, course, presented_paper, instructor, client_for):
         _, ada, *_ = presented_paper

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courseapp.models import Reading, Review, User
+from courseapp.selectors import STUDENTS_PER_PAGE as PER_PAGE
 from courseapp.services.demo import demo_course_load
 from courseapp.services.reviews import review_submit
 
@@ -147,12 +148,32 @@ class TestStaff:
             if n % 2:
                 review_submit(reading=reading, student=student, text="A review.", attested=True)
         client = client_for(instructor)
-        # session, user, membership with its course (and the requests to join); columns, students, readings,
-        # reviews, flags
-        with django_assert_num_queries(8):
+        # session, user, membership with its course (and the requests to join); the class's size, a page of
+        # students; columns, readings, their reviews, flags
+        with django_assert_num_queries(9):
             html = client.get(url("reviews_table", course)).content.decode()
         assert html.count('title="late">L</span>') == 12
         assert '<td class="num">1/20</td>' in html and '<td class="num">0/20</td>' in html
+
+    def test_a_large_class_is_shown_a_page_at_a_time(
+        self, course, reading, instructor, client_for, django_assert_num_queries
+    ):
+        size = PER_PAGE + 10
+        students = [MembershipFactory(course=course, user__last_name=f"Student{n:02d}").user for n in range(size)]
+        for student in students[::2]:
+            review_submit(reading=reading, student=student, text="A review.", attested=True)
+        client = client_for(instructor)
+        with django_assert_num_queries(9):  # as for 25 students: a page costs the same whatever the class size
+            first = client.get(url("reviews_table", course)).content.decode()
+        assert first.count('<th scope="row">') == PER_PAGE and f"Student{PER_PAGE:02d}" not in first
+        assert f"Students 1–{PER_PAGE} of {size}" in first and 'href="?page=2" rel="next"' in first
+        second = client.get(url("reviews_table", course), {"page": 2}).content.decode()
+        assert second.count('<th scope="row">') == 10 and f"Student{size - 1:02d}" in second
+        assert second.count('title="late">L</span>') == 5
+        found = client.get(url("reviews_table", course), {"q": f"Student{size - 1:02d}"}).content.decode()
+        assert found.count('<th scope="row">') == 1 and "Students 1–" not in found, "one page: no pager"
+        nobody = client.get(url("reviews_table", course), {"q": "nobody"}).content.decode()
+        assert "or e-mail contains “nobody”." in nobody and "No student found." in nobody
 
     def test_my_reviews_query_count_is_fixed(self, course, reading, student, client_for, django_assert_num_queries):
         next_week = timezone.now().date() + datetime.timedelta(days=7)
