@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
+from .. import dates
 from ..models import Meeting, Reading, Signup, Slot, User
 from ..params import int_param
 from ..permissions import Perm, course_view
@@ -42,6 +43,8 @@ def editor_context(request, course, *, bound: MeetingForm | None = None, **extra
         "course": course,
         "access": request.access,
         "meetings": meetings,
+        # Every slot's "move to" menu lists the meetings: their dates formatted once, not once a slot.
+        "meeting_days": [(meeting.pk, dates.show(meeting.date, "day")) for meeting in meetings],
         "warnings": schedule_warnings(course, meetings),
         "new_form": new_form,
         "slot_kinds": Slot.Kind.choices,
