@@ -26,6 +26,7 @@ from .models import (
     Timing,
     User,
 )
+from .services.grading import rubrics_create
 
 
 @admin.register(User)
@@ -57,6 +58,11 @@ class CourseAdmin(admin.ModelAdmin):
         (None, {"fields": ["slug"]}),
         *((title, {"fields": names}) for title, names in COURSE_SETTINGS_FIELDSETS),
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:  # a course has its rubrics from its creation
+            rubrics_create(obj)
 
 
 @admin.register(Membership)

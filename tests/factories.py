@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from courseapp.models import Course, Listing, Meeting, Membership, Reading, Section, Signup, Slot
+from courseapp.selectors import course_rubrics
+from courseapp.services.grading import rubrics_create
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -26,6 +28,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 class CourseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Course
+        skip_postgeneration_save = True  # the rubrics hook changes no field of the course
 
     slug = factory.Sequence(lambda n: f"course-{n}")
     title = factory.Sequence(lambda n: f"Seminar {n}")
@@ -34,6 +37,12 @@ class CourseFactory(factory.django.DjangoModelFactory):
     prerequisites = "Permission of the instructor."
     term_starts_on = datetime.date(2024, 9, 25)
     term_ends_on = datetime.date(2024, 12, 13)
+
+    @factory.post_generation
+    def rubrics(course, create, extracted, **kwargs):
+        """A course has its rubrics from its creation, as every way of making one gives them."""
+        if create:
+            rubrics_create(course)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
@@ -115,7 +124,5 @@ def pdf_bytes(pages: int = 1) -> bytes:
 
 
 def rubric_criterion(course, component: str, name: str):
-    """The course's criterion of that name in that component's rubric (the rubrics made if missing)."""
-    from courseapp.services.grading import rubrics_ensure
-
-    return rubrics_ensure(course)[component].criteria.get(name=name)
+    """The course's criterion of that name in that component's rubric."""
+    return course_rubrics(course)[component].criteria.get(name=name)

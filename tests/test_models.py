@@ -24,7 +24,8 @@ from courseapp.models import (
     Slot,
     Timing,
 )
-from courseapp.services.grading import rubrics_ensure, score_set
+from courseapp.selectors import course_rubrics
+from courseapp.services.grading import score_set
 
 from .factories import CourseFactory, MembershipFactory, ReadingFactory, SignupFactory, SlotFactory, UserFactory
 
@@ -86,7 +87,7 @@ def test_admin_pages_of_every_model_render(admin_client, course):
     signup = SignupFactory(slot=SlotFactory(meeting__course=course))
     # One of each grading row, so their change pages render too (a private file included).
     MembershipFactory(course=course, user=signup.student)
-    exam = rubrics_ensure(course)["final_exam"].criteria.get()
+    exam = course_rubrics(course)["final_exam"].criteria.get()
     score_set(course=course, criterion_id=exam.pk, students=[signup.student], points=5, by=None)
     Release.objects.create(course=course, component="final_exam")
     OneOnOneTime.objects.create(course=course, starts_at=timezone.now(), slot=signup.slot)

@@ -8,6 +8,8 @@ import datetime
 import pytest
 from django.apps import apps
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -28,7 +30,7 @@ from courseapp.models import (
     Swap,
 )
 from courseapp.permissions import ARCHIVED_READ_ONLY
-from courseapp.services.grading import rubrics_ensure
+from courseapp.selectors import course_rubrics
 
 from .factories import (
     ListingFactory,
@@ -641,7 +643,7 @@ class Fixtures:
         self.review = Review.objects.create(
             reading=self.own_slot.reading, student=users["student"], text="Mine.", submitted_at=timezone.now()
         )
-        self.exam_criterion = rubrics_ensure(course)["final_exam"].criteria.get()
+        self.exam_criterion = course_rubrics(course)["final_exam"].criteria.get()
         self.free_time = OneOnOneTime.objects.create(course=course, starts_at=timezone.now())
         self.slides = SlideUpload(
             slot=self.own_slot, stage="initial", original_name="talk.pdf", size=5, uploaded_at=timezone.now()
@@ -706,6 +708,28 @@ def test_role_outcome(name, role, world, client_for):
         assert response["Location"].startswith(reverse("login") + "?next=")
     else:
         assert response.status_code == expected, f"{role} on {name}"
+
+
+# Tables a read may touch: the session (messages shown, a log-in) and the log-in throttle's records.
+BOOKKEEPING = ("django_session", "axes_")
+
+
+@pytest.mark.parametrize("role", ["anonymous", "student", "instructor"])
+def test_no_page_writes_on_a_get(role, world, client_for):
+    """A GET reads: nothing a page shows is made the first time someone looks (rubrics once were)."""
+    client = client_for(world.users[role])
+    for name, (method, kwargs, data, _) in MATRIX.items():
+        if method != "get":
+            continue
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse(name, kwargs=kwargs(world)), data(world) if callable(data) else data)
+        writes = [
+            q["sql"][:80]
+            for q in queries.captured_queries
+            if q["sql"].lstrip().startswith(("INSERT", "UPDATE", "DELETE"))
+            and not any(t in q["sql"] for t in BOOKKEEPING)
+        ]
+        assert writes == [], f"{role} on {name}"
 
 
 @pytest.mark.parametrize("role", ROLES)

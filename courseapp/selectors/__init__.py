@@ -566,6 +566,12 @@ def review_table(course: Course, students: list[User]) -> ReviewTable:
 # Grades ------------------------------------------------------------------------------------------
 
 
+def course_rubrics(course: Course) -> dict[str, Rubric]:
+    """The course's four rubrics by component, their criteria loaded (two queries). A course has them
+    from its creation (``services.grading.rubrics_create``)."""
+    return {rubric.component: rubric for rubric in course.rubrics.prefetch_related("criteria")}
+
+
 @dataclasses.dataclass(slots=True)
 class GivenScore:
     """A score as the grade pages show it: its criterion, points and comment."""
@@ -622,7 +628,7 @@ class GradeRow:
 def grade_rows(course: Course, students: list[User], rubrics: dict[str, Rubric]) -> list[GradeRow]:
     """Each student's four components from their reviews, seats and scores: six queries for any class size.
 
-    ``rubrics`` (with their criteria loaded) are the course's, from ``rubrics_ensure``.
+    ``rubrics`` (with their criteria loaded) are the course's, from ``course_rubrics``.
     """
     ids = [student.pk for student in students]
     per_item = {component: sum(c.max_points for c in rubric.criteria.all()) for component, rubric in rubrics.items()}

@@ -11,8 +11,9 @@ from django.utils.text import slugify
 
 from ..calendars.terms import DaysOff, class_days, weeks_to_move
 from ..models import Course, Criterion, Listing, Meeting, Membership, Reading, Section, Slot
+from ..selectors import course_rubrics
 from .errors import ServiceError
-from .grading import rubrics_ensure
+from .grading import rubrics_create
 
 MAY_NOT_CREATE = "Only people the site's staff allow can start a course here; ask them to grant you that."
 SLUG_TAKEN = "The address “{slug}” is taken by another course; choose another."
@@ -89,7 +90,7 @@ def course_create(
     Membership.objects.create(
         course=course, user=by, role=Membership.Role.INSTRUCTOR, status=Membership.Status.ACTIVE, decided_by=by
     )
-    rubrics_ensure(course)
+    rubrics_create(course)
     meetings = [
         Meeting(course=course, date=day, kind=Meeting.Kind.NO_CLASS if off else Meeting.Kind.PAPERS)
         for day, off in class_days(plan.first_day, plan.last_day, set(plan.weekdays), plan.days_off)
@@ -155,7 +156,7 @@ def course_copy(*, source: Course, by, title: str, term: str, slug: str, first_d
     sections = list(source.sections.all())
     readings = list(source.readings.all())
     listings = list(Listing.objects.filter(section__course=source))
-    rubrics = list(rubrics_ensure(source).values())
+    rubrics = list(course_rubrics(source).values())
     meetings = list(source.meetings.prefetch_related("slots"))
 
     course = _unsaved(
@@ -204,7 +205,6 @@ def course_copy(*, source: Course, by, title: str, term: str, slug: str, first_d
         for listing in listings
     )
     # The copy's rubrics are the source's as they are now, not the defaults.
-    course.rubrics.all().delete()
     for rubric in rubrics:
         criteria = list(rubric.criteria.all())
         new_rubric = _clone(rubric, course=course)

@@ -18,7 +18,8 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from ..models import Component, Course, Listing, Meeting, Membership, Reading, Section, Signup, Slot
-from .grading import release_set, rubrics_ensure, score_set
+from ..selectors import course_rubrics
+from .grading import release_set, rubrics_create, score_set
 from .reviews import draft_save, review_submit
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "demo" / "cs496-fall-2024.toml"
@@ -120,7 +121,7 @@ def _load(data: dict, *, today: datetime.date | None) -> DemoResult:
             meeting.save(update_fields=["date"])
     course = _upsert(Course, result, {"slug": slug}, spec)
     result.course = course
-    rubrics_ensure(course)
+    rubrics_create(course)
 
     instructor = _account(result, password_hash, **accounts["instructor"])
     _upsert(Membership, result, {"course": course, "user": instructor}, {"role": "instructor", "status": "active"})
@@ -293,7 +294,7 @@ def _activity(result: DemoResult, today: datetime.date) -> None:
             result.created += 1
 
     # The presentations given so far are graded, and the presentation grades released.
-    presentation = rubrics_ensure(course)[Component.PRESENTATION]
+    presentation = course_rubrics(course)[Component.PRESENTATION]
     by_slot: dict[int, list] = {}
     for signup in signups:
         if signup.role == Signup.Role.PRESENTER:

@@ -7,6 +7,7 @@ from django.db.models import Max
 
 from .. import grading
 from ..models import Component, Course, Criterion, Membership, Release, Review, Rubric, Score, ScoreChange, Signup, Slot
+from ..selectors import course_rubrics
 from .errors import ServiceError, checked
 
 POINTS_OUT_OF_RANGE = "Points for “{name}” go from 0 to {max}."
@@ -22,26 +23,23 @@ CRITERION_HAS_SCORES = "“{name}” has {count} score{s}; it cannot be removed.
 LEVELS_UNREADABLE = "Write one level a line, the points first: “15: kept to time”."
 
 
-def rubrics_ensure(course: Course) -> dict[str, Rubric]:
-    """The course's four rubrics with their criteria, made from the model course's defaults where missing."""
-    rubrics = {rubric.component: rubric for rubric in course.rubrics.prefetch_related("criteria")}
-    missing = [component for component in Component.values if component not in rubrics]
-    if missing:
-        try:
-            with transaction.atomic():
-                for component in missing:
-                    rubric = Rubric.objects.create(course=course, component=component)
-                    Criterion.objects.bulk_create(
-                        Criterion(
-                            rubric=rubric, position=n, name=name, description=text, max_points=top, levels=levels,
-                            timed=timed,
-                        )
-                        for n, (name, text, top, levels, timed) in enumerate(grading.DEFAULT_RUBRICS[component], 1)
-                    )  # fmt: skip
-        except IntegrityError:
-            pass  # another request made them a moment ago
-        rubrics = {rubric.component: rubric for rubric in course.rubrics.prefetch_related("criteria")}
-    return rubrics
+@transaction.atomic
+def rubrics_create(course: Course) -> None:
+    """Give a new course the model course's rubrics, each of the four it lacks.
+
+    Whatever makes a course calls this (its creation, a copy, the demo, the admin), so the grading pages
+    only read rubrics: no page writes on a GET.
+    """
+    have = set(course.rubrics.values_list("component", flat=True))
+    for component in Component.values:
+        if component in have:
+            continue
+        rubric = Rubric.objects.create(course=course, component=component)
+        Criterion.objects.bulk_create(
+            Criterion(rubric=rubric, position=n, name=name, description=text, max_points=top, levels=levels,
+                      timed=timed)
+            for n, (name, text, top, levels, timed) in enumerate(grading.DEFAULT_RUBRICS[component], 1)
+        )  # fmt: skip
 
 
 def parse_points(value) -> Decimal:
@@ -148,7 +146,7 @@ def criterion_save(
     """Add or change a criterion, never so that a score already given stops fitting it."""
     if not 1 <= max_points <= MOST_POINTS:
         raise ServiceError(MAX_POINTS_OUT_OF_RANGE, code="max_points_out_of_range")
-    rubric = rubrics_ensure(course)[component]
+    rubric = course_rubrics(course)[component]
     with transaction.atomic():
         if criterion_id:
             criterion = Criterion.objects.select_for_update().get(pk=criterion_id, rubric=rubric)

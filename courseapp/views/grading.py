@@ -16,6 +16,7 @@ from ..params import int_list, int_param
 from ..permissions import Perm, course_view
 from ..selectors import (
     GRADEBOOK_SORTS,
+    course_rubrics,
     course_students,
     grade_rows,
     gradebook,
@@ -154,7 +155,7 @@ def score_save(request, course):
 
 def _rubric_context(request, course, subject: Subject, groups: list[tuple[str, list[User], str]]) -> dict:
     """``groups``: (heading, students, component) — each gets the component's rubric as rows."""
-    rubrics = service.rubrics_ensure(course)
+    rubrics = course_rubrics(course)
     everyone = [student for _, students, _ in groups for student in students]
     scores = _subject_scores(subject, everyone)
     sections = []
@@ -255,7 +256,7 @@ def grade_review(request, course, review_id: int):
 def gradebook_page(request, course):
     """Every student by component, out of 100, with letters and what is missing, a page of the class at a
     time; the distribution of totals beside it (for a class of several pages, when asked)."""
-    rubrics = service.rubrics_ensure(course)
+    rubrics = course_rubrics(course)
     sort = request.GET.get("sort", "name")
     sort = sort if sort in GRADEBOOK_SORTS else "name"
     descending = request.GET.get("order") == "desc"
@@ -303,7 +304,7 @@ def _chart(totals: list) -> list[dict]:
 @course_view(Perm.GRADE, hide=True)
 def gradebook_chart(request, course):
     """The distribution of the whole class's totals (the gradebook loads it when it is opened)."""
-    rows = gradebook(course, service.rubrics_ensure(course))
+    rows = gradebook(course, course_rubrics(course))
     context = {"course": course, "access": request.access, "chart": _chart([row.total for row in rows])}
     template = "courseapp/grading/gradebook.html#chart" if request.htmx else "courseapp/grading/distribution.html"
     return render(request, template, context)
@@ -313,9 +314,7 @@ def gradebook_chart(request, course):
 @course_view(Perm.GRADE, hide=True)
 def gradebook_export(request, course):
     """The gradebook as a CSV download."""
-    response = HttpResponse(
-        gradebook_csv(course, service.rubrics_ensure(course)), content_type="text/csv; charset=utf-8"
-    )
+    response = HttpResponse(gradebook_csv(course, course_rubrics(course)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{course.slug}-grades.csv"'
     return response
 
@@ -335,7 +334,7 @@ def release_change(request, course):
 
 
 def _student_page(request, course, student, *, staff: bool):
-    rubrics = service.rubrics_ensure(course)
+    rubrics = course_rubrics(course)
     (row,) = grade_rows(course, [student], rubrics)
     released = released_components(course)
     shown = {c: g for c, g in row.components.items() if staff or c in released}
@@ -380,7 +379,7 @@ def student_grades(request, course, user_id: int):
 @course_view(Perm.MANAGE_GRADING)
 def rubrics_page(request, course):
     """The four rubrics, their criteria and levels, to change."""
-    rubrics = service.rubrics_ensure(course)
+    rubrics = course_rubrics(course)
     return render(request, "courseapp/grading/rubrics.html", _rubrics_context(request, course, rubrics))
 
 
@@ -437,7 +436,7 @@ def criterion_remove(request, course, criterion_id: int):
 def _rubrics_answer(request, course, *, done=None, error=None):
     if not request.htmx:
         return redirect_with_message(request, "courseapp:rubrics", course.slug, done=done, error=error)
-    context = _rubrics_context(request, course, service.rubrics_ensure(course), done=done, error=error)
+    context = _rubrics_context(request, course, course_rubrics(course), done=done, error=error)
     return render(request, "courseapp/grading/rubrics.html#rubrics", context, status=409 if error else 200)
 
 

@@ -9,9 +9,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from ..models import Component, ExamSlot, Listing, QuizDraw, QuizPick, Review, Score, User
 from ..permissions import Perm, course_view
-from ..selectors import course_students
+from ..selectors import course_rubrics, course_students
 from ..services import ServiceError
-from ..services import grading as grading_service
 from ..services import quiz as service
 from ..tasks import draw_quiz
 from .grading import Subject, criterion_rows
@@ -132,7 +131,7 @@ def run_sheet(request, course):
     redraws = defaultdict(list)
     for pick in QuizPick.objects.filter(course=course, round__gt=0):
         redraws[pick.student_id].append(pick)
-    rubric = grading_service.rubrics_ensure(course)[Component.FINAL_EXAM]
+    rubric = course_rubrics(course)[Component.FINAL_EXAM]
     scores = list(Score.objects.filter(criterion__rubric=rubric, review=None, slot=None))
     subject = Subject()
     rows = []

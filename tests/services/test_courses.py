@@ -7,11 +7,10 @@ from django.apps import apps
 from django.utils import timezone
 
 from courseapp.models import Course, Listing, Meeting, Membership, Reading, Review, Section, Signup, Slot
-from courseapp.selectors import getting_started
+from courseapp.selectors import course_rubrics, getting_started
 from courseapp.services import ServiceError
 from courseapp.services.courses import course_archive_set, course_copy
 from courseapp.services.demo import demo_course_load
-from courseapp.services.grading import rubrics_ensure
 
 from ..factories import CourseFactory, MembershipFactory, ReadingFactory, SignupFactory, SlotFactory
 
@@ -27,7 +26,7 @@ def demo(db):
     student = Membership.objects.filter(course=course, role="student").first().user
     SignupFactory(slot=slot, student=student)
     Review.objects.create(reading=slot.reading, student=student, text="Mine.", submitted_at=timezone.now())
-    criterion = rubrics_ensure(course)["reviews"].criteria.first()
+    criterion = course_rubrics(course)["reviews"].criteria.first()
     criterion.name = "Insight, as I grade it"
     criterion.save()
     course.signup_opens_at = datetime.datetime(2024, 9, 25, 9, tzinfo=course.tzinfo)
@@ -66,7 +65,7 @@ class TestCopy:
             Section.objects.filter(course=copy, parent__isnull=False).count()
             == demo.sections.filter(parent__isnull=False).count()
         )
-        assert rubrics_ensure(copy)["reviews"].criteria.filter(name="Insight, as I grade it").exists()
+        assert course_rubrics(copy)["reviews"].criteria.filter(name="Insight, as I grade it").exists()
         slots = Slot.objects.filter(meeting__course=copy)
         assert slots.count() == Slot.objects.filter(meeting__course=demo).count()
         assert not slots.exclude(reading__isnull=True).exclude(reading__course=copy).exists()

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from courseapp import grading
 from courseapp.models import Notice, OneOnOneTime, Review, Score, ScoreChange, SlideUpload
-from courseapp.selectors import grade_rows
+from courseapp.selectors import course_rubrics, grade_rows
 from courseapp.services import ServiceError, presentations
 from courseapp.services import grading as service
 
@@ -18,7 +18,7 @@ from ..factories import MembershipFactory, SignupFactory, SlotFactory, pdf_bytes
 
 class TestRubrics:
     def test_new_courses_get_the_model_courses_rubrics_once(self, course):
-        rubrics = service.rubrics_ensure(course)
+        rubrics = course_rubrics(course)
         shape = {c: [(x.name, x.max_points) for x in r.criteria.all()] for c, r in rubrics.items()}
         assert shape == {
             "reviews": [("Review", 2)],
@@ -35,7 +35,7 @@ class TestRubrics:
             15,
             "Clear, within time, a lively discussion",
         ]
-        service.rubrics_ensure(course)
+        course_rubrics(course)
         assert course.rubrics.count() == 4 and sum(r.criteria.count() for r in course.rubrics.all()) == 7
 
     def test_a_scored_criterion_keeps_its_scores_valid(self, course, presented_paper, instructor):
@@ -118,7 +118,7 @@ class TestScores:
 class TestGradeArithmetic:
     def test_full_marks_everywhere_make_100_and_an_A(self, course, presented_paper, instructor):
         slot, ada, bruno, _ = presented_paper
-        rubrics = service.rubrics_ensure(course)
+        rubrics = course_rubrics(course)
         meeting = slot.meeting
         for n in range(20):
             reading = SlotFactory(meeting=meeting).reading
@@ -136,7 +136,7 @@ class TestGradeArithmetic:
                               points=5, slot=other, by=instructor)  # fmt: skip
         service.score_set(course=course, criterion_id=rubrics["final_exam"].criteria.get().pk, students=[ada],
                           points=10, by=instructor)  # fmt: skip
-        row_ada, row_bruno = grade_rows(course, [ada, bruno], service.rubrics_ensure(course))
+        row_ada, row_bruno = grade_rows(course, [ada, bruno], course_rubrics(course))
         assert {c: g.score for c, g in row_ada.components.items()} == {
             "reviews": 40, "presentation": 40, "participation": 10, "final_exam": 10,
         }  # fmt: skip
@@ -154,7 +154,7 @@ class TestGradeArithmetic:
         service.criterion_remove(
             course=course, criterion_id=rubric_criterion(course, "presentation", "Final slides").pk
         )
-        (row,) = grade_rows(course, [ada], service.rubrics_ensure(course))
+        (row,) = grade_rows(course, [ada], course_rubrics(course))
         # 15 of the 35 rubric points that are left, of the component's 40: 17.1.
         assert row.components["presentation"].score == Decimal("17.1")
 

@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from courseapp import quiz
 from courseapp.models import ExamSlot, QuizDraw, QuizPick, Reading, Review
-from courseapp.selectors import grade_rows
+from courseapp.selectors import course_rubrics, grade_rows
 from courseapp.services import ServiceError
-from courseapp.services import grading as grading_service
 from courseapp.services import quiz as service
 
 from ..factories import MembershipFactory, ReadingFactory, rubric_criterion
@@ -161,7 +160,7 @@ class TestRunSheet:
             {"criterion": quiz_criterion.pk, "subject": "exam", "student": student.pk, "points": "9"},
             HTTP_HX_REQUEST="true",
         )
-        (row,) = grade_rows(exam_course, [student], grading_service.rubrics_ensure(exam_course))
+        (row,) = grade_rows(exam_course, [student], course_rubrics(exam_course))
         assert row.components["final_exam"].score == 9
 
     def test_the_student_never_sees_the_drawn_paper(self, exam_course, client_for):

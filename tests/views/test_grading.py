@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from courseapp.models import OneOnOneTime, Review, Score, SlideUpload
 from courseapp.selectors import STUDENTS_PER_PAGE as PER_PAGE
+from courseapp.selectors import course_rubrics
 from courseapp.services import grading as service
 from courseapp.services import presentations
 
@@ -145,7 +146,7 @@ class TestGradebook:
     def test_query_count_does_not_grow_with_the_class(self, course, instructor, client, django_assert_num_queries,
                                                        n_students):  # fmt: skip
         slot = SlotFactory(meeting=MeetingFactory(course=course))
-        rubrics = service.rubrics_ensure(course)
+        rubrics = course_rubrics(course)
         for n in range(n_students):
             student = MembershipFactory(course=course).user
             SignupFactory(slot=slot, student=student, role="commentator", seat=n + 1)
@@ -163,7 +164,7 @@ class TestGradebook:
 
     def test_a_large_class_is_graded_a_page_at_a_time(self, course, instructor, client_for, django_assert_num_queries):
         slot = SlotFactory(meeting=MeetingFactory(course=course))
-        criterion = service.rubrics_ensure(course)["reviews"].criteria.get()
+        criterion = course_rubrics(course)["reviews"].criteria.get()
         size = 2 * PER_PAGE + 10  # two full pages and ten on the last
         students = [MembershipFactory(course=course, user__last_name=f"Student{n:02d}").user for n in range(size)]
         for n, student in enumerate(students):
@@ -321,10 +322,10 @@ def test_what_is_missing_is_counted_in_words_that_agree(course, presented_paper)
 
     *_, chen = presented_paper  # chen comments once
     course.commentaries_per_student = 2
-    (row,) = grade_rows(course, [chen], service.rubrics_ensure(course))
+    (row,) = grade_rows(course, [chen], course_rubrics(course))
     assert row.components["participation"].missing == "1 commentary missing"
     course.commentaries_per_student = 3
-    (row,) = grade_rows(course, [chen], service.rubrics_ensure(course))
+    (row,) = grade_rows(course, [chen], course_rubrics(course))
     assert row.components["participation"].missing == "2 commentaries missing"
 
 

@@ -3,8 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from courseapp.management.courses import course_named
-from courseapp.selectors import gradebook_csv
-from courseapp.services.grading import rubrics_ensure
+from courseapp.selectors import course_rubrics, gradebook_csv
 
 
 class Command(BaseCommand):
@@ -16,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, course: str, output: Path | None, **options):
         course_obj = course_named(course)
-        text = gradebook_csv(course_obj, rubrics_ensure(course_obj))
+        text = gradebook_csv(course_obj, course_rubrics(course_obj))
         if output is None:
             self.stdout.write(text, ending="")
             return
