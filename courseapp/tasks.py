@@ -8,7 +8,6 @@ from django.utils import timezone
 from .models import Course, LinkCheckRun
 from .services import ServiceError
 from .services.accounts import confirmation_send
-from .services.invitations import course_invitation_send
 from .services.links import link_check_run, link_check_start
 from .services.preferences import assignment_run
 from .services.quiz import quiz_draw
@@ -20,6 +19,7 @@ from .services.reminders import (
     signup_confirmation_send,
 )
 from .services.reviews import similarity_check
+from .services.welcome import welcome_send
 
 # E-mail tasks retry a mail server that is down, backing off up to 10 minutes between tries.
 MAIL = {
@@ -31,9 +31,9 @@ MAIL = {
 
 
 @shared_task(**MAIL)
-def send_course_invitation(membership_id: int, *, new_account: bool) -> bool:
+def send_welcome(membership_id: int, *, new_account: bool) -> bool:
     """E-mail a student who was added to a course (once, however often it is delivered)."""
-    return course_invitation_send(membership_id=membership_id, new_account=new_account)
+    return welcome_send(membership_id=membership_id, new_account=new_account)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

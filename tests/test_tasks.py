@@ -15,7 +15,7 @@ from django.utils import timezone
 from courseapp.models import LinkCheckRun, Membership, QuizDraw, QuizPick, Review, SentReminder, SimilarityFlag
 from courseapp.services.links import link_check_start
 from courseapp.services.quiz import quiz_draw
-from courseapp.tasks import check_links, draw_quiz, send_course_invitation, send_reminders
+from courseapp.tasks import check_links, draw_quiz, send_reminders, send_welcome
 
 from .conftest import IN_CI
 from .factories import CourseFactory, MembershipFactory, ReadingFactory, SlotFactory
@@ -48,12 +48,12 @@ def test_bulk_add_invitation_is_sent_by_the_worker_once(worker, client, course, 
     body = message.get_content()
     assert "Choose a password here to log in" in body and "/accounts/reset/" in body
     membership = Membership.objects.get(user__email="grace@example.edu")
-    assert membership.invitation_sent_at is not None
+    assert membership.welcome_sent_at is not None
 
     # The broker may deliver a task twice (a lost ack, a restarted worker): still one e-mail.
-    send_course_invitation.delay(membership.pk, new_account=True)
-    send_course_invitation.delay(membership.pk, new_account=True)
-    wait_for(lambda: processed(send_course_invitation.name) == 3, what="three deliveries to be processed")
+    send_welcome.delay(membership.pk, new_account=True)
+    send_welcome.delay(membership.pk, new_account=True)
+    wait_for(lambda: processed(send_welcome.name) == 3, what="three deliveries to be processed")
     assert len(list(worker.mail_dir.iterdir())) == 1, worker.log.read_text()
 
 

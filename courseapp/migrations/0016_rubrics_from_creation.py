@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def rubrics_for_every_course(apps, schema_editor):
-    from courseapp.grading import DEFAULT_RUBRICS  # plain data, no models
+    from courseapp.marking import DEFAULT_RUBRICS  # plain data, no models
 
     Course = apps.get_model("courseapp", "Course")
     Rubric = apps.get_model("courseapp", "Rubric")

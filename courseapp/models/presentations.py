@@ -6,7 +6,7 @@ from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 
-from .. import grading
+from .. import marking
 from .courses import Course
 from .schedule import Slot
 
@@ -99,8 +99,8 @@ class Timing(models.Model):
 
     @property
     def talk_clock(self) -> str:
-        return grading.clock(self.talk_seconds)
+        return marking.clock(self.talk_seconds)
 
     @property
     def discussion_clock(self) -> str:
-        return grading.clock(self.discussion_seconds)
+        return marking.clock(self.discussion_seconds)

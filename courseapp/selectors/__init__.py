@@ -14,7 +14,7 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from .. import dates, grading, reviewing
+from .. import dates, marking, reviewing
 from ..models import (
     Component,
     Course,
@@ -610,7 +610,7 @@ class ComponentGrade:
 
     @property
     def score(self) -> Decimal:
-        return grading.scaled(self.earned, Decimal(self.possible), self.points)
+        return marking.scaled(self.earned, Decimal(self.possible), self.points)
 
 
 @dataclasses.dataclass
@@ -722,7 +722,7 @@ def grade_rows(course: Course, students: list[User], rubrics: dict[str, Rubric])
         for grade in grades.values():
             grade.earned = sum((item.earned for item in grade.items), Decimal(0))
         row = GradeRow(student, grades)
-        row.letter = grading.letter(row.total, course.grade_scale)
+        row.letter = marking.letter(row.total, course.grade_scale)
         rows.append(row)
     return rows
 

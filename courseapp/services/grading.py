@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from .. import grading
+from .. import marking
 from ..models import Component, Course, Criterion, Membership, Release, Review, Rubric, Score, ScoreChange, Signup, Slot
 from ..selectors import course_rubrics
 from .errors import ServiceError, checked
@@ -38,7 +38,7 @@ def rubrics_create(course: Course) -> None:
         Criterion.objects.bulk_create(
             Criterion(rubric=rubric, position=n, name=name, description=text, max_points=top, levels=levels,
                       timed=timed)
-            for n, (name, text, top, levels, timed) in enumerate(grading.DEFAULT_RUBRICS[component], 1)
+            for n, (name, text, top, levels, timed) in enumerate(marking.DEFAULT_RUBRICS[component], 1)
         )  # fmt: skip
 
 

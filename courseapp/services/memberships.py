@@ -112,7 +112,7 @@ def members_add_by_email(*, course: Course, added_by, text: str, role: str = Mem
 
     People without an account get one, named as pasted, with an e-mail to choose a password.
     """
-    from ..tasks import send_course_invitation  # tasks import services; import late to avoid a cycle
+    from ..tasks import send_welcome  # tasks import services; import late to avoid a cycle
 
     if role not in ADDABLE_ROLES:
         raise ServiceError(ROLE_NOT_ASSIGNABLE, code="role_not_assignable")
@@ -163,7 +163,7 @@ def members_add_by_email(*, course: Course, added_by, text: str, role: str = Mem
             membership.decided_by = added_by
             membership.save()
             (result.unconfirmed if waits else result.invited if new_account else result.added).append(address)
-            send_course_invitation.delay_on_commit(membership.pk, new_account=new_account)
+            send_welcome.delay_on_commit(membership.pk, new_account=new_account)
     return result
 
 

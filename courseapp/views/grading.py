@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from .. import grading, reviewing, selectors
+from .. import marking, reviewing, selectors
 from ..models import Component, Criterion, Review, Score, ScoreChange, Signup, Slot, Timing, User
 from ..params import int_list, int_param
 from ..permissions import Perm, course_view
@@ -289,7 +289,7 @@ def gradebook_page(request, course):
 
 def _chart(totals: list) -> list[dict]:
     """The bars of the distribution's SVG: how many totals fall in each range of 10."""
-    bins = grading.histogram(totals)
+    bins = marking.histogram(totals)
     tallest = max((count for _, _, count in bins), default=0) or 1
     chart = []
     for n, (low, high, count) in enumerate(bins):
@@ -456,11 +456,11 @@ def _timer_context(request, course, slot) -> dict:
         status = (
             "not started"
             if not started
-            else f"recorded {grading.clock(seconds)}"
+            else f"recorded {marking.clock(seconds)}"
             if ended
-            else f"over by {grading.clock(seconds - limit)}"
+            else f"over by {marking.clock(seconds - limit)}"
             if seconds > limit
-            else f"{grading.clock(limit - seconds)} left"
+            else f"{marking.clock(limit - seconds)} left"
         )
         parts.append(
             {
@@ -468,11 +468,11 @@ def _timer_context(request, course, slot) -> dict:
                 "label": label,
                 "noun": f"the {key}",
                 "limit": limit,
-                "limit_clock": grading.clock(limit),
+                "limit_clock": marking.clock(limit),
                 "started": started,
                 "ended": ended,
                 "running": bool(started and not ended),
-                "shown": grading.clock(seconds),
+                "shown": marking.clock(seconds),
                 "over": seconds > limit,
                 "status": status,
             }

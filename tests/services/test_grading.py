@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from courseapp import grading
+from courseapp import marking
 from courseapp.models import Notice, OneOnOneTime, Review, Score, ScoreChange, SlideUpload
 from courseapp.selectors import course_rubrics, grade_rows
 from courseapp.services import ServiceError, presentations
@@ -160,12 +160,12 @@ class TestGradeArithmetic:
 
     def test_letters_histogram_and_clock(self):
         scale = [["A", 93], ["B", 83], ["F", 0]]
-        assert [grading.letter(p, scale) for p in (Decimal(100), Decimal("92.9"), Decimal(83), Decimal(0))] == [
+        assert [marking.letter(p, scale) for p in (Decimal(100), Decimal("92.9"), Decimal(83), Decimal(0))] == [
             "A", "B", "B", "F",
         ]  # fmt: skip
-        assert grading.histogram([Decimal(0), Decimal("9.9"), Decimal(55), Decimal(100)])[0] == (0, 10, 2)
-        assert grading.histogram([Decimal(100)])[-1] == (90, 100, 1)
-        assert (grading.clock(1865), grading.clock(None)) == ("31:05", "–")
+        assert marking.histogram([Decimal(0), Decimal("9.9"), Decimal(55), Decimal(100)])[0] == (0, 10, 2)
+        assert marking.histogram([Decimal(100)])[-1] == (90, 100, 1)
+        assert (marking.clock(1865), marking.clock(None)) == ("31:05", "–")
 
 
 class TestSlides:

@@ -164,11 +164,11 @@ class TestBulkAdd:
         assert mail.outbox == []
 
     def test_invitation_is_sent_once_however_often_the_task_runs(self, course, instructor, client_for):
-        from courseapp.tasks import send_course_invitation
+        from courseapp.tasks import send_welcome
 
         self.post(client_for(instructor), course, "once@example.edu")
         membership = Membership.objects.get(user__email="once@example.edu")
-        assert send_course_invitation(membership.pk, new_account=True) is False
+        assert send_welcome(membership.pk, new_account=True) is False
         assert len(mail.outbox) == 1
 
 

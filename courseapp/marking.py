@@ -1,4 +1,4 @@
-"""Grade arithmetic, as plain functions: components scaled to their points, letters, a histogram.
+"""Marking, as plain functions: components scaled to their points, letters, a histogram, the timer's clock.
 
 The default rubrics are the model course's, from its course page.
 """

@@ -1,4 +1,4 @@
-"""The e-mail that tells a student the instructor added them to a course."""
+"""The welcome: the e-mail that tells someone the instructor added them to a course (from a pasted roster)."""
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -14,8 +14,8 @@ from ..models import Membership
 from .accounts import confirmation_url
 
 
-def course_invitation_send(*, membership_id: int, new_account: bool) -> bool:
-    """Send the invitation once; returns False when it was sent before or the membership is gone."""
+def welcome_send(*, membership_id: int, new_account: bool) -> bool:
+    """Send the welcome once; returns False when it was sent before or the membership is gone."""
     with transaction.atomic():
         membership = (
             Membership.objects.select_for_update(of=("self",))
@@ -23,7 +23,7 @@ def course_invitation_send(*, membership_id: int, new_account: bool) -> bool:
             .filter(
                 pk=membership_id,
                 status__in=[Membership.Status.ACTIVE, Membership.Status.UNCONFIRMED],
-                invitation_sent_at__isnull=True,
+                welcome_sent_at__isnull=True,
             )
             .first()
         )
@@ -49,10 +49,10 @@ def course_invitation_send(*, membership_id: int, new_account: bool) -> bool:
         }
         send_mail(
             subject=f"You have been added to {course.title} ({course.term})",
-            message=render_to_string("courseapp/email/invitation.txt", context),
+            message=render_to_string("courseapp/email/welcome.txt", context),
             from_email=None,
             recipient_list=[user.email],
         )
-        membership.invitation_sent_at = timezone.now()
-        membership.save(update_fields=["invitation_sent_at"])
+        membership.welcome_sent_at = timezone.now()
+        membership.save(update_fields=["welcome_sent_at"])
     return True
