@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from .models import Course, Membership
+from .models import Course, Membership, Slot
 
 
 class Role(enum.StrEnum):
@@ -177,6 +177,16 @@ def course_view(perm: Perm, *, hide: bool = False, archived_ok: bool = False) ->
         return wrapper
 
     return decorator
+
+
+def presenter_slot(request: HttpRequest, course: Course, slot_id: int) -> Slot:
+    """A paper's slot, if the user presents it or is staff; to anyone else it does not exist (404)."""
+    slot = get_object_or_404(
+        Slot.objects.select_related("reading", "meeting__course"), pk=slot_id, meeting__course=course
+    )
+    if not request.access.can(Perm.GRADE) and not slot.signups.filter(student=request.user, role="presenter").exists():
+        raise Http404
+    return slot
 
 
 def archived_refusal(request: HttpRequest, course: Course) -> HttpResponse:

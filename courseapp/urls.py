@@ -52,7 +52,7 @@ urlpatterns = [
     path("courses/<slug:slug>/schedule/assignment/seats/<int:draft_id>/", preferences.draft_move, name="draft_move"),
     path("courses/<slug:slug>/calendar.ics", calendar.course_calendar, name="course_calendar"),
     path("courses/<slug:slug>/calendar/<str:token>.ics", calendar.member_calendar, name="member_calendar"),
-    path("courses/<slug:slug>/calendar/reset/", calendar.calendar_token_reset, name="calendar_token_reset"),
+    path("courses/<slug:slug>/calendar/reset/", schedule.calendar_token_reset, name="calendar_token_reset"),
     path("courses/<slug:slug>/schedule/edit/", schedule_editor.schedule_edit, name="schedule_edit"),
     path("courses/<slug:slug>/schedule/import/", schedule_import.calendar_import, name="calendar_import"),
     path(

@@ -24,8 +24,8 @@ from ..models import (
 )
 from ..selectors import review_deadlines
 from ..selectors.extensions import Extensions
+from ..selectors.presentations import presentation_deadlines
 from .errors import ServiceError
-from .presentations import deadlines
 from .signups import notify
 
 NOT_A_STUDENT = "Extensions are for the course's students."
@@ -121,7 +121,7 @@ def late_flags_refresh(course: Course, student) -> None:
         ReviewSubmission.objects.filter(review=review).update(is_late=_after(due, "submitted_at"))
     presenting = Slot.objects.filter(signups__student=student, signups__role=Signup.Role.PRESENTER)
     for slot in presenting.filter(meeting__course=course).select_related("meeting", "one_on_one"):
-        due = deadlines(course, slot)
+        due = presentation_deadlines(course, slot)
         for stage in SlideUpload.Stage.values:
             SlideUpload.objects.filter(slot=slot, stage=stage).update(is_late=_after(due[stage], "uploaded_at"))
 
@@ -169,5 +169,5 @@ def _course_deadline(course: Course, extension: Extension) -> datetime.datetime:
         case Extension.Scope.MEETING:
             extension.meeting.course = course
             return extension.meeting.starts()
-    due = deadlines(course, extension.slot, Extensions(), presenters=[])
+    due = presentation_deadlines(course, extension.slot, Extensions(), presenters=[])
     return due["book"] if extension.scope == Extension.Scope.ONE_ON_ONE else due["initial"]

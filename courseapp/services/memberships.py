@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from ..models import Course, Membership
+from ..models.courses import new_calendar_token
 from ..people import Person, parse_people
 from .errors import ServiceError
 
@@ -233,3 +234,10 @@ def membership_remove(*, membership_id: int, course: Course, by, restore: bool =
         membership.decided_by = by
         membership.save(update_fields=["status", "decided_at", "decided_by"])
         return membership
+
+
+def membership_calendar_renew(*, membership: Membership) -> Membership:
+    """A new secret address for the member's private calendar feed; the old one stops working."""
+    membership.calendar_token = new_calendar_token()
+    membership.save(update_fields=["calendar_token"])
+    return membership

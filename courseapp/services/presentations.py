@@ -2,15 +2,14 @@
 
 import datetime
 import os
-from collections.abc import Iterable
 
 import pypdf
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from ..models import Course, OneOnOneTime, Signup, SlideUpload, Slot, Timing
-from ..selectors.extensions import Extensions
+from ..models import Course, OneOnOneTime, SlideUpload, Slot, Timing
+from ..selectors.presentations import presentation_deadlines
 from .errors import ServiceError
 from .signups import notify
 
@@ -24,28 +23,6 @@ TOO_LARGE = "The file is {size:.1f} MB; slides up to {limit} MB can be uploaded.
 NOT_PDF = "This is not a PDF (whatever its name says). Export the slides as PDF and upload that."
 UNREADABLE_PDF = "This PDF cannot be read ({reason}). Export it again and upload the new file."
 FINAL_TOO_EARLY = "Final slides come after the presentation on {date}; upload the initial slides now."
-
-
-def deadlines(
-    course: Course, slot: Slot, extensions: Extensions | None = None, presenters: Iterable[int] | None = None
-) -> dict[str, datetime.datetime]:
-    """When each step of the pipeline is due for the slot's pair, in the course's time zone, with their
-    extensions. ``extensions`` and ``presenters`` (student ids) save the queries when the caller has them."""
-    talk = slot.meeting.starts()
-    booked = getattr(slot, "one_on_one", None)
-    due = {
-        "book": talk - datetime.timedelta(days=course.one_on_one_days_before),
-        "initial": booked.starts_at.astimezone(course.tzinfo) if booked else talk,
-        "talk": talk,
-        "final": slot.meeting.ends() + datetime.timedelta(days=course.final_slides_days_after),
-    }
-    if presenters is None:
-        presenters = [signup.student_id for signup in slot.signups.all() if signup.role == Signup.Role.PRESENTER]
-    if extensions is None:
-        extensions = Extensions.load(course, presenters)
-    for step in ("book", "initial", "final"):
-        due[step] = extensions.slot_due(slot.pk, step, due[step], presenters)
-    return due
 
 
 def _require_presenter(slot: Slot, user) -> None:
@@ -81,7 +58,7 @@ def one_on_one_book(*, course: Course, slot_id: int, time_id: int, by, now: date
             .get(pk=slot_id, meeting__course=course)
         )
         _require_presenter(slot, by)
-        due = deadlines(course, slot)
+        due = presentation_deadlines(course, slot)
         if now > due["book"]:
             raise ServiceError(BOOKING_CLOSED.format(deadline=course.when(due["book"])), code="closed")
         time = OneOnOneTime.objects.select_for_update().get(pk=time_id, course=course)  # one pair per time
@@ -133,7 +110,7 @@ def slides_upload(*, course: Course, slot_id: int, stage: str, upload, by, now: 
     _require_presenter(slot, by)
     if stage not in SlideUpload.Stage.values:
         raise ValueError(stage)
-    due = deadlines(course, slot)
+    due = presentation_deadlines(course, slot)
     if stage == SlideUpload.Stage.FINAL and now < due["talk"]:
         raise ServiceError(FINAL_TOO_EARLY.format(date=course.day(due["talk"])), code="too_early")
     check_pdf(upload, limit_mb=course.slides_max_mb)

@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from ..models import Course, Membership, Notice, Reading, Review, SentReminder, Signup, SlideUpload, Slot
 from ..selectors import presented_reading_ids, submitted_reviews, tally_reviews
 from ..selectors.extensions import Extensions
-from .presentations import deadlines
+from ..selectors.presentations import presentation_deadlines
 
 Kind = SentReminder.Kind
 DAY = datetime.timedelta(days=1)
@@ -142,7 +142,7 @@ def signup_confirmation_send(*, signup_id: int) -> bool:
     role = "present" if signup.role == Signup.Role.PRESENTER else "comment on"
     lines = [f"You {role} “{slot.display_title}” on {course.when(slot.meeting.starts())}."]
     if signup.role == Signup.Role.PRESENTER:
-        due = deadlines(course, slot)
+        due = presentation_deadlines(course, slot)
         lines.append(f"Book your 1-on-1 with the instructor by {course.when(due['book'])}; bring initial slides to it.")
     return send_once(
         course=course,
@@ -217,8 +217,8 @@ def _presenter_reminders(
     presenters = [signup.student for signup in slot.signups.all() if signup.role == Signup.Role.PRESENTER]
     if not presenters:
         return []
-    due = deadlines(course, slot, extended, presenters=[student.pk for student in presenters])
-    usual = deadlines(course, slot, Extensions(), presenters=[])
+    due = presentation_deadlines(course, slot, extended, presenters=[student.pk for student in presenters])
+    usual = presentation_deadlines(course, slot, Extensions(), presenters=[])
     keys = {step: _key(slot.pk, due[step], usual[step]) for step in ("book", "initial", "final")}
     checklist = reverse("courseapp:presentation", args=[course.slug, slot.pk])
     title = slot.display_title

@@ -3,17 +3,15 @@
 import datetime
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event
 
 from ..models import Course, Membership, Review, Signup
 from ..permissions import Perm, course_view
 from ..selectors import presented_reading_ids, review_deadlines, schedule
 from ..selectors.extensions import Extensions
-from .schedule import schedule_update
 
 
 def _calendar(course: Course, name: str) -> Calendar:
@@ -122,15 +120,3 @@ def member_calendar(request, slug: str, token: str):
             )
         )
     return _response(calendar, f"{course.slug}-{user.username}.ics")
-
-
-@require_POST
-@course_view(Perm.TAKE_SEAT)
-def calendar_token_reset(request, course):
-    """Give my private feed a new address; the old one stops working."""
-    membership = request.access.membership
-    membership.calendar_token = Membership._meta.get_field("calendar_token").default()
-    membership.save(update_fields=["calendar_token"])
-    if request.htmx:
-        return schedule_update(request, course, done="Your calendar has a new private address.")
-    return redirect("courseapp:schedule", course.slug)

@@ -1,6 +1,5 @@
 """Grading for staff (rubrics on one screen, the timer, the gradebook) and each student's own grades."""
 
-import dataclasses
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef
@@ -11,17 +10,24 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import marking, reviewing, selectors
-from ..models import Component, Criterion, Review, Score, ScoreChange, Signup, Slot, Timing, User
+from ..models import Component, Criterion, Review, Score, Signup, Slot, Timing, User
 from ..params import int_list, int_param
 from ..permissions import Perm, course_view
 from ..selectors import (
     GRADEBOOK_SORTS,
+    Subject,
     course_rubrics,
     course_students,
+    criterion_rows,
     grade_rows,
     gradebook,
     gradebook_csv,
+    presentation_deadlines,
     released_components,
+    score_history,
+    section_total,
+    subject_scores,
+    timer_limits,
 )
 from ..selectors.extensions import students_with_extensions
 from ..services import ServiceError, presentations
@@ -31,86 +37,23 @@ from .rendering import redirect_with_message
 RUBRIC = "courseapp/grading/rubric.html"
 
 
-def timer_limits(course) -> dict[str, int]:
-    """The talk's and the discussion's limits in seconds, for the timer and the grading screen."""
-    return {"talk_limit": course.presentation_minutes * 60, "discussion_limit": course.discussion_minutes * 60}
-
-
-@dataclasses.dataclass
-class Subject:
-    """What a rubric is applied to on a grading screen: a review, a slot, or (the exam) only the student."""
-
-    review: Review | None = None
-    slot: Slot | None = None
-
-    @property
-    def key(self) -> str:
-        return f"review-{self.review.pk}" if self.review else f"slot-{self.slot.pk}" if self.slot else "exam"
-
-    @classmethod
-    def parse(cls, course, value: str) -> "Subject":
-        kind, _, pk = value.partition("-")
-        if kind == "review" and pk.isdigit():
-            return cls(review=get_object_or_404(Review, pk=pk, reading__course=course))
-        if kind == "slot" and pk.isdigit():
-            return cls(slot=get_object_or_404(Slot, pk=pk, meeting__course=course))
-        if value == "exam":
-            return cls()
-        raise Http404
-
-
-def criterion_rows(criteria, subject: Subject, students: list[User], scores: list[Score]) -> list[dict]:
-    """One row per criterion for these students (partners together, or one of them) with what they have."""
-    ids = {student.pk for student in students}
-    rows = []
-    for criterion in criteria:
-        mine = [s for s in scores if s.criterion_id == criterion.pk and s.student_id in ids]
-        points = {s.points for s in mine}
-        comments = {s.comment for s in mine}
-        rows.append(
-            {
-                "criterion": criterion,
-                "subject": subject,
-                "students": students,
-                "id": f"c{criterion.pk}-{subject.key}-" + "-".join(str(pk) for pk in sorted(ids)),
-                "points": next(iter(points)) if len(points) == 1 and len(mine) == len(ids) else None,
-                "comment": next(iter(comments)) if len(comments) == 1 else "",
-                "differs": len(points) > 1 or (mine and len(mine) < len(ids)),
-                "scores": mine,
-            }
-        )
-    return rows
-
-
-def section_total(rows: list[dict], component: str) -> dict:
-    """A rubric section's total so far: what the scored criteria add up to, of the rubric's points."""
-    students = rows[0]["students"] if rows else []
-    subject = rows[0]["subject"].key if rows else ""
-    return {
-        "id": f"total-{component}-{subject}-" + "-".join(str(s.pk) for s in sorted(students, key=lambda s: s.pk)),
-        "earned": sum((row["points"] for row in rows if row["points"] is not None), Decimal(0)),
-        "possible": sum(row["criterion"].max_points for row in rows),
-        "unscored": sum(1 for row in rows if row["points"] is None),
-    }
-
-
-def _subject_scores(subject: Subject, students) -> list[Score]:
-    scores = Score.objects.filter(student__in=students, review=subject.review, slot=subject.slot)
-    return list(scores.select_related("graded_by"))
-
-
-def _history(subject: Subject, students) -> list[ScoreChange]:
-    changes = ScoreChange.objects.filter(
-        score__student__in=students, score__review=subject.review, score__slot=subject.slot
-    ).select_related("score__criterion", "score__student", "changed_by")
-    return list(changes[:50])
+def _subject(course, value: str) -> Subject:
+    """The work a posted score is for: ``review-12``, ``slot-3`` or ``exam``; anything else is not found."""
+    kind, _, pk = value.partition("-")
+    if kind == "review" and pk.isdigit():
+        return Subject(review=get_object_or_404(Review, pk=pk, reading__course=course))
+    if kind == "slot" and pk.isdigit():
+        return Subject(slot=get_object_or_404(Slot, pk=pk, meeting__course=course))
+    if value == "exam":
+        return Subject()
+    raise Http404
 
 
 @require_POST
 @course_view(Perm.GRADE, hide=True)
 def score_save(request, course):
     """Score one criterion for one student or for partners together; answers with the updated row."""
-    subject = Subject.parse(course, request.POST.get("subject", ""))
+    subject = _subject(course, request.POST.get("subject", ""))
     criterion = get_object_or_404(Criterion, pk=int_param(request.POST, "criterion", 0), rubric__course=course)
     ids = int_list(request.POST, "student")
     students = list(User.objects.filter(pk__in=ids))
@@ -134,7 +77,7 @@ def score_save(request, course):
     if not request.htmx:
         done = None if error else f"Saved {criterion.name}."
         return redirect_with_message(request, "courseapp:gradebook", course.slug, done=done, error=error)
-    (row,) = criterion_rows([criterion], subject, students, _subject_scores(subject, students))
+    (row,) = criterion_rows([criterion], subject, students, subject_scores(subject, students))
     row |= {
         "error": error,
         "done": None if error else "Saved",
@@ -145,7 +88,7 @@ def score_save(request, course):
     context = {"course": course, "row": row, "timing": timing, **timer_limits(course)}
     if request.POST.get("with_total") == "1":  # a row of a rubric section (not of the exam's run sheet)
         rubric = criterion.rubric
-        rows = criterion_rows(rubric.criteria.all(), subject, students, _subject_scores(subject, students))
+        rows = criterion_rows(rubric.criteria.all(), subject, students, subject_scores(subject, students))
         context["section"] = {"total": section_total(rows, rubric.component)}
     html = render_to_string(f"{RUBRIC}#criterion_row", context, request)
     if "section" in context:  # the section's total, out of band: it changed with this row
@@ -157,7 +100,7 @@ def _rubric_context(request, course, subject: Subject, groups: list[tuple[str, l
     """``groups``: (heading, students, component) — each gets the component's rubric as rows."""
     rubrics = course_rubrics(course)
     everyone = [student for _, students, _ in groups for student in students]
-    scores = _subject_scores(subject, everyone)
+    scores = subject_scores(subject, everyone)
     sections = []
     for heading, students, component in groups:
         rows = criterion_rows(rubrics[component].criteria.all(), subject, students, scores)
@@ -166,7 +109,7 @@ def _rubric_context(request, course, subject: Subject, groups: list[tuple[str, l
         "course": course,
         "access": request.access,
         "sections": sections,
-        "history": _history(subject, everyone),
+        "history": score_history(subject, everyone),
         **timer_limits(course),
     }
 
@@ -197,7 +140,7 @@ def grade_slot(request, course, slot_id: int):
         "separately": separately,
         "can_split": len(presenters) > 1,
         "timing": timing,
-        "due": presentations.deadlines(course, slot),
+        "due": presentation_deadlines(course, slot),
         "one_on_one": getattr(slot, "one_on_one", None),
         "slides": list(slot.slide_uploads.order_by("stage", "-uploaded_at")),
         "presented": slot.meeting.date <= timezone.localdate(),
@@ -352,8 +295,8 @@ def _student_page(request, course, student, *, staff: bool):
     if staff:
         subject = Subject()
         criteria = rubrics[Component.FINAL_EXAM].criteria.all()
-        context["exam_rows"] = criterion_rows(criteria, subject, [student], _subject_scores(subject, [student]))
-        context["history"] = _history(subject, [student])
+        context["exam_rows"] = criterion_rows(criteria, subject, [student], subject_scores(subject, [student]))
+        context["history"] = score_history(subject, [student])
     return render(request, "courseapp/grading/student.html", context)
 
 

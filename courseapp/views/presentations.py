@@ -6,49 +6,24 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from ..models import OneOnOneTime, SlideUpload, Slot
+from ..models import OneOnOneTime, SlideUpload
 from ..params import int_param
-from ..permissions import Perm, course_view
+from ..permissions import Perm, course_view, presenter_slot
+from ..selectors import presentation_checklist
 from ..services import ServiceError, presentations
 from .rendering import redirect_with_message
-
-
-def _presentation(request, course, slot_id: int) -> Slot:
-    """The slot, if the user presents it or is staff; to anyone else it does not exist."""
-    slot = get_object_or_404(
-        Slot.objects.select_related("reading", "meeting__course"), pk=slot_id, meeting__course=course
-    )
-    if not request.access.can(Perm.GRADE) and not slot.signups.filter(student=request.user, role="presenter").exists():
-        raise Http404
-    return slot
 
 
 @require_safe
 @course_view(Perm.VIEW_COURSE)
 def presentation_page(request, course, slot_id: int):
     """The pair's checklist: book the 1-on-1, initial slides, the talk, final slides, each with its date."""
-    slot = _presentation(request, course, slot_id)
-    due = presentations.deadlines(course, slot)
-    now = timezone.now()
-    booked = OneOnOneTime.objects.filter(slot=slot).first()
-    uploads = list(slot.slide_uploads.select_related("uploaded_by"))
-    latest = {stage: next((u for u in uploads if u.stage == stage), None) for stage in SlideUpload.Stage.values}
-    free = OneOnOneTime.objects.filter(course=course, slot__isnull=True, starts_at__gt=now, starts_at__lt=due["talk"])
+    slot = presenter_slot(request, course, slot_id)
     context = {
         "course": course,
         "access": request.access,
-        "slot": slot,
-        "due": due,
-        "now": now,
-        "booked": booked,
-        "free_times": list(free),
-        "booking_open": now <= due["book"],
-        "initial": latest[SlideUpload.Stage.INITIAL],
-        "final": latest[SlideUpload.Stage.FINAL],
-        "uploads": uploads,
-        "presenters": [s.student for s in slot.signups.filter(role="presenter").select_related("student")],
-        "max_mb": course.slides_max_mb,
         "is_presenter": not request.access.can(Perm.GRADE),
+        **presentation_checklist(course, slot, now=timezone.now()),
     }
     return render(request, "courseapp/presentations/page.html", context)
 
@@ -57,7 +32,7 @@ def presentation_page(request, course, slot_id: int):
 @course_view(Perm.TAKE_SEAT)
 def one_on_one_book(request, course, slot_id: int):
     """Book one of the instructor's times for the pair's 1-on-1 meeting."""
-    slot = _presentation(request, course, slot_id)
+    slot = presenter_slot(request, course, slot_id)
     try:
         time = presentations.one_on_one_book(
             course=course,
@@ -80,7 +55,7 @@ def one_on_one_book(request, course, slot_id: int):
 @course_view(Perm.TAKE_SEAT)
 def slides_upload(request, course, slot_id: int):
     """Upload the pair's initial or final slides as a PDF."""
-    slot = _presentation(request, course, slot_id)
+    slot = presenter_slot(request, course, slot_id)
     stage = request.POST.get("stage")
     upload = request.FILES.get("file")
     if stage not in SlideUpload.Stage.values:
@@ -105,7 +80,7 @@ def slides_upload(request, course, slot_id: int):
 def slides_download(request, course, upload_id: int):
     """A slides PDF, for its presenters and staff only, as a download the browser will not sniff."""
     slides = get_object_or_404(SlideUpload, pk=upload_id, slot__meeting__course=course)
-    _presentation(request, course, slides.slot_id)
+    presenter_slot(request, course, slides.slot_id)
     response = FileResponse(
         slides.file.open("rb"), as_attachment=True, filename=slides.original_name, content_type="application/pdf"
     )

@@ -1,19 +1,16 @@
 """The final exam: slots (booked by students or assigned), the draw, and the instructor's run sheet."""
 
-from collections import defaultdict
-
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
-from ..models import Component, ExamSlot, Listing, QuizDraw, QuizPick, Review, Score, User
+from ..models import ExamSlot, QuizDraw, QuizPick, User
 from ..permissions import Perm, course_view
-from ..selectors import course_rubrics, course_students
+from ..selectors import course_students, run_sheet_rows
 from ..services import ServiceError
 from ..services import quiz as service
 from ..tasks import draw_quiz
-from .grading import Subject, criterion_rows
 from .rendering import redirect_with_message
 
 
@@ -113,41 +110,7 @@ def quiz_redraw(request, course, user_id: int):
 @course_view(Perm.GRADE, hide=True)
 def run_sheet(request, course):
     """One row a slot: time, student, the drawn paper, their review, the section's questions, the score."""
-    draw = QuizDraw.objects.filter(course=course).first()
-    slots = list(course.exam_slots.filter(student__isnull=False).select_related("student"))
-    picks = {
-        pick.student_id: pick
-        for pick in QuizPick.objects.filter(course=course, superseded_at__isnull=True).select_related("reading")
-    }
-    reviews = {
-        (review.student_id, review.reading_id): review
-        for review in Review.objects.filter(reading__course=course, submitted_at__isnull=False).only(
-            "pk", "student_id", "reading_id"
-        )
-    }
-    questions = defaultdict(list)
-    for listing in Listing.objects.filter(section__course=course).select_related("section"):
-        questions[listing.reading_id].extend(listing.section.questions)
-    redraws = defaultdict(list)
-    for pick in QuizPick.objects.filter(course=course, round__gt=0):
-        redraws[pick.student_id].append(pick)
-    rubric = course_rubrics(course)[Component.FINAL_EXAM]
-    scores = list(Score.objects.filter(criterion__rubric=rubric, review=None, slot=None))
-    subject = Subject()
-    rows = []
-    for slot in slots:
-        pick = picks.get(slot.student_id)
-        rows.append(
-            {
-                "slot": slot,
-                "pick": pick,
-                "review": reviews.get((slot.student_id, pick.reading_id)) if pick else None,
-                "questions": questions.get(pick.reading_id, []) if pick else [],
-                "redraws": redraws[slot.student_id],
-                "criteria": criterion_rows(rubric.criteria.all(), subject, [slot.student], scores),
-            }
-        )
-    context = {"course": course, "access": request.access, "draw": draw, "rows": rows}
+    context = {"course": course, "access": request.access, **run_sheet_rows(course)}
     return render(request, "courseapp/quiz/run_sheet.html", context)
 
 

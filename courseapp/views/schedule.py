@@ -10,6 +10,7 @@ from ..permissions import Perm, course_view
 from ..selectors import my_term, schedule
 from ..services import ServiceError
 from ..services import signups as seats
+from ..services.memberships import membership_calendar_renew
 from ..services.signups import signup_window_error
 from .rendering import redirect_with_message
 
@@ -144,3 +145,11 @@ def notices_dismiss(request, course):
     """Mark my notices in this course as read."""
     Notice.objects.filter(course=course, user=request.user, read_at__isnull=True).update(read_at=timezone.now())
     return schedule_update(request, course)
+
+
+@require_POST
+@course_view(Perm.TAKE_SEAT)
+def calendar_token_reset(request, course):
+    """Give my private calendar feed a new address; the old one stops working."""
+    membership_calendar_renew(membership=request.access.membership)
+    return schedule_update(request, course, done="Your calendar has a new private address.")

@@ -10,9 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from courseapp.models import Extension, Notice, OneOnOneTime, Review, ReviewSubmission, SentReminder
 from courseapp.selectors import review_progress
 from courseapp.selectors.extensions import Extensions
+from courseapp.selectors.presentations import presentation_deadlines
 from courseapp.services import ServiceError
 from courseapp.services.extensions import extension_grant, extension_revoke
-from courseapp.services.presentations import deadlines, one_on_one_book, slides_upload
+from courseapp.services.presentations import one_on_one_book, slides_upload
 from courseapp.services.reminders import due_reminders
 from courseapp.services.reviews import review_deadline, review_submit
 
@@ -118,7 +119,7 @@ class TestPresentations:
 
     def test_the_1_on_1_can_be_booked_after_the_course_closed_booking(self, course, instructor, pair, due):
         slot, ada, bruno = pair
-        closes = deadlines(course, slot)["book"]
+        closes = presentation_deadlines(course, slot)["book"]
         time = OneOnOneTime.objects.create(course=course, starts_at=due - DAY)
         with pytest.raises(ServiceError) as closed:
             one_on_one_book(course=course, slot_id=slot.pk, time_id=time.pk, by=bruno, now=closes + HOUR)
@@ -142,9 +143,9 @@ class TestPresentations:
 
     def test_extra_time_moves_the_pipeline_but_not_the_talk(self, course, instructor, pair, due):
         slot, ada, _ = pair
-        before = deadlines(course, slot)
+        before = presentation_deadlines(course, slot)
         grant(course, ada, instructor, "course", extra_hours=24, now=due - 10 * DAY)
-        after = deadlines(course, slot)
+        after = presentation_deadlines(course, slot)
         assert after["talk"] == before["talk"]
         assert [after[step] - before[step] for step in ("book", "initial", "final")] == [DAY, DAY, DAY]
 
