@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from .. import quiz
 from ..models import Course, ExamSlot, QuizDraw, QuizPick, Review
 from ..selectors import course_students
-from .errors import ServiceError
+from .errors import BAD_INPUT, ServiceError
 
 NO_WINDOW = "Set the exam window in the course settings first."
 SLOT_TAKEN = "Someone booked that time a moment ago; choose another."
@@ -22,6 +22,8 @@ REDRAW_NEEDS_REASON = "Say why this student is drawn again: it is kept with the 
 NO_DRAW_YET = "Draw the quiz first."
 NOTHING_ELIGIBLE = "{name} has no review the quiz can be drawn from."
 SEED_DIFFERS = "The quiz was drawn already, with seed {seed}; it is not drawn again."
+SEED_NOT_A_NUMBER = "A seed is a whole number; leave it empty for a random one."
+DRAWN_ALREADY = "The quiz was drawn already; redraw single students below."
 
 
 def exam_slots_make(*, course: Course) -> int:
@@ -87,6 +89,18 @@ def eligible_readings(course: Course, *, papers_only: bool, on_time_only: bool) 
     for student_id, reading_id in reviews.values_list("student_id", "reading_id"):
         eligible.setdefault(student_id, []).append(reading_id)
     return eligible
+
+
+def quiz_draw_queue(*, course: Course, seed: str, by) -> None:
+    """Have a worker draw every student's paper (``seed``: empty for a random one), once this commits."""
+    from ..tasks import draw_quiz  # tasks import services; import late to avoid a cycle
+
+    seed = seed.strip()
+    if seed and not seed.isdigit():
+        raise ServiceError(SEED_NOT_A_NUMBER, code="seed", status=BAD_INPUT)
+    if QuizDraw.objects.filter(course=course).exists():
+        raise ServiceError(DRAWN_ALREADY, code="drawn")
+    draw_quiz.delay_on_commit(course.pk, int(seed) if seed else None, by.pk)
 
 
 def quiz_draw(*, course_id: int, seed: int | None = None, by_id: int | None = None) -> QuizDraw:

@@ -11,7 +11,7 @@ from .. import reviewing
 from ..models import Course, Reading, Review, ReviewSubmission, SimilarityFlag
 from ..selectors import review_deadlines
 from ..selectors.extensions import Extensions
-from .errors import ServiceError
+from .errors import BAD_INPUT, ServiceError
 
 DRAFT_TOO_LARGE = "This text is too long to save ({size} characters; at most {limit})."
 ATTESTATION_REQUIRED = "Tick the box to confirm you wrote this review yourself, without a generative model."
@@ -99,7 +99,9 @@ def review_submit(
 
 def _check_size(text: str) -> None:
     if len(text) > MAX_DRAFT_CHARS:
-        raise ServiceError(DRAFT_TOO_LARGE.format(size=len(text), limit=MAX_DRAFT_CHARS), code="draft_too_large")
+        raise ServiceError(
+            DRAFT_TOO_LARGE.format(size=len(text), limit=MAX_DRAFT_CHARS), code="draft_too_large", status=BAD_INPUT
+        )
 
 
 def _locked(reading: Reading, student) -> Review:
@@ -113,11 +115,13 @@ def _refusal(
 ) -> ServiceError | None:
     """Why this text cannot be submitted now, or None."""
     if not text.strip():
-        return ServiceError(EMPTY_REVIEW, code="empty")
+        return ServiceError(EMPTY_REVIEW, code="empty", status=BAD_INPUT)
     if not attested:
-        return ServiceError(ATTESTATION_REQUIRED, code="attestation_required")
+        return ServiceError(ATTESTATION_REQUIRED, code="attestation_required", status=BAD_INPUT)
     if words > course.review_word_limit:
-        return ServiceError(OVER_WORD_LIMIT.format(count=words, limit=course.review_word_limit), code="over_limit")
+        return ServiceError(
+            OVER_WORD_LIMIT.format(count=words, limit=course.review_word_limit), code="over_limit", status=BAD_INPUT
+        )
     if late and review.is_submitted and not review.is_late:
         return ServiceError(REVISION_CLOSED.format(due=course.when(due)), code="revision_closed")
     if late and course.late_policy == Course.LatePolicy.REFUSE:

@@ -184,6 +184,11 @@ def _confirm(signup: Signup) -> Signup:
     return signup
 
 
+def notices_read(*, course: Course, user) -> None:
+    """Mark the user's notices of this course as read."""
+    Notice.objects.filter(course=course, user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
 def describe(slot: Slot) -> str:
     """A paper as a notice names it: “Title” (Wed Oct 16)."""
     return f"“{slot.display_title}” ({dates.show(slot.meeting.date, 'day')})"

@@ -1,17 +1,19 @@
 """The preference round: a student's ranking page, and the instructor's run, preview and publish."""
 
+import functools
+
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from ..models import Choice, DraftSeat, Slot, User
-from ..params import InvalidParameter, int_param
+from ..params import int_param
 from ..permissions import Perm, course_view
 from ..selectors.preferences import assignment_preview, ranking_page
-from ..services import ServiceError
 from ..services import preferences as service
-from .rendering import redirect_with_message, render_page
+from .rendering import answer, render_page
 
 RANKING = "courseapp/preferences/ranking.html"
 ASSIGNMENT = "courseapp/preferences/assignment.html"
@@ -38,20 +40,9 @@ def ranking(request, course):
     return _ranking(request, course)
 
 
-def _answer(request, course, call, *, to: str, show) -> HttpResponse:
-    """Call the service (``call`` returns what to say), then show the page again: htmx gets ``show``'s
-    fragment (409 with the reason when refused), a plain form a redirect to ``to`` with the message."""
-    try:
-        done, error = call(), None
-    except (ServiceError, InvalidParameter) as refused:
-        done, error = None, str(refused)
-    if not request.htmx:
-        return redirect_with_message(request, to, course.slug, done=done, error=error)
-    return show(request, course, done=done, error=error, status=409 if error else 200)
-
-
 def _ranking_answer(request, course, call) -> HttpResponse:
-    return _answer(request, course, call, to="courseapp:ranking", show=_ranking)
+    back = reverse("courseapp:ranking", args=[course.slug])
+    return answer(request, call, back=back, show=functools.partial(_ranking, request, course))
 
 
 @require_POST
@@ -107,7 +98,8 @@ def assignment(request, course):
 
 
 def _staff_answer(request, course, call) -> HttpResponse:
-    return _answer(request, course, call, to="courseapp:assignment", show=_preview)
+    back = reverse("courseapp:assignment", args=[course.slug])
+    return answer(request, call, back=back, show=functools.partial(_preview, request, course))
 
 
 @require_POST

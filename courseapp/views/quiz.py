@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
@@ -10,12 +11,11 @@ from ..permissions import Perm, course_view
 from ..selectors import course_students, run_sheet_rows
 from ..services import ServiceError
 from ..services import quiz as service
-from ..tasks import draw_quiz
-from .rendering import redirect_with_message
+from .rendering import answer
 
 
-def _answer(request, course, *, done=None, error=None, to="courseapp:exam"):
-    return redirect_with_message(request, to, course.slug, done=done, error=error)
+def _exam(course) -> str:
+    return reverse("courseapp:exam", args=[course.slug])
 
 
 @require_safe
@@ -45,65 +45,69 @@ def exam_page(request, course):
 @require_POST
 @course_view(Perm.GRADE, hide=True)
 def exam_slots_make(request, course):
-    """Cut the exam window into slots."""
-    try:
+    """Cut the exam window into slots, and say so before Assign when they are too few."""
+
+    def call():
         added = service.exam_slots_make(course=course)
-    except ServiceError as error:
-        return _answer(request, course, error=error.message)
-    done = (
-        ngettext("Added %(n)d exam slot.", "Added %(n)d exam slots.", added) % {"n": added}
-        if added
-        else "The exam window is full: every slot it holds is there already."
-    )
-    slots, students = course.exam_slots.count(), course_students(course).count()
-    if slots < students:  # say so before anyone presses Assign
-        holds = ngettext("%(n)d slot", "%(n)d slots", slots) % {"n": slots}
-        wanted = ngettext("%(n)d student", "%(n)d students", students) % {"n": students}
-        short = ngettext("%(n)d slot short", "%(n)d slots short", students - slots) % {"n": students - slots}
-        return _answer(request, course, error=(
-            f"{done} The window holds {holds} for {wanted}, {short}: lengthen the exam window "
-            "or shorten the slots in the settings."
-        ))  # fmt: skip
-    return _answer(request, course, done=done)
+        done = (
+            ngettext("Added %(n)d exam slot.", "Added %(n)d exam slots.", added) % {"n": added}
+            if added
+            else "The exam window is full: every slot it holds is there already."
+        )
+        slots, students = course.exam_slots.count(), course_students(course).count()
+        if slots < students:
+            holds = ngettext("%(n)d slot", "%(n)d slots", slots) % {"n": slots}
+            wanted = ngettext("%(n)d student", "%(n)d students", students) % {"n": students}
+            short = ngettext("%(n)d slot short", "%(n)d slots short", students - slots) % {"n": students - slots}
+            raise ServiceError(
+                f"{done} The window holds {holds} for {wanted}, {short}: lengthen the exam window "
+                "or shorten the slots in the settings.",
+                code="too_few",
+            )
+        return done
+
+    return answer(request, call, back=_exam(course))
 
 
 @require_POST
 @course_view(Perm.GRADE, hide=True)
 def exam_assign_all(request, course):
     """Give every student without a slot the earliest free one."""
-    try:
+
+    def call():
         assigned = service.exam_slots_assign_all(course=course)
-    except ServiceError as error:
-        return _answer(request, course, error=error.message)
-    return _answer(request, course, done=f"Assigned {assigned} student{'s' if assigned != 1 else ''} a slot.")
+        return ngettext("Assigned %(n)d student a slot.", "Assigned %(n)d students a slot.", assigned) % {"n": assigned}
+
+    return answer(request, call, back=_exam(course))
 
 
 @require_POST
 @course_view(Perm.MANAGE_GRADING)
 def quiz_draw_start(request, course):
     """Draw every student's paper on a worker; the page shows the result once it is there."""
-    seed = request.POST.get("seed", "").strip()
-    if seed and not seed.isdigit():
-        return _answer(request, course, error="A seed is a whole number; leave it empty for a random one.")
-    if QuizDraw.objects.filter(course=course).exists():
-        return _answer(request, course, error="The quiz was drawn already; redraw single students below.")
-    draw_quiz.delay_on_commit(course.pk, int(seed) if seed else None, request.user.pk)
-    return _answer(request, course, done="Drawing the quiz papers: reload in a moment to see them.")
+
+    def call():
+        service.quiz_draw_queue(course=course, seed=request.POST.get("seed", ""), by=request.user)
+        return "Drawing the quiz papers: reload in a moment to see them."
+
+    return answer(request, call, back=_exam(course))
 
 
 @require_POST
 @course_view(Perm.MANAGE_GRADING)
 def quiz_redraw(request, course, user_id: int):
     """Draw one student's paper again, with the reason kept."""
-    try:
-        pick = service.quiz_redraw(
-            course=course, student_id=user_id, reason=request.POST.get("reason", ""), by=request.user
-        )
-    except ServiceError as error:
-        return _answer(request, course, error=error.message, to="courseapp:run_sheet")
-    except User.DoesNotExist:
-        raise Http404 from None
-    return _answer(request, course, done=f"Drew {pick.student.display_name} again.", to="courseapp:run_sheet")
+
+    def call():
+        try:
+            pick = service.quiz_redraw(
+                course=course, student_id=user_id, reason=request.POST.get("reason", ""), by=request.user
+            )
+        except User.DoesNotExist:
+            raise Http404 from None
+        return f"Drew {pick.student.display_name} again."
+
+    return answer(request, call, back=reverse("courseapp:run_sheet", args=[course.slug]))
 
 
 @require_safe
@@ -128,10 +132,12 @@ def my_exam(request, course):
 @course_view(Perm.SEE_OWN_GRADES)
 def exam_slot_book(request, course, slot_id: int):
     """Take a free exam slot (moving from the one held before)."""
-    try:
-        slot = service.exam_slot_book(course=course, slot_id=slot_id, student=request.user)
-    except ExamSlot.DoesNotExist:
-        raise Http404 from None
-    except ServiceError as error:
-        return _answer(request, course, error=error.message, to="courseapp:my_exam")
-    return _answer(request, course, done=f"Your exam is at {course.when(slot.starts_at)}.", to="courseapp:my_exam")
+
+    def call():
+        try:
+            slot = service.exam_slot_book(course=course, slot_id=slot_id, student=request.user)
+        except ExamSlot.DoesNotExist:
+            raise Http404 from None
+        return f"Your exam is at {course.when(slot.starts_at)}."
+
+    return answer(request, call, back=reverse("courseapp:my_exam", args=[course.slug]))

@@ -60,7 +60,7 @@ def review_draft(request, course, reading_id: int):
     except ServiceError as exc:
         review = Review.objects.filter(reading=reading, student=request.user).first()
         context = _editor_context(request, course, reading, review, save_error=exc.message)
-        return HttpResponse(render_to_string(f"{EDITOR}#save_status", context, request), status=400)
+        return HttpResponse(render_to_string(f"{EDITOR}#save_status", context, request), status=exc.status)
     context = _editor_context(request, course, reading, review, oob=True)
     html = render_to_string(f"{EDITOR}#save_status", context, request)
     html += render_to_string(f"{EDITOR}#preview", context, request)
@@ -82,7 +82,7 @@ def review_submit_view(request, course, reading_id: int):
         )
     except ServiceError as exc:
         review = Review.objects.filter(reading=reading, student=request.user).first()
-        status, error = 409 if exc.code in ("late_refused", "revision_closed") else 400, exc.message
+        status, error = exc.status, exc.message
         due = review_due(reading, course, request.user)
     else:
         message = f"Submitted {course.when(review.submitted_at)}" + (

@@ -1,18 +1,20 @@
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from ..models import Invitation, Notice, Signup, Slot, Swap, User
+from ..models import Invitation, Signup, Slot, Swap, User
 from ..params import int_param
 from ..permissions import Perm, course_view
 from ..selectors import my_term, schedule
 from ..services import ServiceError
 from ..services import signups as seats
+from ..services.errors import BAD_INPUT
 from ..services.memberships import membership_calendar_renew
-from ..services.signups import signup_window_error
-from .rendering import redirect_with_message
+from ..services.signups import notices_read, signup_window_error
+from .rendering import answer
 
 PAGE = "courseapp/schedule/page.html"
 
@@ -33,15 +35,19 @@ def schedule_context(request, course, **extra) -> dict:
     return context
 
 
-def schedule_update(request, course, *, slot_id=None, error=None, done=None) -> HttpResponse:
-    """After a seat action: htmx gets the table and, out of band, the "my term" panel."""
-    if not request.htmx:
-        return redirect_with_message(request, "courseapp:schedule", course.slug, done=done, error=error)
-    context = schedule_context(request, course, flash_slot=slot_id, flash_error=error, flash_done=done, oob=True)
-    html = render_to_string(f"{PAGE}#schedule_table", context, request)
-    if "term" in context:
-        html += render_to_string(f"{PAGE}#my_term", context, request)
-    return HttpResponse(html, status=409 if error else 200)
+def _seat_answer(request, course, call, *, slot_id: int | None = None) -> HttpResponse:
+    """After a seat action: htmx gets the table with the message by the paper and, out of band, the
+    "my term" panel; a plain form returns to the schedule at that paper."""
+
+    def show(*, done, error, status):
+        context = schedule_context(request, course, flash_slot=slot_id, flash_error=error, flash_done=done, oob=True)
+        html = render_to_string(f"{PAGE}#schedule_table", context, request)
+        if "term" in context:
+            html += render_to_string(f"{PAGE}#my_term", context, request)
+        return HttpResponse(html, status=status)
+
+    back = reverse("courseapp:schedule", args=[course.slug]) + (f"#slot-{slot_id}" if slot_id else "")
+    return answer(request, call, back=back, show=show)
 
 
 @require_safe
@@ -64,22 +70,21 @@ def slot_seat(request, course, slot_id: int):
     """Take a seat, drop it, or join or leave the slot's waitlist."""
     action, role = request.POST.get("action"), ROLES.get(request.POST.get("role", ""))
     get_object_or_404(Slot, pk=slot_id, meeting__course=course)
-    try:
-        if action in SEAT_ACTIONS and role:
-            service, message = SEAT_ACTIONS[action]
-            result = service(course=course, slot_id=slot_id, student=request.user, role=role)
-            done = message.format(role=seats.ROLE_NAMES[role], place=result)
-        elif action == "drop":
+    if not ((action in SEAT_ACTIONS and role) or action in ("drop", "leave")):
+        return HttpResponseBadRequest("action must be take, drop, wait or leave, with a role")
+
+    def call():
+        if action == "drop":
             seats.seat_drop(course=course, slot_id=slot_id, student=request.user)
-            done = "You gave up your seat."
-        elif action == "leave":
+            return "You gave up your seat."
+        if action == "leave":
             seats.waitlist_leave(course=course, slot_id=slot_id, student=request.user)
-            done = "You left the waitlist."
-        else:
-            return HttpResponseBadRequest("action must be take, drop, wait or leave, with a role")
-    except ServiceError as exc:
-        return schedule_update(request, course, slot_id=slot_id, error=exc.message)
-    return schedule_update(request, course, slot_id=slot_id, done=done)
+            return "You left the waitlist."
+        service, message = SEAT_ACTIONS[action]
+        result = service(course=course, slot_id=slot_id, student=request.user, role=role)
+        return message.format(role=seats.ROLE_NAMES[role], place=result)
+
+    return _seat_answer(request, course, call, slot_id=slot_id)
 
 
 @require_POST
@@ -88,13 +93,14 @@ def slot_invite(request, course, slot_id: int):
     """Hold the other presenter seat for a named classmate."""
     get_object_or_404(Slot, pk=slot_id, meeting__course=course)
     invitee = User.objects.filter(pk=int_param(request.POST, "invitee", 0)).first()
-    try:
+
+    def call():
         if invitee is None:
-            raise ServiceError("Choose the classmate to invite.", code="no_invitee")
+            raise ServiceError("Choose the classmate to invite.", code="no_invitee", status=BAD_INPUT)
         seats.invitation_send(course=course, slot_id=slot_id, inviter=request.user, invitee=invitee)
-    except ServiceError as exc:
-        return schedule_update(request, course, slot_id=slot_id, error=exc.message)
-    return schedule_update(request, course, slot_id=slot_id, done=f"The seat is held for {invitee.display_name}.")
+        return f"The seat is held for {invitee.display_name}."
+
+    return _seat_answer(request, course, call, slot_id=slot_id)
 
 
 def _answer(request, course, service, not_found: type[Exception], **ids) -> HttpResponse:
@@ -102,13 +108,15 @@ def _answer(request, course, service, not_found: type[Exception], **ids) -> Http
     decision = request.POST.get("decision")
     if decision not in ("accept", "decline", "cancel"):
         return HttpResponseBadRequest("decision must be accept, decline or cancel")
-    try:
-        proposal = service(course=course, user=request.user, decision=decision, **ids)
-    except not_found:
-        raise Http404 from None
-    except ServiceError as exc:
-        return schedule_update(request, course, error=exc.message)
-    return schedule_update(request, course, done=f"{proposal._meta.verbose_name.capitalize()} {proposal.status}.")
+
+    def call():
+        try:
+            proposal = service(course=course, user=request.user, decision=decision, **ids)
+        except not_found:
+            raise Http404 from None
+        return f"{proposal._meta.verbose_name.capitalize()} {proposal.status}."
+
+    return _seat_answer(request, course, call)
 
 
 @require_POST
@@ -123,13 +131,15 @@ def invitation_answer(request, course, invitation_id: int):
 def swap_propose(request, course, slot_id: int):
     """Offer a presenter of another paper to exchange presentation slots."""
     partner = get_object_or_404(User, pk=int_param(request.POST, "partner", 0))
-    try:
-        seats.swap_propose(course=course, proposer=request.user, partner=partner, partner_slot_id=slot_id)
-    except Slot.DoesNotExist:
-        raise Http404 from None
-    except ServiceError as exc:
-        return schedule_update(request, course, slot_id=slot_id, error=exc.message)
-    return schedule_update(request, course, slot_id=slot_id, done=f"Swap proposed to {partner.display_name}.")
+
+    def call():
+        try:
+            seats.swap_propose(course=course, proposer=request.user, partner=partner, partner_slot_id=slot_id)
+        except Slot.DoesNotExist:
+            raise Http404 from None
+        return f"Swap proposed to {partner.display_name}."
+
+    return _seat_answer(request, course, call, slot_id=slot_id)
 
 
 @require_POST
@@ -143,13 +153,16 @@ def swap_answer(request, course, swap_id: int):
 @course_view(Perm.TAKE_SEAT)
 def notices_dismiss(request, course):
     """Mark my notices in this course as read."""
-    Notice.objects.filter(course=course, user=request.user, read_at__isnull=True).update(read_at=timezone.now())
-    return schedule_update(request, course)
+    return _seat_answer(request, course, lambda: notices_read(course=course, user=request.user))
 
 
 @require_POST
 @course_view(Perm.TAKE_SEAT)
 def calendar_token_reset(request, course):
     """Give my private calendar feed a new address; the old one stops working."""
-    membership_calendar_renew(membership=request.access.membership)
-    return schedule_update(request, course, done="Your calendar has a new private address.")
+
+    def call():
+        membership_calendar_renew(membership=request.access.membership)
+        return "Your calendar has a new private address."
+
+    return _seat_answer(request, course, call)

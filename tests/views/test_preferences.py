@@ -125,7 +125,7 @@ class TestAssignmentPage:
             url("assignment_start", course), {"seed": "lucky"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="assignment-run"
         )
         body = response.content.decode()
-        assert response.status_code == 409 and body.lstrip().startswith('<section id="assignment-run"')
+        assert response.status_code == 400 and body.lstrip().startswith('<section id="assignment-run"')
         assert "“seed” must be a whole number" in body and 'value="lucky"' in body  # what was typed stays
         assert not AssignmentRun.objects.exists()
 
