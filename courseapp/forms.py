@@ -9,10 +9,12 @@ from django.contrib.auth.forms import BaseUserCreationForm
 
 from .calendars.dates import parse_date_ranges
 from .calendars.terms import WEEKDAY_NAMES, class_days
-from .models import CalendarImport, Course, Extension, Meeting, Reading, ReadingImport, Signup, Slot
+from .models import CalendarImport, Component, Course, Extension, Meeting, Reading, ReadingImport, Signup, Slot
+from .params import LARGEST
 from .services import ServiceError
 from .services.courses import TermPlan, slug_suggest
 from .services.extensions import MAX_EXTRA_HOURS
+from .services.readings import READING_FIELDS
 
 User = get_user_model()
 
@@ -497,3 +499,83 @@ class ExtensionForm(forms.Form):
         if scope and data.get("until") is None and "until" not in self.errors:
             self.add_error("until", "Give the new deadline.")
         return data
+
+
+LEVELS_UNREADABLE = "Write one level a line, the points first: “15: kept to time”."
+
+
+class CriterionForm(forms.Form):
+    """A rubric criterion as the rubrics page posts it: new, or changed (``criterion``, its id)."""
+
+    component = forms.ChoiceField(choices=Component.choices)
+    criterion = forms.IntegerField(required=False, min_value=1, max_value=LARGEST)
+    name = forms.CharField(max_length=200, error_messages={"required": "Give the criterion a name."})
+    description = forms.CharField(required=False)
+    max_points = forms.IntegerField(
+        max_value=LARGEST,
+        error_messages={
+            "required": "Give the criterion its maximum points.",
+            "invalid": "Maximum points must be a whole number.",
+        },
+    )
+    levels = forms.CharField(required=False)
+    timed = forms.BooleanField(required=False)
+
+    def clean_levels(self) -> list[list]:
+        """ "15: Kept to time" lines as [[15, "Kept to time"], ...], best first."""
+        levels = []
+        for line in self.cleaned_data["levels"].splitlines():
+            if not line.strip():
+                continue
+            points, _, meaning = line.partition(":")
+            try:
+                levels.append([int(points.strip()), meaning.strip()])
+            except ValueError:
+                raise forms.ValidationError(LEVELS_UNREADABLE, code="levels") from None
+        return sorted(levels, key=lambda level: -level[0])
+
+    def clean_timed(self) -> bool:
+        # Only a presentation is timed: the timer's times mean nothing beside a review or the exam.
+        return self.cleaned_data["timed"] and self.data.get("component") == Component.PRESENTATION
+
+
+def first_error(form: forms.Form) -> str:
+    """The form's first problem, said alone (for an answer that shows one message, not the form)."""
+    return next(iter(form.errors.values()))[0]
+
+
+class ReadingForm(forms.ModelForm):
+    """A reading corrected in place, with its note in the section it is listed in."""
+
+    annotation = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note in this section")
+
+    class Meta:
+        model = Reading
+        fields = list(READING_FIELDS)
+        widgets = {"url": forms.URLInput(attrs={"placeholder": "https://"})}
+        labels = {"arxiv_id": "arXiv id", "doi": "DOI"}
+
+
+class TimesForm(forms.Form):
+    """A run of 1-on-1 meeting times the instructor offers."""
+
+    first = forms.DateTimeField(
+        label="First meeting starts", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    count = forms.IntegerField(label="How many meetings", min_value=1, max_value=40, initial=4)
+    minutes = forms.IntegerField(label="Minutes each", min_value=5, max_value=120, initial=30)
+
+
+class MeetingForm(forms.ModelForm):
+    """A meeting of the schedule editor: its date, kind, topic and times."""
+
+    class Meta:
+        model = Meeting
+        fields = ["date", "kind", "topic", "starts_at", "ends_at", "notes"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "starts_at": forms.TimeInput(attrs={"type": "time"}),
+            "ends_at": forms.TimeInput(attrs={"type": "time"}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"starts_at": "Starts (if not the usual time)", "ends_at": "Ends"}

@@ -8,7 +8,7 @@ from django.db.models import Max
 from .. import marking
 from ..models import Component, Course, Criterion, Membership, Release, Review, Rubric, Score, ScoreChange, Signup, Slot
 from ..selectors import course_rubrics
-from .errors import ServiceError, checked
+from .errors import BAD_INPUT, ServiceError, checked
 
 POINTS_OUT_OF_RANGE = "Points for “{name}” go from 0 to {max}."
 POINTS_NOT_A_NUMBER = "Points must be a number, such as 7 or 7.5."
@@ -20,7 +20,6 @@ MOST_POINTS = 1000
 MAX_POINTS_OUT_OF_RANGE = f"Maximum points must be between 1 and {MOST_POINTS}."
 LEVEL_ABOVE_MAX = "A level of {points} points is more than the criterion's {max}."
 CRITERION_HAS_SCORES = "“{name}” has {count} score{s}; it cannot be removed. Change it instead."
-LEVELS_UNREADABLE = "Write one level a line, the points first: “15: kept to time”."
 
 
 @transaction.atomic
@@ -46,9 +45,9 @@ def parse_points(value) -> Decimal:
     try:
         points = Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation:
-        raise ServiceError(POINTS_NOT_A_NUMBER, code="not_a_number") from None
+        raise ServiceError(POINTS_NOT_A_NUMBER, code="not_a_number", status=BAD_INPUT) from None
     if not points.is_finite():
-        raise ServiceError(POINTS_NOT_A_NUMBER, code="not_a_number")
+        raise ServiceError(POINTS_NOT_A_NUMBER, code="not_a_number", status=BAD_INPUT)
     return points
 
 
@@ -91,7 +90,9 @@ def score_set(
     criterion = Criterion.objects.select_related("rubric__course").get(pk=criterion_id, rubric__course=course)
     points = parse_points(points)
     if not 0 <= points <= criterion.max_points:
-        raise ServiceError(POINTS_OUT_OF_RANGE.format(name=criterion.name, max=criterion.max_points), code="range")
+        raise ServiceError(
+            POINTS_OUT_OF_RANGE.format(name=criterion.name, max=criterion.max_points), code="range", status=BAD_INPUT
+        )
     _check_subject(criterion, students, review, slot)
     saved = []
     with transaction.atomic():
@@ -125,27 +126,13 @@ def score_set(
     return saved
 
 
-def parse_levels(text: str) -> list[list]:
-    """ "15: Kept to time" lines as [[15, "Kept to time"], ...], best first."""
-    levels = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        points, _, meaning = line.partition(":")
-        try:
-            levels.append([int(points.strip()), meaning.strip()])
-        except ValueError:
-            raise ServiceError(LEVELS_UNREADABLE, code="levels") from None
-    return sorted(levels, key=lambda level: -level[0])
-
-
 def criterion_save(
     *, course: Course, component: str, criterion_id: int | None, name: str, description: str, max_points: int,
     levels: list[list], timed: bool,
 ) -> Criterion:  # fmt: skip
     """Add or change a criterion, never so that a score already given stops fitting it."""
     if not 1 <= max_points <= MOST_POINTS:
-        raise ServiceError(MAX_POINTS_OUT_OF_RANGE, code="max_points_out_of_range")
+        raise ServiceError(MAX_POINTS_OUT_OF_RANGE, code="max_points_out_of_range", status=BAD_INPUT)
     rubric = course_rubrics(course)[component]
     with transaction.atomic():
         if criterion_id:
@@ -159,7 +146,9 @@ def criterion_save(
                 raise ServiceError(MAX_BELOW_SCORES.format(name=criterion.name, points=highest), code="max_below")
         for points, _ in levels:
             if not 0 <= points <= max_points:
-                raise ServiceError(LEVEL_ABOVE_MAX.format(points=points, max=max_points), code="level_above_max")
+                raise ServiceError(
+                    LEVEL_ABOVE_MAX.format(points=points, max=max_points), code="level_above_max", status=BAD_INPUT
+                )
         criterion.name, criterion.description, criterion.max_points = name, description, max_points
         criterion.levels, criterion.timed = levels, timed
         checked(criterion, exclude=["rubric"])

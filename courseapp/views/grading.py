@@ -6,10 +6,12 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import marking, reviewing, selectors
+from ..forms import CriterionForm, first_error
 from ..models import Component, Criterion, Review, Score, Signup, Slot, Timing, User
 from ..params import int_list, int_param
 from ..permissions import Perm, course_view
@@ -32,7 +34,8 @@ from ..selectors import (
 from ..selectors.extensions import students_with_extensions
 from ..services import ServiceError, presentations
 from ..services import grading as service
-from .rendering import redirect_with_message
+from ..services.errors import BAD_INPUT
+from .rendering import answer, redirect_with_message
 
 RUBRIC = "courseapp/grading/rubric.html"
 
@@ -60,8 +63,8 @@ def score_save(request, course):
     if not students or len(students) != len(set(ids)):
         return HttpResponseBadRequest("student ids required")
     comment = request.POST.get("comment")  # absent for a level button: the comment stays
-    error = None
-    try:
+
+    def call():
         service.score_set(
             course=course,
             criterion_id=criterion.pk,
@@ -72,28 +75,28 @@ def score_save(request, course):
             slot=subject.slot,
             by=request.user,
         )
-    except ServiceError as exc:
-        error = exc.message
-    if not request.htmx:
-        done = None if error else f"Saved {criterion.name}."
-        return redirect_with_message(request, "courseapp:gradebook", course.slug, done=done, error=error)
-    (row,) = criterion_rows([criterion], subject, students, subject_scores(subject, students))
-    row |= {
-        "error": error,
-        "done": None if error else "Saved",
-        "typed": request.POST.get("points", ""),
-        "typed_comment": comment or "",
-    }
-    timing = Timing.objects.filter(slot=subject.slot).first() if subject.slot else None
-    context = {"course": course, "row": row, "timing": timing, **timer_limits(course)}
-    if request.POST.get("with_total") == "1":  # a row of a rubric section (not of the exam's run sheet)
-        rubric = criterion.rubric
-        rows = criterion_rows(rubric.criteria.all(), subject, students, subject_scores(subject, students))
-        context["section"] = {"total": section_total(rows, rubric.component)}
-    html = render_to_string(f"{RUBRIC}#criterion_row", context, request)
-    if "section" in context:  # the section's total, out of band: it changed with this row
-        html += render_to_string(f"{RUBRIC}#section_total", {**context, "oob": True})
-    return HttpResponse(html, status=409 if error else 200)
+        return f"Saved {criterion.name}."
+
+    def show(*, done, error, status):
+        (row,) = criterion_rows([criterion], subject, students, subject_scores(subject, students))
+        row |= {
+            "error": error,
+            "done": "Saved" if done else None,
+            "typed": request.POST.get("points", ""),
+            "typed_comment": comment or "",
+        }
+        timing = Timing.objects.filter(slot=subject.slot).first() if subject.slot else None
+        context = {"course": course, "row": row, "timing": timing, **timer_limits(course)}
+        if request.POST.get("with_total") == "1":  # a row of a rubric section (not of the exam's run sheet)
+            rubric = criterion.rubric
+            rows = criterion_rows(rubric.criteria.all(), subject, students, subject_scores(subject, students))
+            context["section"] = {"total": section_total(rows, rubric.component)}
+        html = render_to_string(f"{RUBRIC}#criterion_row", context, request)
+        if "section" in context:  # the section's total, out of band: it changed with this row
+            html += render_to_string(f"{RUBRIC}#section_total", {**context, "oob": True})
+        return HttpResponse(html, status=status)
+
+    return answer(request, call, back=reverse("courseapp:gradebook", args=[course.slug]), show=show)
 
 
 def _rubric_context(request, course, subject: Subject, groups: list[tuple[str, list[User], str]]) -> dict:
@@ -335,52 +338,53 @@ def _rubrics_context(request, course, rubrics, **extra) -> dict:
 @course_view(Perm.MANAGE_GRADING)
 def criterion_save(request, course):
     """Add a criterion to a rubric or change one; refused where it would no longer fit a score given."""
-    component = request.POST.get("component")
-    if component not in Component.values:
-        return HttpResponseBadRequest("unknown component")
-    name = request.POST.get("name", "").strip()
-    try:
-        if not name:
-            raise ServiceError("Give the criterion a name.", code="no_name")
-        max_points = int(request.POST.get("max_points", ""))
-        criterion = service.criterion_save(
-            course=course,
-            component=component,
-            criterion_id=int_param(request.POST, "criterion"),
-            name=name,
-            description=request.POST.get("description", "").strip(),
-            max_points=max_points,
-            levels=service.parse_levels(request.POST.get("levels", "")),
-            # Only a presentation is timed: the timer's times mean nothing beside a review or the exam.
-            timed=component == Component.PRESENTATION and request.POST.get("timed") == "on",
-        )
-    except ValueError:
-        return _rubrics_answer(request, course, error="Maximum points must be a whole number.")
-    except Criterion.DoesNotExist:
-        raise Http404 from None
-    except ServiceError as error:
-        return _rubrics_answer(request, course, error=error.message)
-    return _rubrics_answer(request, course, done=f"Saved “{criterion.name}”.")
+    form = CriterionForm(request.POST)
+
+    def call():
+        if not form.is_valid():
+            raise ServiceError(first_error(form), code="invalid", status=BAD_INPUT)
+        data = form.cleaned_data
+        try:
+            criterion = service.criterion_save(
+                course=course,
+                component=data["component"],
+                criterion_id=data["criterion"],
+                name=data["name"],
+                description=data["description"],
+                max_points=data["max_points"],
+                levels=data["levels"],
+                timed=data["timed"],
+            )
+        except Criterion.DoesNotExist:
+            raise Http404 from None
+        return f"Saved “{criterion.name}”."
+
+    return _rubrics_answer(request, course, call)
 
 
 @require_POST
 @course_view(Perm.MANAGE_GRADING)
 def criterion_remove(request, course, criterion_id: int):
     """Remove a criterion that has no scores."""
-    try:
-        criterion = service.criterion_remove(course=course, criterion_id=criterion_id)
-    except Criterion.DoesNotExist:
-        raise Http404 from None
-    except ServiceError as error:
-        return _rubrics_answer(request, course, error=error.message)
-    return _rubrics_answer(request, course, done=f"Removed “{criterion.name}”.")
+
+    def call():
+        try:
+            criterion = service.criterion_remove(course=course, criterion_id=criterion_id)
+        except Criterion.DoesNotExist:
+            raise Http404 from None
+        return f"Removed “{criterion.name}”."
+
+    return _rubrics_answer(request, course, call)
 
 
-def _rubrics_answer(request, course, *, done=None, error=None):
-    if not request.htmx:
-        return redirect_with_message(request, "courseapp:rubrics", course.slug, done=done, error=error)
-    context = _rubrics_context(request, course, course_rubrics(course), done=done, error=error)
-    return render(request, "courseapp/grading/rubrics.html#rubrics", context, status=409 if error else 200)
+def _rubrics_answer(request, course, call):
+    """The rubrics again, with what happened: the section for htmx, the page after a plain form."""
+
+    def show(*, done, error, status):
+        context = _rubrics_context(request, course, course_rubrics(course), done=done, error=error)
+        return render(request, "courseapp/grading/rubrics.html#rubrics", context, status=status)
+
+    return answer(request, call, back=reverse("courseapp:rubrics", args=[course.slug]), show=show)
 
 
 # The timer ------------------------------------------------------------------------------------

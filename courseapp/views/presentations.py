@@ -1,11 +1,11 @@
 """A presenting pair's checklist (1-on-1, slides before and after) and the staff's 1-on-1 times."""
 
-from django import forms
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from ..forms import TimesForm
 from ..models import OneOnOneTime, SlideUpload
 from ..params import int_param
 from ..permissions import Perm, course_view, presenter_slot
@@ -87,14 +87,6 @@ def slides_download(request, course, upload_id: int):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-class TimesForm(forms.Form):
-    first = forms.DateTimeField(
-        label="First meeting starts", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    count = forms.IntegerField(label="How many meetings", min_value=1, max_value=40, initial=4)
-    minutes = forms.IntegerField(label="Minutes each", min_value=5, max_value=120, initial=30)
 
 
 def _times_context(request, course, form=None) -> dict:

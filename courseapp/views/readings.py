@@ -2,14 +2,14 @@
 
 import functools
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from ..forms import ReadingListImportForm
+from ..forms import ReadingForm, ReadingListImportForm
 from ..models import Listing, Reading, ReadingImport, Section
 from ..params import int_list, int_param
 from ..permissions import Perm, course_view
@@ -20,7 +20,7 @@ from ..readinglists.references import export_csl_json, export_ris
 from ..selectors import FIRST_OF_SECTION, ReadingFilters, reading_list, section_tree
 from ..services import ServiceError
 from ..services import readings as service
-from .rendering import redirect_with_message, render_page
+from .rendering import answer, redirect_with_message, render_page
 
 LIST = "courseapp/readings/list.html"
 EDIT = "courseapp/readings/edit.html"
@@ -172,16 +172,6 @@ def reading_export(request, course, format: str):
 # Curation -------------------------------------------------------------------------------------
 
 
-class ReadingForm(forms.ModelForm):
-    annotation = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note in this section")
-
-    class Meta:
-        model = Reading
-        fields = list(service.READING_FIELDS)
-        widgets = {"url": forms.URLInput(attrs={"placeholder": "https://"})}
-        labels = {"arxiv_id": "arXiv id", "doi": "DOI"}
-
-
 def _listing(course, listing_id: int) -> Listing:
     return get_object_or_404(
         Listing.objects.select_related("reading", "section"), pk=listing_id, section__course=course
@@ -242,12 +232,14 @@ def listing_row(request, course, listing_id: int):
     return _row(request, course, listing_id)
 
 
-def _list_update(request, course, *, done=None, error=None):
+def _list_answer(request, course, call):
     """After a change that moves rows: the list's results for htmx, the page with a message otherwise."""
-    if not request.htmx:
-        return redirect_with_message(request, "courseapp:reading_list", course.slug, done=done, error=error)
-    context = list_context(request, course) | {"done": done, "error": error}
-    return render(request, f"{LIST}#results", context, status=409 if error else 200)
+
+    def show(*, done, error, status):
+        context = list_context(request, course) | {"done": done, "error": error}
+        return render(request, f"{LIST}#results", context, status=status)
+
+    return answer(request, call, back=reverse("courseapp:reading_list", args=[course.slug]), show=show)
 
 
 @require_POST
@@ -256,18 +248,20 @@ def listing_move(request, course, listing_id: int):
     """Move a reading up or down its section, or to the end of another section."""
     listing = _listing(course, listing_id)
     direction, section = request.POST.get("direction"), int_param(request.POST, "section")
-    try:
+    if direction not in ("up", "down") and section is None:
+        return HttpResponseBadRequest("direction must be up or down, or section an id")
+
+    def call():
         if direction in ("up", "down"):
             service.listing_reorder(course=course, listing_id=listing.pk, direction=direction)
-            return _list_update(request, course)
-        if section is None:
-            return HttpResponseBadRequest("direction must be up or down, or section an id")
-        moved = service.listing_move(course=course, listing_id=listing.pk, section_id=section)
-    except Section.DoesNotExist:
-        raise Http404 from None
-    except ServiceError as error:
-        return _list_update(request, course, error=error.message)
-    return _list_update(request, course, done=f"Moved “{listing.reading.title}” to “{moved.section.title}”.")
+            return None
+        try:
+            moved = service.listing_move(course=course, listing_id=listing.pk, section_id=section)
+        except Section.DoesNotExist:
+            raise Http404 from None
+        return f"Moved “{listing.reading.title}” to “{moved.section.title}”."
+
+    return _list_answer(request, course, call)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -283,15 +277,17 @@ def reading_merge(request, course, listing_id: int):
             candidates = course.readings.filter(matching).exclude(pk=listing.reading_id).order_by("title")[:10]
         context = {"course": course, "listing": listing, "candidates": candidates, "query": filters.q}
         return render(request, f"{EDIT}#merge_candidates", context)
-    try:
-        survivor = service.reading_merge(
-            course=course, reading_id=listing.reading_id, into_id=request.POST.get("into", 0)
-        )
-    except (Reading.DoesNotExist, ValueError):
-        raise Http404 from None
-    except ServiceError as error:
-        return _list_update(request, course, error=error.message)
-    return _list_update(request, course, done=f"Merged “{listing.reading.title}” into “{survivor.title}”.")
+
+    def call():
+        try:
+            survivor = service.reading_merge(
+                course=course, reading_id=listing.reading_id, into_id=request.POST.get("into", 0)
+            )
+        except (Reading.DoesNotExist, ValueError):
+            raise Http404 from None
+        return f"Merged “{listing.reading.title}” into “{survivor.title}”."
+
+    return _list_answer(request, course, call)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

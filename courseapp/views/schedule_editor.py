@@ -1,6 +1,5 @@
 """The staff's schedule editor: one page, every change an htmx post answered with the meeting it changed."""
 
-from django import forms
 from django.db.models import Case, Prefetch, Q, Value, When
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import reswap, retarget
 
 from .. import dates
+from ..forms import MeetingForm
 from ..models import Meeting, Reading, Signup, Slot, User
 from ..params import int_param
 from ..permissions import Perm, course_view
@@ -19,19 +19,6 @@ from ..services import signups as seats
 from .rendering import redirect_with_message
 
 PAGE = "courseapp/schedule/edit.html"
-
-
-class MeetingForm(forms.ModelForm):
-    class Meta:
-        model = Meeting
-        fields = ["date", "kind", "topic", "starts_at", "ends_at", "notes"]
-        widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
-            "starts_at": forms.TimeInput(attrs={"type": "time"}),
-            "ends_at": forms.TimeInput(attrs={"type": "time"}),
-            "notes": forms.Textarea(attrs={"rows": 2}),
-        }
-        labels = {"starts_at": "Starts (if not the usual time)", "ends_at": "Ends"}
 
 
 def editor_context(request, course, *, bound: MeetingForm | None = None, **extra) -> dict:

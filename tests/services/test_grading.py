@@ -59,7 +59,7 @@ class TestRubrics:
         assert level.value.code == "level_above_max"
         service.criterion_save(
             course=course, component="presentation", criterion_id=talk.pk, name="Talk", description="",
-            max_points=12, levels=service.parse_levels("12: Perfect\n6: Half"), timed=True,
+            max_points=12, levels=[[12, "Perfect"], [6, "Half"]], timed=True,
         )  # fmt: skip
         talk.refresh_from_db()
         assert (talk.name, talk.max_points, talk.levels) == ("Talk", 12, [[12, "Perfect"], [6, "Half"]])

@@ -86,7 +86,7 @@ class TestScoring:
                 "comment": "Much better after feedback"}  # fmt: skip
         response = client_for(instructor).post(url("score_save", course), data, **HTMX)
         html = response.content.decode()
-        assert response.status_code == 409 and "Points for “Final slides” go from 0 to 5." in html
+        assert response.status_code == 400 and "Points for “Final slides” go from 0 to 5." in html
         assert 'value="7"' in html and "Much better after feedback" in html
         assert not Score.objects.exists()
 
@@ -269,6 +269,22 @@ class TestTimerAndRubrics:
         response = client_for(instructor).post(url("criterion_save", course), data, **HTMX)
         assert response.status_code == 409
         assert "“Initial slides” has a score of 9.0 already" in response.content.decode()
+
+    @pytest.mark.parametrize(
+        ("change", "message"),
+        [
+            ({"max_points": "ten"}, "Maximum points must be a whole number."),
+            ({"name": ""}, "Give the criterion a name."),
+            ({"levels": "full marks: 5"}, "Write one level a line, the points first"),
+            ({"max_points": "0"}, "Maximum points must be between 1 and 1000."),
+        ],
+    )
+    def test_a_criterion_that_cannot_be_saved_says_why(self, course, instructor, client_for, change, message):
+        data = {"component": "reviews", "name": "Clarity", "max_points": "5", "levels": "5: clear"} | change
+        response = client_for(instructor).post(url("criterion_save", course), data, **HTMX)
+        assert response.status_code == 400
+        assert message in response.content.decode() and '<div id="rubrics"' in response.content.decode()
+        assert not course.rubrics.filter(criteria__name="Clarity").exists()
 
     def test_only_the_presentation_rubric_offers_the_timer(self, course, instructor, client_for):
         client = client_for(instructor)
