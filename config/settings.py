@@ -214,8 +214,6 @@ LINKCHECK = {
     "read_timeout": env.float("LINKCHECK_READ_TIMEOUT", default=10.0),
     "deadline": env.float("LINKCHECK_DEADLINE", default=480.0),
 }
-# Tests only (config/test_settings.py): networks the checker may fetch from, on any port.
-LINKCHECK_TEST_ALLOWED_NETWORKS: list[str] = []
 
 # Content-Security-Policy: our own scripts and styles only. htmx is configured
 # in base.html not to eval and not to inject its indicator <style>.

@@ -4,4 +4,4 @@ from .settings import *  # noqa: F403
 
 # The link checker's tests serve their pages on 127.0.0.1, an address (and ports) it refuses
 # everywhere else. Production settings never set this.
-LINKCHECK_TEST_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+LINKCHECK = {**LINKCHECK, "allowed_networks": ["127.0.0.0/8"]}  # noqa: F405
