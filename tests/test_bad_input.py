@@ -16,6 +16,7 @@ from django.db import connection
 from django.http import QueryDict
 from django.urls import reverse
 
+from .asserts import HTMX
 from .test_permissions import LOGIN, MATRIX, POSTS_TOO, ROLES, world  # noqa: F401 (world: a fixture)
 
 # What each kind of junk is, percent-encoded as it travels.
@@ -83,7 +84,7 @@ class Junk(str):
 
 
 def send(client, method, url, data, *, htmx):
-    headers = {"HX-Request": "true"} if htmx else {}
+    headers = HTMX if htmx else {}
     query = encoded(data)
     if method == "get":
         return client.get(f"{url}?{query}", headers=headers)
@@ -122,8 +123,6 @@ def test_junk_in_any_parameter_is_never_a_server_error(name, role, world, client
 
 
 # What a user sees ------------------------------------------------------------------------------
-
-HTMX = {"HX-Request": "true"}
 
 
 def test_a_review_pasted_with_nul_is_saved_without_it_and_says_so(course, student, client_for):

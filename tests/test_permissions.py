@@ -32,6 +32,7 @@ from courseapp.models import (
 from courseapp.permissions import ARCHIVED_READ_ONLY
 from courseapp.selectors import course_rubrics
 
+from .asserts import HTMX
 from .factories import (
     ListingFactory,
     MeetingFactory,
@@ -799,7 +800,7 @@ def _writes():
 def test_an_archived_course_refuses_every_write(role, htmx, world, client_for):
     Course.objects.filter(pk=world.course.pk).update(archived_at=timezone.now())
     client = client_for(world.users[role])
-    headers = {"HX-Request": "true"} if htmx else {}
+    headers = HTMX if htmx else {}
     before = snapshot()
     for name, kwargs, data, outcomes in _writes():
         url = reverse(name, kwargs=kwargs(world))

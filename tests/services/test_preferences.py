@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from courseapp.models import AssignmentRun, Choice, DraftSeat, Notice, Ranking, Signup
 from courseapp.selectors.preferences import ranking_page
-from courseapp.services import ServiceError
 from courseapp.services import preferences as service
 from courseapp.services import signups as seats
 
+from ..asserts import refused
 from ..factories import MeetingFactory, MembershipFactory, SlotFactory
 from ..workers import wait_for
 
@@ -47,13 +47,6 @@ def listed(course, student, kind):
         .order_by("rank")
         .values_list("slot__reading__title", flat=True)
     )
-
-
-def refused(code, call, *args, **kwargs):
-    with pytest.raises(ServiceError) as error:
-        call(*args, **kwargs)
-    assert error.value.code == code, error.value.message
-    return error.value.message
 
 
 def close(course):

@@ -15,6 +15,7 @@ from courseapp.selectors import course_rubrics, grade_rows
 from courseapp.services import ServiceError
 from courseapp.services import quiz as service
 
+from ..asserts import HTMX
 from ..factories import MembershipFactory, ReadingFactory, rubric_criterion
 from ..servers import post_as, session_cookie
 
@@ -158,7 +159,7 @@ class TestRunSheet:
         client.post(
             reverse("courseapp:score_save", args=[exam_course.slug]),
             {"criterion": quiz_criterion.pk, "subject": "exam", "student": student.pk, "points": "9"},
-            HTTP_HX_REQUEST="true",
+            headers=HTMX,
         )
         (row,) = grade_rows(exam_course, [student], course_rubrics(exam_course))
         assert row.components["final_exam"].score == 9

@@ -11,6 +11,7 @@ from courseapp.models import Membership, OneOnOneTime, Review, SentReminder, Sli
 from courseapp.services.reminders import reminders_send
 from courseapp.services.signups import seat_drop, seat_take, waitlist_join
 
+from ..asserts import htmx_to
 from ..factories import MeetingFactory, MembershipFactory, ReadingFactory, SignupFactory, SlotFactory
 
 Kind = SentReminder.Kind
@@ -152,7 +153,7 @@ def test_a_student_turns_reminders_off_and_on(client, course, student, meeting):
     response = client.post(
         reverse("courseapp:reminders_set", args=[course.slug]),
         {"on": "false"},
-        headers={"HX-Request": "true", "HX-Target": "reminders"},
+        headers=htmx_to("reminders"),
     )
     assert "E-mail reminders are off" in response.content.decode()
     assert Membership.objects.get(user=student).reminders is False

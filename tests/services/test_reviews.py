@@ -4,7 +4,6 @@ import pytest
 from django.core.cache import cache
 
 from courseapp.models import Review, ReviewSubmission, SimilarityFlag
-from courseapp.services import ServiceError
 from courseapp.services.reviews import (
     SIMILARITY_QUEUED,
     draft_save,
@@ -14,6 +13,7 @@ from courseapp.services.reviews import (
     similarity_check_soon,
 )
 
+from ..asserts import refused
 from ..factories import MeetingFactory, MembershipFactory, ReadingFactory, SlotFactory
 
 SECOND = datetime.timedelta(seconds=1)
@@ -36,13 +36,6 @@ def submit(reading, student, text=TEXT, *, now, attested=True):
     return review_submit(reading=reading, student=student, text=text, attested=attested, now=now)
 
 
-def refused(code, *args, **kwargs):
-    with pytest.raises(ServiceError) as error:
-        submit(*args, **kwargs)
-    assert error.value.code == code
-    return error.value.message
-
-
 class TestDeadlines:
     def test_scheduled_reading_is_due_when_its_class_starts(self, course, scheduled, due):
         assert review_deadline(scheduled, course) == due
@@ -63,7 +56,7 @@ class TestDeadlines:
     def test_no_late_work_policy_refuses_and_keeps_the_draft(self, course, scheduled, student, due):
         course.late_policy = "refuse"
         course.save()
-        message = refused("late_refused", scheduled, student, now=due + SECOND)
+        message = refused("late_refused", submit, scheduled, student, now=due + SECOND)
         assert message == (
             "The deadline was Wed Oct 16, 2024, 2:00 PM; this course does not accept late reviews. "
             "Your text is kept as a draft."
@@ -74,13 +67,13 @@ class TestDeadlines:
 
 class TestSubmitting:
     def test_attestation_is_required(self, scheduled, student, due):
-        message = refused("attestation_required", scheduled, student, now=due, attested=False)
+        message = refused("attestation_required", submit, scheduled, student, now=due, attested=False)
         assert "without a generative model" in message
         assert Review.objects.get().draft == TEXT
 
     def test_over_the_word_limit_is_refused_with_the_count_and_kept_as_draft(self, course, scheduled, student, due):
         long_text = "word " * 601
-        message = refused("over_limit", scheduled, student, long_text, now=due)
+        message = refused("over_limit", submit, scheduled, student, long_text, now=due)
         assert message == (
             "Your review has 601 words; the limit is 600. It is saved as a draft: shorten it and submit again."
         )
@@ -95,7 +88,7 @@ class TestSubmitting:
 
     def test_after_the_deadline_the_on_time_version_stands(self, scheduled, student, due):
         submit(scheduled, student, "On time.", now=due)
-        message = refused("revision_closed", scheduled, student, "Improved later.", now=due + SECOND)
+        message = refused("revision_closed", submit, scheduled, student, "Improved later.", now=due + SECOND)
         assert message.startswith("The deadline was Wed Oct 16, 2024, 2:00 PM: your on-time version stands.")
         review = Review.objects.get()
         assert (review.text, review.draft, review.is_late) == ("On time.", "Improved later.", False)

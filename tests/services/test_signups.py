@@ -4,9 +4,9 @@ import pytest
 from django.utils import timezone
 
 from courseapp.models import Invitation, Membership, Notice, Signup, Swap, WaitlistEntry
-from courseapp.services import ServiceError
 from courseapp.services import signups as seats
 
+from ..asserts import refused
 from ..factories import MeetingFactory, MembershipFactory, SlotFactory
 
 PRESENTER, COMMENTATOR = Signup.Role.PRESENTER, Signup.Role.COMMENTATOR
@@ -25,13 +25,6 @@ def students(course):
 
 def take(course, slot, student, role=PRESENTER, **kwargs):
     return seats.seat_take(course=course, slot_id=slot.pk, student=student, role=role, **kwargs)
-
-
-def refused(code, call, *args, **kwargs):
-    with pytest.raises(ServiceError) as error:
-        call(*args, **kwargs)
-    assert error.value.code == code, error.value.message
-    return error.value.message
 
 
 def seat_holders(slot, role=PRESENTER):

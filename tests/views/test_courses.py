@@ -5,6 +5,7 @@ from django.urls import reverse
 from courseapp.models import Membership, Signup, User
 from courseapp.services.demo import demo_course_load
 
+from ..asserts import htmx_to
 from ..factories import ListingFactory, MembershipFactory, SectionFactory, SignupFactory, SlotFactory
 
 
@@ -59,7 +60,7 @@ class TestJoin:
         response = client.post(
             reverse("courseapp:course_join", args=[course.slug]),
             {"note": "PhD student, took CS 449."},
-            headers={"HX-Request": "true", "HX-Target": "join"},
+            headers=htmx_to("join"),
         )
         assert response.status_code == 200
         assert response.content.decode().lstrip().startswith('<div id="join">')
@@ -84,7 +85,7 @@ class TestJoin:
         response = client_for(outsider).post(
             reverse("courseapp:course_join", args=[course.slug]),
             {"note": note},
-            headers={"HX-Request": "true", "HX-Target": "join"},
+            headers=htmx_to("join"),
         )
         assert response.status_code == 400
         assert "at most 2000 characters" in response.content.decode()

@@ -11,10 +11,11 @@ from django.utils import timezone
 from courseapp.models import Extension, Membership
 from courseapp.services.extensions import extension_grant
 
+from ..asserts import htmx_to
 from ..factories import CourseFactory, MeetingFactory, MembershipFactory, SlotFactory
 from ..servers import post_as, session_cookie
 
-HTMX = {"HX-Request": "true", "HX-Target": "extensions"}
+HTMX = htmx_to("extensions")
 DAY = datetime.timedelta(days=1)
 
 

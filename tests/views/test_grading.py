@@ -16,10 +16,9 @@ from courseapp.selectors import course_rubrics
 from courseapp.services import grading as service
 from courseapp.services import presentations
 
+from ..asserts import HTMX
 from ..factories import MeetingFactory, MembershipFactory, SignupFactory, SlotFactory, pdf_bytes, rubric_criterion
 from ..servers import post_as, session_cookie
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def url(name, course, *args):
@@ -33,7 +32,7 @@ class TestScoring:
         slot, ada, bruno, _ = presented_paper
         crit = rubric_criterion(course, "presentation", "Presenting and leading the discussion")
         data = {"criterion": crit.pk, "subject": f"slot-{slot.pk}", "student": [ada.pk, bruno.pk], "points": "10"}
-        response = client_for(instructor).post(url("score_save", course), data, **HTMX)
+        response = client_for(instructor).post(url("score_save", course), data, headers=HTMX)
         html = response.content.decode()
         assert response.status_code == 200 and "Saved" in html
         assert 'class="level chosen" aria-pressed="true"><strong>10</strong>' in html
@@ -48,11 +47,11 @@ class TestScoring:
         crit = rubric_criterion(course, "presentation", "Presenting and leading the discussion")
         data = {"criterion": crit.pk, "subject": f"slot-{slot.pk}", "student": [ada.pk, bruno.pk], "points": "12",
                 "with_total": "1"}  # fmt: skip
-        html = client.post(url("score_save", course), data, **HTMX).content.decode()
+        html = client.post(url("score_save", course), data, headers=HTMX).content.decode()
         assert f'id="{total_id}" hx-swap-oob="true">Total <strong>12</strong> of 40' in html
         assert "3 criteria not scored yet" in html
         del data["with_total"]  # a row of the exam's run sheet, which has no section total
-        assert "section-total" not in client.post(url("score_save", course), data, **HTMX).content.decode()
+        assert "section-total" not in client.post(url("score_save", course), data, headers=HTMX).content.decode()
 
     def test_next_ungraded_moves_through_a_papers_reviews_and_the_terms_presentations(
         self, course, presented_paper, instructor, client_for
@@ -84,7 +83,7 @@ class TestScoring:
         crit = rubric_criterion(course, "presentation", "Final slides")
         data = {"criterion": crit.pk, "subject": f"slot-{slot.pk}", "student": ada.pk, "points": "7",
                 "comment": "Much better after feedback"}  # fmt: skip
-        response = client_for(instructor).post(url("score_save", course), data, **HTMX)
+        response = client_for(instructor).post(url("score_save", course), data, headers=HTMX)
         html = response.content.decode()
         assert response.status_code == 400 and "Points for “Final slides” go from 0 to 5." in html
         assert 'value="7"' in html and "Much better after feedback" in html
@@ -114,7 +113,7 @@ def test_the_final_exam_is_scored_on_the_students_page_with_its_history(
     quiz = rubric_criterion(course, "final_exam", "Oral quiz")
     for grader, points in ((ta, 6), (instructor, 8)):
         data = {"criterion": quiz.pk, "subject": "exam", "student": ada.pk, "points": points}
-        client_for(grader).post(url("score_save", course), data, **HTMX)
+        client_for(grader).post(url("score_save", course), data, headers=HTMX)
     html = client_for(instructor).get(url("student_grades", course, ada.pk)).content.decode()
     assert "History (2 changes)" in html and "<del>6</del> → 8" in html and 'value="8"' in html
 
@@ -180,7 +179,7 @@ class TestGradebook:
         assert f"Student{PER_PAGE - 1:02d}" in first and f"Student{PER_PAGE:02d}" not in first
         assert f"Students 1–{PER_PAGE} of {size}" in first and 'href="?page=2" rel="next"' in first
         assert "<svg" not in first and "Distribution of the class" in first, "opened on demand"
-        chart = client.get(url("gradebook_chart", course), headers={"HX-Request": "true"}).content.decode()
+        chart = client.get(url("gradebook_chart", course), headers=HTMX).content.decode()
         assert chart.lstrip().startswith('<figure class="distribution"') and f"0–10: {size}</title>" in chart
         assert "Distribution of the class" in client.get(url("gradebook_chart", course)).content.decode()
         # Sorted by a grade, the order is the whole class's, and the pages and the search keep it.
@@ -253,7 +252,9 @@ class TestTimerAndRubrics:
     def test_the_timer_records_on_the_server(self, course, presented_paper, instructor, client_for):
         slot, *_ = presented_paper
         client = client_for(instructor)
-        html = client.post(url("timer_record", course, slot.pk), {"action": "start_talk"}, **HTMX).content.decode()
+        html = client.post(
+            url("timer_record", course, slot.pk), {"action": "start_talk"}, headers=HTMX
+        ).content.decode()
         assert html.lstrip().startswith('<div id="clocks"') and "Stop the talk" in html
         assert slot.timing.talk_started_at is not None
         page = client.get(url("timer", course, slot.pk)).content.decode()
@@ -266,7 +267,7 @@ class TestTimerAndRubrics:
         crit = rubric_criterion(course, "presentation", "Initial slides")
         service.score_set(course=course, criterion_id=crit.pk, students=[ada], points=9, slot=slot, by=instructor)
         data = {"component": "presentation", "criterion": crit.pk, "name": crit.name, "max_points": "5"}
-        response = client_for(instructor).post(url("criterion_save", course), data, **HTMX)
+        response = client_for(instructor).post(url("criterion_save", course), data, headers=HTMX)
         assert response.status_code == 409
         assert "“Initial slides” has a score of 9.0 already" in response.content.decode()
 
@@ -281,7 +282,7 @@ class TestTimerAndRubrics:
     )
     def test_a_criterion_that_cannot_be_saved_says_why(self, course, instructor, client_for, change, message):
         data = {"component": "reviews", "name": "Clarity", "max_points": "5", "levels": "5: clear"} | change
-        response = client_for(instructor).post(url("criterion_save", course), data, **HTMX)
+        response = client_for(instructor).post(url("criterion_save", course), data, headers=HTMX)
         assert response.status_code == 400
         assert message in response.content.decode() and '<div id="rubrics"' in response.content.decode()
         assert not course.rubrics.filter(criteria__name="Clarity").exists()
@@ -293,7 +294,7 @@ class TestTimerAndRubrics:
         presentation = presentation[: presentation.index("</section>")]
         assert 'name="timed"' in presentation and page.count('name="timed"') == presentation.count('name="timed"')
         data = {"component": "reviews", "name": "Timed?", "max_points": "5", "timed": "on"}
-        client.post(url("criterion_save", course), data, **HTMX)
+        client.post(url("criterion_save", course), data, headers=HTMX)
         assert rubric_criterion(course, "reviews", "Timed?").timed is False
 
     def test_the_slot_page_says_when_it_is_presented_and_if_by_anyone(

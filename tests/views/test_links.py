@@ -8,6 +8,7 @@ from django.urls import reverse
 from courseapp.models import LinkCheckRun, LinkResult
 from courseapp.services.links import link_check_run
 
+from ..asserts import HTMX, htmx_to
 from ..factories import ListingFactory, ReadingFactory, SectionFactory
 from ..linkserver import LinkServer
 from ..servers import post_as, session_cookie
@@ -33,8 +34,8 @@ def test_a_second_click_while_a_run_is_going_shows_that_run(client, course, inst
     client.force_login(instructor)
     url = reverse("courseapp:links_start", args=[course.slug])
 
-    first = client.post(url, headers={"HX-Request": "true", "HX-Target": "progress"})
-    second = client.post(url, headers={"HX-Request": "true", "HX-Target": "progress"})
+    first = client.post(url, headers=htmx_to("progress"))
+    second = client.post(url, headers=htmx_to("progress"))
 
     assert LinkCheckRun.objects.count() == 1
     for response in (first, second):
@@ -55,11 +56,11 @@ def test_progress_counts_what_is_checked_and_reloads_the_page_when_done(client, 
     LinkResult.objects.create(run=run, reading=course.readings.first(), url="http://x.example/", status=Status.OK)
     progress = reverse("courseapp:links_progress", args=[course.slug])
 
-    html = client.get(progress, headers={"HX-Request": "true"}).content.decode()
+    html = client.get(progress, headers=HTMX).content.decode()
     assert '<progress max="2" value="1">' in html and "1 of 2" in html
 
     link_check_run(run_id=run.pk)
-    response = client.get(progress, headers={"HX-Request": "true"})
+    response = client.get(progress, headers=HTMX)
     assert response["HX-Refresh"] == "true"  # the page reloads to list what the run found
     assert "2 of 2 links checked" in response.content.decode()
 
@@ -80,13 +81,13 @@ def test_problems_are_listed_and_a_moved_link_is_fixed_in_one_click(client, cour
 
     response = client.post(
         reverse("courseapp:link_fix", args=[course.slug, moved.pk]),
-        headers={"HX-Request": "true", "HX-Target": f"link-{moved.pk}"},
+        headers=htmx_to(f"link-{moved.pk}"),
     )
     assert "now links to" in response.content.decode()
     moved.refresh_from_db()
     assert moved.url == server.base + "/ok"
 
-    again = client.post(reverse("courseapp:link_fix", args=[course.slug, moved.pk]), headers={"HX-Request": "true"})
+    again = client.post(reverse("courseapp:link_fix", args=[course.slug, moved.pk]), headers=HTMX)
     assert again.status_code == 409 and "no new address" in again.content.decode()
 
 
@@ -157,9 +158,7 @@ def test_without_a_broker_the_check_runs_beside_the_request_and_the_page_polls(
     listed(course, url=server.base + "/ok")
     listed(course, url=server.base + "/slow")  # holds the check for its 1 s read timeout
     client.force_login(instructor)
-    response = client.post(
-        reverse("courseapp:links_start", args=[course.slug]), headers={"HX-Request": "true", "HX-Target": "progress"}
-    )
+    response = client.post(reverse("courseapp:links_start", args=[course.slug]), headers=htmx_to("progress"))
     run = LinkCheckRun.objects.get()
     assert run.finished_at is None and "HX-Refresh" not in response  # answered before the check ended
     assert 'hx-trigger="every 1s"' in response.content.decode()

@@ -9,9 +9,8 @@ from django.urls import reverse
 
 from courseapp.models import Membership, User
 
+from ..asserts import HTMX
 from ..factories import MembershipFactory, UserFactory
-
-HTMX = {"HX-Request": "true"}
 
 
 def decide_url(membership):

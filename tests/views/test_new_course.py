@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from courseapp.models import Course, Criterion, Meeting, Membership, Rubric
 
+from ..asserts import htmx_to
 from ..factories import CourseFactory, UserFactory
 
 NEW = reverse("courseapp:course_new")
@@ -103,16 +104,14 @@ class TestCreate:
         assert len(dates) == 18  # Thu Jan 7 to Tue Mar 9
 
     def test_htmx_create_redirects_the_browser(self, newcomer, client_for):
-        response = client_for(newcomer).post(
-            NEW, form_data(), headers={"HX-Request": "true", "HX-Target": "course_form"}
-        )
+        response = client_for(newcomer).post(NEW, form_data(), headers=htmx_to("course_form"))
         assert response.status_code == 200
         assert response["HX-Redirect"] == Course.objects.get().get_absolute_url()
 
     def test_slug_suggestion_is_unique_and_keeps_an_edited_one(self, newcomer, client_for):
         CourseFactory(slug="cs-497-winter-2027")
         client = client_for(newcomer)
-        headers = {"HX-Request": "true", "HX-Target": "slug_field"}
+        headers = htmx_to("slug_field")
         suggested = client.get(NEW, {"title": "CS 497", "term": "Winter 2027", "slug": ""}, headers=headers)
         assert 'value="cs-497-winter-2027-2"' in suggested.text
         kept = client.get(
@@ -149,7 +148,7 @@ class TestBadInput:
     )
     def test_refused_with_the_reason_by_the_field_and_nothing_lost(self, newcomer, client_for, changes, field, message):
         data = form_data(title="My seminar", **changes)
-        response = client_for(newcomer).post(NEW, data, headers={"HX-Request": "true", "HX-Target": "course_form"})
+        response = client_for(newcomer).post(NEW, data, headers=htmx_to("course_form"))
         assert response.status_code == 400
         assert message in response.text
         assert 'value="My seminar"' in response.text  # what was typed is still there

@@ -12,9 +12,11 @@ from django.utils import timezone
 from courseapp.models import AssignmentRun, Choice, Signup
 from courseapp.services import preferences as service
 
+from ..asserts import htmx_to
 from ..factories import MeetingFactory, MembershipFactory, SlotFactory
 
-HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "ranking"}
+HTMX = htmx_to("ranking")
+RUN = htmx_to("assignment-run")
 
 
 @pytest.fixture
@@ -33,7 +35,7 @@ def url(name, course, *args):
 
 def change(client, course, slot, kind="present", action="add", **extra):
     data = {"kind": kind, "action": action, "slot": slot.pk, **extra}
-    return client.post(url("ranking_change", course), data, **HTMX)
+    return client.post(url("ranking_change", course), data, headers=HTMX)
 
 
 class TestRankingPage:
@@ -104,13 +106,12 @@ class TestAssignmentPage:
         course.signup_closes_at = timezone.now() - datetime.timedelta(minutes=1)
         course.save()
         client = client_for(instructor)
-        response = client.post(url("assignment_start", course), {"seed": "5"}, HTTP_HX_REQUEST="true",
-                               HTTP_HX_TARGET="assignment-run")  # fmt: skip
+        response = client.post(url("assignment_start", course), {"seed": "5"}, headers=RUN)
         body = response.content.decode()
         assert 'hx-trigger="every 1s"' in body and "Waiting for a worker" in body  # the task runs after commit
         run = AssignmentRun.objects.get()
         service.assignment_run(run_id=run.pk)
-        body = client.get(url("assignment", course), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="assignment-run")
+        body = client.get(url("assignment", course), headers=RUN)
         body = body.content.decode()
         assert "every 1s" not in body
         assert body.count('class="bar bar-optimal"') >= 2 and "<svg" in body
@@ -121,9 +122,7 @@ class TestAssignmentPage:
         self, client_for, course, papers, instructor, settings, debug
     ):
         settings.DEBUG = debug  # Django's own debug page for a 400 must never land in the section
-        response = client_for(instructor).post(
-            url("assignment_start", course), {"seed": "lucky"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="assignment-run"
-        )
+        response = client_for(instructor).post(url("assignment_start", course), {"seed": "lucky"}, headers=RUN)
         body = response.content.decode()
         assert response.status_code == 400 and body.lstrip().startswith('<section id="assignment-run"')
         assert "“seed” must be a whole number" in body and 'value="lucky"' in body  # what was typed stays

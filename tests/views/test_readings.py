@@ -10,11 +10,11 @@ from django.urls import reverse
 
 from courseapp.models import Listing, Membership, Reading, ReadingImport, Review
 
+from ..asserts import HTMX
 from ..factories import CourseFactory, ListingFactory, MeetingFactory, MembershipFactory, SectionFactory, SlotFactory
 from ..servers import post_as, session_cookie
 
 ROADMAP = (Path(__file__).resolve().parent.parent / "fixtures" / "genai-roadmap.md").read_bytes()
-HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def url(name, course, *args):
@@ -86,7 +86,9 @@ class TestFinding:
         )
 
     def test_htmx_gets_only_the_results(self, course, shelf, student, client_for):
-        response = client_for(student).get(url("reading_list", course), {"q": "gan"}, HTTP_HX_TARGET="results", **HTMX)
+        response = client_for(student).get(
+            url("reading_list", course), {"q": "gan"}, HTTP_HX_TARGET="results", headers=HTMX
+        )
         html = response.content.decode()
         assert html.lstrip().startswith('<div id="results"') and "<html" not in html
         assert titles(response) == ["The Illustrated GAN"]
@@ -206,13 +208,13 @@ class TestCuration:
     def test_edit_inline_then_save_returns_the_row(self, course, shelf, instructor, client_for):
         listing = Listing.objects.get(reading=shelf["attention"])
         client = client_for(instructor)
-        editor = client.get(url("listing_edit", course, listing.pk), **HTMX).content.decode()
+        editor = client.get(url("listing_edit", course, listing.pk), headers=HTMX).content.decode()
         assert editor.lstrip().startswith(f'<li class="reading editing" id="listing-{listing.pk}"')
         response = client.post(
             url("listing_edit", course, listing.pk),
             {"title": "Attention Is All You Need", "kind": "paper", "url": "https://arxiv.org/abs/1706.03762",
              "arxiv_id": "1706.03762", "year": "2017", "venue": "NeurIPS", "annotation": "Read first."},
-            **HTMX,
+            headers=HTMX,
         )  # fmt: skip
         html = response.content.decode()
         assert response.status_code == 200 and "Saved." in html and "Read first." in html and "NeurIPS 2017" in html
@@ -224,7 +226,7 @@ class TestCuration:
         response = client_for(instructor).post(
             url("listing_edit", course, listing.pk),
             {"title": "Typed title", "kind": "paper", "url": "not a link", "year": "17", "annotation": "typed note"},
-            **HTMX,
+            headers=HTMX,
         )
         html = response.content.decode()
         assert response.status_code == 400 and "Not saved: see the form." in html
@@ -234,24 +236,26 @@ class TestCuration:
     def test_delete_asks_first_and_is_refused_for_a_scheduled_reading(self, course, shelf, instructor, client_for):
         client = client_for(instructor)
         scheduled = Listing.objects.get(reading=shelf["attention"])
-        ask = client.get(url("reading_delete", course, scheduled.pk), **HTMX).content.decode()
+        ask = client.get(url("reading_delete", course, scheduled.pk), headers=HTMX).content.decode()
         assert "Delete “Attention Is All You Need” from the list?" in ask
-        refused = client.post(url("reading_delete", course, scheduled.pk), **HTMX)
+        refused = client.post(url("reading_delete", course, scheduled.pk), headers=HTMX)
         assert refused.status_code == 409 and "is on the schedule" in refused.content.decode()
         blog = Listing.objects.get(reading__title="The Illustrated GAN")
-        deleted = client.post(url("reading_delete", course, blog.pk), **HTMX)
+        deleted = client.post(url("reading_delete", course, blog.pk), headers=HTMX)
         assert "Deleted “The Illustrated GAN”." in deleted.content.decode()
         assert not Reading.objects.filter(title="The Illustrated GAN").exists()
 
     def test_move_and_merge_answer_with_the_results(self, course, shelf, instructor, client_for):
         client = client_for(instructor)
         blog = Listing.objects.get(reading__title="The Illustrated GAN")
-        moved = client.post(url("listing_move", course, blog.pk), {"section": shelf["top"].pk}, **HTMX)
+        moved = client.post(url("listing_move", course, blog.pk), {"section": shelf["top"].pk}, headers=HTMX)
         assert "Moved “The Illustrated GAN” to “Transformers”." in moved.content.decode()
         duplicate = ListingFactory(section=shelf["other"], reading__title="Attention is all you need (copy)")
-        found = client.get(url("reading_merge", course, duplicate.pk), {"q": "attention"}, **HTMX).content.decode()
+        found = client.get(
+            url("reading_merge", course, duplicate.pk), {"q": "attention"}, headers=HTMX
+        ).content.decode()
         assert "Attention Is All You Need" in found and "Merge into this" in found
-        merged = client.post(url("reading_merge", course, duplicate.pk), {"into": shelf["attention"].pk}, **HTMX)
+        merged = client.post(url("reading_merge", course, duplicate.pk), {"into": shelf["attention"].pk}, headers=HTMX)
         assert "Merged “Attention is all you need (copy)” into “Attention Is All You Need”." in merged.content.decode()
         assert Listing.objects.filter(reading=shelf["attention"]).count() == 2
 

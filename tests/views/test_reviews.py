@@ -9,9 +9,8 @@ from courseapp.selectors import STUDENTS_PER_PAGE as PER_PAGE
 from courseapp.services.demo import demo_course_load
 from courseapp.services.reviews import review_submit
 
+from ..asserts import HTMX
 from ..factories import MembershipFactory, ReadingFactory, SlotFactory
-
-HTMX = {"HX-Request": "true"}
 
 
 def url(name, course, *args):

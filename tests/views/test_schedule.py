@@ -8,9 +8,8 @@ from icalendar import Calendar
 from courseapp.models import Meeting, Membership, Notice, Signup, Slot, Swap
 from courseapp.services.reviews import review_submit
 
+from ..asserts import HTMX
 from ..factories import MeetingFactory, MembershipFactory, ReadingFactory, SignupFactory, SlotFactory
-
-HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
@@ -256,7 +255,7 @@ class TestEditor:
         # students
         path = reverse("courseapp:slot_seats", args=[course.slug, slots[0].pk])
         with django_assert_num_queries(7):
-            fragment = client.get(path, headers={"HX-Request": "true"}).content.decode()
+            fragment = client.get(path, headers=HTMX).content.decode()
         # two seat holders x (remove + the 2 other slots), the 40 students and "Assign a student…", 2 roles
         assert fragment.count("<option value=") == 2 * 3 + 41 + 2
         assert fragment.count('name="to_slot"') == 2 and f'hx-target="#edit-meeting-{slots[0].meeting_id}"' in fragment

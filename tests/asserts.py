@@ -1,0 +1,21 @@
+"""What many tests check, said once: a service's refusal, and a request made as htmx makes it."""
+
+import pytest
+
+from courseapp.services import ServiceError
+
+# The header htmx sends with every request, for the test client's ``headers=``.
+HTMX = {"HX-Request": "true"}
+
+
+def htmx_to(target: str) -> dict:
+    """htmx's headers when it swaps the element with id ``target`` (a page's partial answers that)."""
+    return HTMX | {"HX-Target": target}
+
+
+def refused(code: str, call, *args, **kwargs) -> str:
+    """Call a service, expect it to refuse with ``code``, and return the message the user reads."""
+    with pytest.raises(ServiceError) as error:
+        call(*args, **kwargs)
+    assert error.value.code == code, error.value.message
+    return error.value.message
