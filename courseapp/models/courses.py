@@ -182,6 +182,10 @@ class Course(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("courseapp:course_home", args=[self.slug])
 
+    def seats_for(self, role: str) -> int:
+        """Seats of ``role`` ("presenter" or "commentator") on each paper."""
+        return self.presenters_per_slot if role == "presenter" else self.commentators_per_slot
+
     @property
     def component_points(self) -> dict[str, int]:
         """Each grade component's share of the 100 points, by component name."""
@@ -246,6 +250,12 @@ class Course(models.Model):
         return self.reviews_required - self.scheduled_paper_reviews_required
 
 
+class MembershipQuerySet(models.QuerySet):
+    def active_students(self) -> "MembershipQuerySet":
+        """The admitted students: not staff, not waiting, declined, removed or unconfirmed."""
+        return self.filter(status=Membership.Status.ACTIVE, role=Membership.Role.STUDENT)
+
+
 class Membership(models.Model):
     """A user's place in a course. A pending or declined request is not a member."""
 
@@ -285,6 +295,8 @@ class Membership(models.Model):
     welcome_sent_at = models.DateTimeField(
         null=True, blank=True, help_text="When the e-mail telling an added student about the course went out."
     )
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["course", "role", "user__last_name", "user__first_name", "user__username"]

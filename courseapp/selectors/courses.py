@@ -17,6 +17,7 @@ from ..models import (
 
 def course_students(course: Course) -> QuerySet[User]:
     """The course's admitted students, by name."""
+    # Membership.objects.active_students(), as a join from the users.
     return User.objects.filter(
         memberships__course=course,
         memberships__status=Membership.Status.ACTIVE,
@@ -90,7 +91,8 @@ def getting_started(course: Course) -> Checklist:
                 .values("n")[:1]
             ),
             n_students=Subquery(
-                Membership.objects.filter(course=course, status=Membership.Status.ACTIVE, role=Membership.Role.STUDENT)
+                Membership.objects.active_students()
+                .filter(course=course)
                 .values("course")
                 .annotate(n=Count("pk"))
                 .values("n")[:1]

@@ -34,8 +34,10 @@ def assignment_problem(course: Course) -> tuple[assignment.Problem, dict]:
         assignment.Paper(
             id=slot.pk,
             meeting=slot.meeting_id,
-            presenter_seats=max(course.presenters_per_slot - used[slot.pk, Signup.Role.PRESENTER], 0),
-            commentator_seats=max(course.commentators_per_slot - used[slot.pk, Signup.Role.COMMENTATOR], 0),
+            presenter_seats=max(course.seats_for(Signup.Role.PRESENTER) - used[slot.pk, Signup.Role.PRESENTER], 0),
+            commentator_seats=max(
+                course.seats_for(Signup.Role.COMMENTATOR) - used[slot.pk, Signup.Role.COMMENTATOR], 0
+            ),
         )
         for slot in slots
     )
@@ -472,8 +474,10 @@ def assignment_preview(course: Course) -> Preview:
                 presenters=presenters,
                 commentators=commentators,
                 taken=taken,
-                open_presenters=max(course.presenters_per_slot - len(presenters) - held["presenter"], 0),
-                open_commentators=max(course.commentators_per_slot - len(commentators) - held["commentator"], 0),
+                open_presenters=max(course.seats_for(Signup.Role.PRESENTER) - len(presenters) - held["presenter"], 0),
+                open_commentators=max(
+                    course.seats_for(Signup.Role.COMMENTATOR) - len(commentators) - held["commentator"], 0
+                ),
             )
         )
     if problem is not None:

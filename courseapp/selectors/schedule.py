@@ -67,8 +67,8 @@ def _annotate_seats(slot: Slot, course: Course, viewer_id: int | None) -> None:
             slot.my_role = signup.role
     held = [invitation.invitee for invitation in slot.pending_invitations]
     for role, capacity in (
-        (Signup.Role.PRESENTER, course.presenters_per_slot),
-        (Signup.Role.COMMENTATOR, course.commentators_per_slot),
+        (Signup.Role.PRESENTER, course.seats_for(Signup.Role.PRESENTER)),
+        (Signup.Role.COMMENTATOR, course.seats_for(Signup.Role.COMMENTATOR)),
     ):
         seats = []
         for number in range(1, capacity + 1):
@@ -133,7 +133,7 @@ def my_term(course: Course, user) -> Term:
         others = [s for s in signup.slot.signups.all() if s.student_id != user.pk]
         signup.partners = [s.student for s in others if s.role == Signup.Role.PRESENTER]
         signup.commentators = [s.student for s in others if s.role == Signup.Role.COMMENTATOR]
-        signup.open_presenter_seats = course.presenters_per_slot - 1 - len(signup.partners)
+        signup.open_presenter_seats = course.seats_for(Signup.Role.PRESENTER) - 1 - len(signup.partners)
     invitations = list(
         Invitation.objects.filter(status=Invitation.Status.PENDING, slot__meeting__course=course)
         .filter(Q(invitee=user) | Q(inviter=user))

@@ -263,12 +263,12 @@ def _activity(result: DemoResult, today: datetime.date) -> None:
             signups.append(Signup(slot=slot, student=student, role=Signup.Role.PRESENTER, seat=seat))
             own_slot[student.pk] = slot.pk
     # Two thirds comment on two papers each, never their own, spread over the slots.
-    seats_left = {slot.pk: course.commentators_per_slot for slot in slots}
+    seats_left = {slot.pk: course.seats_for(Signup.Role.COMMENTATOR) for slot in slots}
     for student in rng.sample(students, k=len(students) * 2 // 3):
         choices = [slot for slot in slots if slot.pk != own_slot.get(student.pk) and seats_left[slot.pk] > 0]
         for slot in rng.sample(choices, k=min(course.commentaries_per_student, len(choices))):
             seats_left[slot.pk] -= 1
-            seat = course.commentators_per_slot - seats_left[slot.pk]
+            seat = course.seats_for(Signup.Role.COMMENTATOR) - seats_left[slot.pk]
             signups.append(Signup(slot=slot, student=student, role=Signup.Role.COMMENTATOR, seat=seat))
     Signup.objects.bulk_create(signups)
     result.created += len(signups)

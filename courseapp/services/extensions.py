@@ -57,11 +57,7 @@ def extension_grant(
     scope = Extension.Scope(scope)
     with transaction.atomic():
         # The student's membership row serialises changes to their extensions.
-        if not (
-            Membership.objects.select_for_update()
-            .filter(course=course, user=student, role=Membership.Role.STUDENT, status=Membership.Status.ACTIVE)
-            .exists()
-        ):
+        if not (Membership.objects.select_for_update().active_students().filter(course=course, user=student).exists()):
             raise ServiceError(NOT_A_STUDENT, code="not_a_student")
         extension = Extension(course=course, student=student, scope=scope, reason=reason.strip(), granted_by=by)
         extension.granted_at = now

@@ -72,9 +72,7 @@ def _check_subject(criterion: Criterion, students, review: Review | None, slot: 
         if not ids or not ids <= seated:
             raise ServiceError(NOT_THEIR_WORK.format(what=f"take a {role} seat on this paper"), code="not_their_work")
     if slot is None and review is None:
-        members = Membership.objects.filter(
-            course=criterion.rubric.course, user__in=ids, role=Membership.Role.STUDENT, status=Membership.Status.ACTIVE
-        )
+        members = Membership.objects.active_students().filter(course=criterion.rubric.course, user__in=ids)
         if members.count() != len(ids):
             raise ServiceError(NOT_THEIR_WORK.format(what="take this course"), code="not_their_work")
 

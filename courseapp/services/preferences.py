@@ -18,7 +18,7 @@ from ..models import AssignmentRun, Choice, Course, DraftSeat, Ranking, Signup, 
 from ..models.preferences import list_owner
 from ..selectors.preferences import assignment_problem, draft_figures
 from .errors import ServiceError
-from .signups import ROLE_NAMES, describe, lock_student, notify, seat_capacity
+from .signups import ROLE_NAMES, describe, lock_student, notify
 
 RANKING_NOT_OPEN = "Ranking opens {when}."
 RANKING_CLOSED = "Ranking closed {when}. Ask the instructor if you need a change."
@@ -193,7 +193,7 @@ def partner_set(
     the list of whoever had made one, and a pair that parts leaves each partner a copy.
     """
     now = now or timezone.now()
-    if course.presenters_per_slot < 2:
+    if course.seats_for(Signup.Role.PRESENTER) < 2:
         raise ServiceError(NO_PAIRS, code="no_pairs")
     with transaction.atomic():
         lock_student(course, student)
@@ -380,7 +380,7 @@ def draft_move(*, course: Course, run_id: int, draft_id: int, to_slot_id: int, b
         ).first()
         if conflict is not None:
             raise ServiceError(MOVE_CONFLICT.format(name=name, title=title, reason=conflict.reason), code="conflict")
-        capacity = seat_capacity(course, draft.role)
+        capacity = course.seats_for(draft.role)
         used = set(run.seats.filter(slot=target, role=draft.role).values_list("seat", flat=True))
         used |= set(Signup.objects.filter(slot=target, role=draft.role).values_list("seat", flat=True))
         free = [n for n in range(1, capacity + 1) if n not in used]

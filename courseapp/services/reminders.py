@@ -281,9 +281,7 @@ def _review_reminders(course: Course, slots: list[Slot], now: datetime.datetime,
     submitted = Review.objects.filter(reading__course=course, submitted_at__isnull=False)
     reviewed = set(submitted.filter(reading__in=papers).values_list("student_id", flat=True))
     presenting = {signup.student_id for slot in slots for signup in slot.signups.all()}
-    students = Membership.objects.filter(
-        course=course, status=Membership.Status.ACTIVE, role=Membership.Role.STUDENT
-    ).select_related("user")
+    students = Membership.objects.active_students().filter(course=course).select_related("user")
     titles = ", ".join(f"“{paper.title}”" for paper in papers)
     link = reverse("courseapp:my_reviews", args=[course.slug])
     when = date_format(starts, "l, g:i A")

@@ -36,8 +36,8 @@ NOT_WAITING = "You are not on the waitlist of this paper."
 NOT_PRESENTER = "Only a presenter of this paper can invite a partner."
 NO_SEAT_TO_OFFER = "There is no open presenter seat to offer on this paper."
 INVITEE_NOT_STUDENT = "{name} is not a student of this course."
-INVITEE_BUSY = "{name} already presents a paper this term."
-INVITEE_IN_SLOT = "{name} already has a seat on this paper."
+PRESENTS_ALREADY = "{name} already presents a paper this term."
+IN_SLOT = "{name} already has a seat on this paper."
 INVITATION_GONE = "This invitation is no longer open."
 SWAP_SAME_SLOT = "You both present this paper already."
 SWAP_NEEDS_PRESENTERS = "A swap exchanges the slots of two presenters: {name} does not present that paper."
@@ -93,18 +93,9 @@ def _lock_slots(course: Course, *slot_ids: int) -> dict[int, Slot]:
 
 def lock_student(course: Course, student, *, message: str = NOT_A_STUDENT) -> None:
     """Lock the student's membership: their per-course limits are checked one request at a time."""
-    is_student = (
-        Membership.objects.select_for_update()
-        .filter(course=course, user=student, status=Membership.Status.ACTIVE, role=Membership.Role.STUDENT)
-        .exists()
-    )
+    is_student = Membership.objects.select_for_update().active_students().filter(course=course, user=student).exists()
     if not is_student:
         raise ServiceError(message.format(name=getattr(student, "display_name", "")), code="not_a_student")
-
-
-def seat_capacity(course: Course, role: str) -> int:
-    """Seats of ``role`` on one paper."""
-    return course.presenters_per_slot if role == Signup.Role.PRESENTER else course.commentators_per_slot
 
 
 def _free_seat(slot: Slot, course: Course, role: str, *, honour_holds: bool = True) -> int | None:
@@ -113,7 +104,7 @@ def _free_seat(slot: Slot, course: Course, role: str, *, honour_holds: bool = Tr
     Seats held for invited partners count as taken, except for staff, who may assign any seat.
     """
     taken = set(slot.signups.filter(role=role).values_list("seat", flat=True))
-    free = [n for n in range(1, seat_capacity(course, role) + 1) if n not in taken]
+    free = [n for n in range(1, course.seats_for(role) + 1) if n not in taken]
     holds = _held(slot, role) if honour_holds else 0
     return free[0] if len(free) > holds else None
 
@@ -124,17 +115,32 @@ def _held(slot: Slot, role: str) -> int:
     return slot.invitations.filter(status=Invitation.Status.PENDING).count()
 
 
-def _limit_error(course: Course, student, slot: Slot, role: str) -> ServiceError | None:
-    """The per-student rules: one seat per slot, the presentation limit, the commentary limit."""
+def _in_slot_error(slot: Slot, student, *, name: str | None = None) -> ServiceError | None:
+    """One seat a paper for each student: the refusal if ``student`` has one on ``slot`` already.
+
+    ``name``: said of someone else (an invited partner, a student staff assign); None: to the student.
+    """
+    if not slot.signups.filter(student=student).exists():
+        return None
+    return ServiceError(IN_SLOT.format(name=name) if name else ALREADY_IN_SLOT, code="already_in_slot")
+
+
+def _limit_error(course: Course, student, slot: Slot, role: str, *, name: str | None = None) -> ServiceError | None:
+    """The per-student rules: one seat per slot, the presentation limit, the commentary limit.
+
+    ``name``: the rules said of someone else (an invited partner); None: said to the student.
+    """
     mine = Signup.objects.filter(student=student, slot__meeting__course=course).select_related(
         "slot__reading", "slot__meeting"
     )
     own = next((signup for signup in mine if signup.slot_id == slot.pk), None)
     if own is not None:
-        if role == Signup.Role.COMMENTATOR and own.role == Signup.Role.PRESENTER:
+        if role == Signup.Role.COMMENTATOR and own.role == Signup.Role.PRESENTER and name is None:
             return ServiceError(OWN_SLOT, code="own_slot")
-        return ServiceError(ALREADY_IN_SLOT, code="already_in_slot")
+        return ServiceError(IN_SLOT.format(name=name) if name else ALREADY_IN_SLOT, code="already_in_slot")
     presenting = [s for s in mine if s.role == Signup.Role.PRESENTER]
+    if role == Signup.Role.PRESENTER and name and len(presenting) >= course.presentations_per_student:
+        return ServiceError(PRESENTS_ALREADY.format(name=name), code="already_presenting")
     if role == Signup.Role.PRESENTER and len(presenting) >= course.presentations_per_student:
         first = presenting[0].slot
         return ServiceError(
@@ -284,20 +290,15 @@ def invitation_send(
         if not slot.signups.filter(student=inviter, role=Signup.Role.PRESENTER).exists():
             raise ServiceError(NOT_PRESENTER, code="not_presenter")
         lock_student(course, invitee, message=INVITEE_NOT_STUDENT)
-        if slot.signups.filter(student=invitee).exists():
-            raise ServiceError(INVITEE_IN_SLOT.format(name=invitee.display_name), code="invitee_in_slot")
-        if (
-            Signup.objects.filter(student=invitee, slot__meeting__course=course, role=Signup.Role.PRESENTER).count()
-            >= course.presentations_per_student
-        ):
-            raise ServiceError(INVITEE_BUSY.format(name=invitee.display_name), code="invitee_busy")
+        if error := _limit_error(course, invitee, slot, Signup.Role.PRESENTER, name=invitee.display_name):
+            raise error
         if _free_seat(slot, course, Signup.Role.PRESENTER) is None:
             raise ServiceError(NO_SEAT_TO_OFFER, code="no_seat_to_offer")
         try:
             with transaction.atomic():
                 invitation = Invitation.objects.create(slot=slot, inviter=inviter, invitee=invitee)
         except IntegrityError:
-            raise ServiceError(INVITEE_IN_SLOT.format(name=invitee.display_name), code="already_invited") from None
+            raise ServiceError(IN_SLOT.format(name=invitee.display_name), code="already_invited") from None
         return invitation  # the invitee sees it in "my term" with its buttons; no notice needed
 
 
@@ -413,7 +414,7 @@ def swap_answer(*, course: Course, swap_id: int, user, decision: str, now: datet
 
 
 def _parking_seat(course: Course) -> int:
-    return max(course.presenters_per_slot, course.commentators_per_slot) + 1000
+    return max(course.seats_for(Signup.Role.PRESENTER), course.seats_for(Signup.Role.COMMENTATOR)) + 1000
 
 
 def seat_assign(*, course: Course, slot_id: int, student, role: str, by) -> Signup:
@@ -421,8 +422,8 @@ def seat_assign(*, course: Course, slot_id: int, student, role: str, by) -> Sign
     with transaction.atomic():
         slot = _lock_slot(course, slot_id)
         lock_student(course, student)
-        if slot.signups.filter(student=student).exists():
-            raise ServiceError(INVITEE_IN_SLOT.format(name=student.display_name), code="already_in_slot")
+        if error := _in_slot_error(slot, student, name=student.display_name):
+            raise error
         seat = _free_seat(slot, course, role, honour_holds=False)
         if seat is None:
             raise ServiceError(SEATS_FULL.format(role=ROLE_NAMES[role]), code="seats_full")
@@ -455,8 +456,8 @@ def signup_move(*, course: Course, signup_id: int, to_slot_id: int, by) -> Signu
         if not target.has_seats:
             raise ServiceError(NO_SEATS, code="no_seats")
         signup = Signup.objects.select_related("student").get(pk=signup_id, slot=source)
-        if target.signups.filter(student=signup.student).exists():
-            raise ServiceError(INVITEE_IN_SLOT.format(name=signup.student.display_name), code="already_in_slot")
+        if error := _in_slot_error(target, signup.student, name=signup.student.display_name):
+            raise error
         seat = _free_seat(target, course, signup.role, honour_holds=False)
         if seat is None:
             raise ServiceError(SEATS_FULL.format(role=ROLE_NAMES[signup.role]), code="seats_full")

@@ -168,7 +168,7 @@ class TestInvitations:
         take(course, slots[0], students[0])
         take(course, slots[1], students[1])
         message = refused(
-            "invitee_busy",
+            "already_presenting",
             seats.invitation_send,
             course=course,
             slot_id=slots[0].pk,
