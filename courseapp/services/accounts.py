@@ -18,6 +18,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from ..models import Course, Membership, User
+from .queue import later
 
 RESEND_SECONDS = 120
 
@@ -38,6 +39,11 @@ def confirmation_url(user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     path = reverse("email_confirm", kwargs={"uidb64": uid, "token": confirmation_tokens.make_token(user)})
     return settings.SITE_URL + path
+
+
+def confirmation_queue(user: User, *, courses: list[int] | None = None) -> None:
+    """Have a worker mail the account its confirmation link (at most one every two minutes)."""
+    later("send_email_confirmation", user.pk, courses=courses)
 
 
 def confirmation_send(*, user_id: int, courses: list[int] | None = None) -> bool:

@@ -26,7 +26,7 @@ from ..selectors import review_deadlines
 from ..selectors.extensions import Extensions
 from ..selectors.presentations import presentation_deadlines
 from .errors import ServiceError
-from .signups import notify
+from .notices import notify
 
 NOT_A_STUDENT = "Extensions are for the course's students."
 NOT_PRESENTING = "{name} does not present “{title}”."

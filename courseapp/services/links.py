@@ -14,6 +14,7 @@ from django.utils import timezone
 from .. import linkcheck
 from ..models import Course, LinkCheckRun, LinkResult, Reading
 from .errors import ServiceError
+from .queue import later
 
 Status = LinkResult.Status
 
@@ -43,10 +44,12 @@ def _links(course: Course):
     return Reading.objects.filter(course=course).exclude(url="")
 
 
-def link_check_start(*, course: Course, by=None, trigger=LinkCheckRun.Trigger.MANUAL) -> tuple[LinkCheckRun, bool]:
-    """Queue a run, or find the one already going; returns (run, whether it is new).
+def link_check_start(
+    *, course: Course, by=None, trigger=LinkCheckRun.Trigger.MANUAL, queue: bool = True
+) -> tuple[LinkCheckRun, bool]:
+    """Start a run on a worker, or find the one already going; returns (run, whether it is new).
 
-    The caller queues the task for a new run (``check_links.delay_on_commit(run.pk)``).
+    ``queue=False``: the caller runs it (``check_links --wait``, a test).
     """
     with transaction.atomic():
         Course.objects.select_for_update().filter(pk=course.pk).first()
@@ -63,6 +66,8 @@ def link_check_start(*, course: Course, by=None, trigger=LinkCheckRun.Trigger.MA
                 run = LinkCheckRun.objects.create(course=course, started_by=by, trigger=trigger, total=total)
         except IntegrityError:  # the constraint, where the course row lock is not taken (SQLite)
             return LinkCheckRun.objects.get(course=course, finished_at__isnull=True), False
+    if queue:
+        later("check_links", run.pk)
     return run, True
 
 

@@ -13,6 +13,7 @@ from ..models import Course, Membership
 from ..models.courses import new_calendar_token
 from ..people import Person, parse_people
 from .errors import ServiceError
+from .queue import later
 
 ALREADY_MEMBER = "You are already a member of this course."
 STAFF_CANNOT_REQUEST = "Course staff do not need to ask to join."
@@ -30,7 +31,6 @@ def membership_request(*, course: Course, user, note: str = "") -> Membership:
 
     The instructors hear of it by e-mail (and see a badge in the course's navigation).
     """
-    from ..tasks import send_join_request  # tasks import services; import late to avoid a cycle
 
     if not user.email_confirmed:
         raise ServiceError(CONFIRM_FIRST.format(email=user.email), code="unconfirmed")
@@ -39,7 +39,7 @@ def membership_request(*, course: Course, user, note: str = "") -> Membership:
             course=course, user=user, defaults={"request_note": note}
         )
         if created:
-            send_join_request.delay_on_commit(membership.pk)
+            later("send_join_request", membership.pk)
             return membership
         if membership.status == Membership.Status.ACTIVE:
             code, message = (
@@ -54,14 +54,13 @@ def membership_request(*, course: Course, user, note: str = "") -> Membership:
         membership.decided_at = None
         membership.decided_by = None
         membership.save()
-        send_join_request.delay_on_commit(membership.pk)
+        later("send_join_request", membership.pk)
         return membership
 
 
 def membership_decide(*, membership_id: int, course: Course, decided_by, approve: bool) -> Membership:
     """Approve or decline a pending request; the student hears of it by e-mail.
     Deciding twice (two tabs, a double click) is refused."""
-    from ..tasks import send_decision
 
     with transaction.atomic():
         membership = (
@@ -78,7 +77,7 @@ def membership_decide(*, membership_id: int, course: Course, decided_by, approve
         membership.decided_at = timezone.now()
         membership.decided_by = decided_by
         membership.save(update_fields=["status", "decided_at", "decided_by"])
-        send_decision.delay_on_commit(membership.pk)
+        later("send_decision", membership.pk)
         return membership
 
 
@@ -113,7 +112,6 @@ def members_add_by_email(*, course: Course, added_by, text: str, role: str = Mem
 
     People without an account get one, named as pasted, with an e-mail to choose a password.
     """
-    from ..tasks import send_welcome  # tasks import services; import late to avoid a cycle
 
     if role not in ADDABLE_ROLES:
         raise ServiceError(ROLE_NOT_ASSIGNABLE, code="role_not_assignable")
@@ -164,7 +162,7 @@ def members_add_by_email(*, course: Course, added_by, text: str, role: str = Mem
             membership.decided_by = added_by
             membership.save()
             (result.unconfirmed if waits else result.invited if new_account else result.added).append(address)
-            send_welcome.delay_on_commit(membership.pk, new_account=new_account)
+            later("send_welcome", membership.pk, new_account=new_account)
     return result
 
 

@@ -18,7 +18,9 @@ from ..models import AssignmentRun, Choice, Course, DraftSeat, Ranking, Signup, 
 from ..models.preferences import list_owner
 from ..selectors.preferences import assignment_problem, draft_figures
 from .errors import ServiceError
-from .signups import ROLE_NAMES, describe, lock_student, notify
+from .notices import describe, notify
+from .queue import later
+from .signups import ROLE_NAMES, lock_student
 
 RANKING_NOT_OPEN = "Ranking opens {when}."
 RANKING_CLOSED = "Ranking closed {when}. Ask the instructor if you need a change."
@@ -250,7 +252,6 @@ def assignment_start(
 
     ``queue=False`` leaves the run for the caller to solve with ``assignment_run`` (the command does).
     """
-    from ..tasks import assign_seats  # the tasks module imports the services
 
     now = now or timezone.now()
     if not course.ranks_papers:
@@ -273,7 +274,7 @@ def assignment_start(
             course=course, seed=secrets.randbelow(2**31) if seed is None else seed, created_by=by
         )
         if queue:
-            assign_seats.delay_on_commit(run.pk)
+            later("assign_seats", run.pk)
         return run, True
 
 

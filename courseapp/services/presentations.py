@@ -11,7 +11,7 @@ from django.utils.text import get_valid_filename
 from ..models import Course, OneOnOneTime, SlideUpload, Slot, Timing
 from ..selectors.presentations import presentation_deadlines
 from .errors import ServiceError
-from .signups import notify
+from .notices import notify
 
 NOT_PRESENTING = "Only the presenters of this paper can do that."
 TIME_TAKEN = "Another pair booked that time a moment ago; choose another."

@@ -11,6 +11,7 @@ from .. import quiz
 from ..models import Course, ExamSlot, QuizDraw, QuizPick, Review
 from ..selectors import course_students
 from .errors import BAD_INPUT, ServiceError
+from .queue import later
 
 NO_WINDOW = "Set the exam window in the course settings first."
 SLOT_TAKEN = "Someone booked that time a moment ago; choose another."
@@ -93,14 +94,13 @@ def eligible_readings(course: Course, *, papers_only: bool, on_time_only: bool) 
 
 def quiz_draw_queue(*, course: Course, seed: str, by) -> None:
     """Have a worker draw every student's paper (``seed``: empty for a random one), once this commits."""
-    from ..tasks import draw_quiz  # tasks import services; import late to avoid a cycle
 
     seed = seed.strip()
     if seed and not seed.isdigit():
         raise ServiceError(SEED_NOT_A_NUMBER, code="seed", status=BAD_INPUT)
     if QuizDraw.objects.filter(course=course).exists():
         raise ServiceError(DRAWN_ALREADY, code="drawn")
-    draw_quiz.delay_on_commit(course.pk, int(seed) if seed else None, by.pk)
+    later("draw_quiz", course.pk, int(seed) if seed else None, by.pk)
 
 
 def quiz_draw(*, course_id: int, seed: int | None = None, by_id: int | None = None) -> QuizDraw:

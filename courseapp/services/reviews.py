@@ -12,6 +12,7 @@ from ..models import Course, Reading, Review, ReviewSubmission, SimilarityFlag
 from ..selectors import review_deadlines
 from ..selectors.extensions import Extensions
 from .errors import BAD_INPUT, ServiceError
+from .queue import queue_now
 
 DRAFT_TOO_LARGE = "This text is too long to save ({size} characters; at most {limit})."
 ATTESTATION_REQUIRED = "Tick the box to confirm you wrote this review yourself, without a generative model."
@@ -132,11 +133,10 @@ def _refusal(
 def similarity_check_soon(*, reading_id: int) -> bool:
     """Queue a check of the reading's reviews, unless one is queued and has not started: that one will
     see this submission too. A rush of 300 submissions runs a few checks, not 300. True if queued."""
-    from ..tasks import check_reading_similarity  # tasks import services; import late to avoid a cycle
 
     if not cache.add(SIMILARITY_QUEUED.format(reading_id=reading_id), True, timeout=SIMILARITY_QUEUED_FOR):
         return False
-    check_reading_similarity.delay(reading_id)
+    queue_now("check_reading_similarity", reading_id)
     return True
 
 

@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 
 from ..models import Course, Meeting, Reading, Signup, Slot
 from .errors import ServiceError, checked
+from .notices import describe, notify
 from .ordering import move_one_place, next_position
-from .signups import describe, notify
 
 READING_TWICE_IN_MEETING = "“{title}” is on this meeting's agenda already."
 SLOT_NEEDS_SOMETHING = "Choose a reading, or give the agenda item a title."

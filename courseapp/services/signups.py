@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from .. import dates
-from ..models import AssignmentRun, Course, Invitation, Membership, Notice, Signup, Slot, Swap, WaitlistEntry
+from ..models import AssignmentRun, Course, Invitation, Membership, Signup, Slot, Swap, WaitlistEntry
 from .errors import ServiceError
+from .notices import describe, notify, seat_confirm
 
 # Notices tell students what happened to their seats; what awaits their answer (an invitation,
 # a proposed swap) is shown in "my term" with its buttons instead.
@@ -173,33 +174,6 @@ def _create_signup(slot: Slot, student, role: str, seat: int) -> Signup:
         raise ServiceError(SEAT_LOST_RACE, code="seat_taken") from None
 
 
-def notify(course: Course, user, message: str) -> Notice:
-    """Tell a student what happened to their seats: on their pages, and by e-mail once this commits."""
-    from ..tasks import send_notice  # the tasks module imports the services
-
-    notice = Notice.objects.create(course=course, user=user, message=message)
-    send_notice.delay_on_commit(notice.pk)
-    return notice
-
-
-def _confirm(signup: Signup) -> Signup:
-    """E-mail the student a confirmation of the seat they took, once this commits."""
-    from ..tasks import send_signup_confirmation
-
-    send_signup_confirmation.delay_on_commit(signup.pk)
-    return signup
-
-
-def notices_read(*, course: Course, user) -> None:
-    """Mark the user's notices of this course as read."""
-    Notice.objects.filter(course=course, user=user, read_at__isnull=True).update(read_at=timezone.now())
-
-
-def describe(slot: Slot) -> str:
-    """A paper as a notice names it: “Title” (Wed Oct 16)."""
-    return f"“{slot.display_title}” ({dates.show(slot.meeting.date, 'day')})"
-
-
 def seat_take(*, course: Course, slot_id: int, student, role: str, now: datetime.datetime | None = None) -> Signup:
     """A student takes an open seat of ``role``; the reason is given when the rules refuse it."""
     with transaction.atomic():
@@ -212,7 +186,7 @@ def seat_take(*, course: Course, slot_id: int, student, role: str, now: datetime
         if seat is None:
             raise ServiceError(SEATS_FULL.format(role=ROLE_NAMES[role]), code="seats_full")
         WaitlistEntry.objects.filter(slot=slot, student=student).delete()
-        return _confirm(_create_signup(slot, student, role, seat))
+        return seat_confirm(_create_signup(slot, student, role, seat))
 
 
 def seat_drop(*, course: Course, slot_id: int, student, now: datetime.datetime | None = None) -> None:
@@ -328,7 +302,7 @@ def invitation_answer(
             if seat is None:  # staff gave the held seat away meanwhile
                 raise ServiceError(SEATS_FULL.format(role="presenter"), code="seats_full")
             WaitlistEntry.objects.filter(slot=slot, student=user).delete()
-            _confirm(_create_signup(slot, user, Signup.Role.PRESENTER, seat))
+            seat_confirm(_create_signup(slot, user, Signup.Role.PRESENTER, seat))
             notify(course, invitation.inviter, f"{user.display_name} accepted: you present {describe(slot)} together.")
         else:
             invitation.status = Invitation.Status.DECLINED if decision == "decline" else Invitation.Status.CANCELLED

@@ -11,8 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ..forms import SignUpForm
 from ..models import User
-from ..services.accounts import confirmation_tokens, email_confirm
-from ..tasks import send_email_confirmation
+from ..services.accounts import confirmation_queue, confirmation_tokens, email_confirm
 
 
 @require_http_methods(["GET", "POST"])
@@ -23,7 +22,7 @@ def signup(request):
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        send_email_confirmation.delay_on_commit(user.pk)
+        confirmation_queue(user)
         login(request, user, backend="courseapp.backends.UsernameOrEmailBackend")
         messages.success(request, f"Welcome. We sent a link to {user.email}: open it to confirm your address.")
         return redirect("courseapp:course_list")
@@ -80,7 +79,7 @@ def email_confirmation_send_view(request):
     """Mail the confirmation link again (at most one every two minutes)."""
     if request.user.email_confirmed:
         return redirect("courseapp:course_list")
-    send_email_confirmation.delay_on_commit(request.user.pk)
+    confirmation_queue(request.user)
     messages.info(
         request, f"We sent a link to {request.user.email}; it can take a minute, and one is sent every two at most."
     )

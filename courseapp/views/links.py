@@ -10,7 +10,6 @@ from ..models import LinkCheckRun, LinkResult, Reading
 from ..permissions import Perm, course_view
 from ..services import ServiceError
 from ..services import links as service
-from ..tasks import check_links
 from .rendering import redirect_with_message
 
 PAGE = "courseapp/readings/links.html"
@@ -68,8 +67,6 @@ def links_start(request, course):
         run, new = service.link_check_start(course=course, by=request.user)
     except ServiceError as error:
         return redirect_with_message(request, "courseapp:links", course.slug, done=None, error=error.message)
-    if new:
-        check_links.delay_on_commit(run.pk)
     if request.htmx:
         response = render(request, f"{PAGE}#progress", progress_context(course, run))
         if not run.is_going:  # no broker: it ran in this request, so show what it found

@@ -13,7 +13,8 @@ from ..services import ServiceError
 from ..services import signups as seats
 from ..services.errors import BAD_INPUT
 from ..services.memberships import membership_calendar_renew
-from ..services.signups import notices_read, signup_window_error
+from ..services.notices import notices_read
+from ..services.signups import signup_window_error
 from .rendering import answer
 
 PAGE = "courseapp/schedule/page.html"

@@ -7,7 +7,6 @@ from courseapp.management.courses import course_named
 from courseapp.models import LinkCheckRun, LinkResult
 from courseapp.services import ServiceError
 from courseapp.services.links import link_check_run, link_check_start
-from courseapp.tasks import check_links
 
 Status = LinkResult.Status
 
@@ -25,12 +24,10 @@ class Command(BaseCommand):
     def handle(self, *args, course: str, wait: bool, **options):
         course_obj = course_named(course)
         try:
-            run, new = link_check_start(course=course_obj, trigger=LinkCheckRun.Trigger.COMMAND)
+            run, new = link_check_start(course=course_obj, trigger=LinkCheckRun.Trigger.COMMAND, queue=not wait)
         except ServiceError as error:
             raise CommandError(error.message) from None
         if not wait:
-            if new:
-                check_links.delay_on_commit(run.pk)
             run.refresh_from_db()
             if run.finished_at:  # no broker: it ran in this process
                 self._report(run)
