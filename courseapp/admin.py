@@ -19,7 +19,7 @@ from .models import (
     Score,
     ScoreChange,
     Section,
-    SentReminder,
+    SentMail,
     Signup,
     SlideUpload,
     Slot,
@@ -255,8 +255,8 @@ class LinkResultAdmin(admin.ModelAdmin):
     readonly_fields = [field.name for field in LinkResult._meta.fields]
 
 
-@admin.register(SentReminder)
-class SentReminderAdmin(admin.ModelAdmin):
+@admin.register(SentMail)
+class SentMailAdmin(admin.ModelAdmin):
     list_display = ["subject", "user", "kind", "course", "sent_at"]
     list_filter = ["kind", "course"]
     list_select_related = ["user", "course"]

@@ -19,7 +19,7 @@ from courseapp.models import (
     OneOnOneTime,
     Reading,
     Release,
-    SentReminder,
+    SentMail,
     SlideUpload,
     Slot,
     Timing,
@@ -96,7 +96,7 @@ def test_admin_pages_of_every_model_render(admin_client, course):
     slides.file.save("a.pdf", ContentFile(b"%PDF-"), save=True)
     run = LinkCheckRun.objects.create(course=course, total=1)
     LinkResult.objects.create(run=run, reading=signup.slot.reading, url="https://example.org/a", status="ok")
-    SentReminder.objects.create(course=course, user=signup.student, kind="signup", key="1", subject="A seat")
+    SentMail.objects.create(course=course, user=signup.student, kind="signup", key="1", subject="A seat")
     Extension.objects.create(
         course=course, student=signup.student, scope="course", extra=datetime.timedelta(hours=48),
         granted_at=timezone.now(),
@@ -128,7 +128,7 @@ def test_admin_pages_of_every_model_render(admin_client, course):
         "Rubric",
         "Score",
         "Section",
-        "SentReminder",
+        "SentMail",
         "Signup",
         "SlideUpload",
         "Slot",

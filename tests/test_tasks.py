@@ -12,7 +12,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from courseapp.models import LinkCheckRun, Membership, QuizDraw, QuizPick, Review, SentReminder, SimilarityFlag
+from courseapp.models import LinkCheckRun, Membership, QuizDraw, QuizPick, Review, SentMail, SimilarityFlag
 from courseapp.services.links import link_check_start
 from courseapp.services.quiz import quiz_draw
 from courseapp.tasks import check_links, draw_quiz, send_reminders, send_welcome
@@ -38,17 +38,18 @@ def processed(task_name: str) -> int:
     return sum(worker_stats.get("total", {}).get(task_name, 0) for worker_stats in stats.values())
 
 
-def test_bulk_add_invitation_is_sent_by_the_worker_once(worker, client, course, instructor):
+def test_the_welcome_of_a_pasted_roster_is_sent_by_the_worker_once(worker, client, course, instructor):
     client.force_login(instructor)
     client.post(reverse("courseapp:members_add", args=[course.slug]), {"addresses": "grace@example.edu"})
 
-    mails = wait_for(lambda: list(worker.mail_dir.iterdir()), what=f"the invitation e-mail; {worker.log}")
+    mails = wait_for(lambda: list(worker.mail_dir.iterdir()), what=f"the welcome e-mail; {worker.log}")
     message = read_mail(mails[0])
     assert message["To"] == "grace@example.edu"
+    assert message["Subject"] == f"[{course.title}] You have been added to the course"
     body = message.get_content()
     assert "Choose a password here to log in" in body and "/accounts/reset/" in body
     membership = Membership.objects.get(user__email="grace@example.edu")
-    assert membership.welcome_sent_at is not None
+    assert SentMail.objects.get(kind="welcome").key == str(membership.pk)
 
     # The broker may deliver a task twice (a lost ack, a restarted worker): still one e-mail.
     send_welcome.delay(membership.pk, new_account=True)
@@ -175,4 +176,4 @@ def test_reminders_go_out_from_a_worker_once(worker):
     message = read_mail(mail_file)
     assert message["To"] == student.email
     assert "Reviews due at tomorrow's meeting" in message["Subject"]
-    assert SentReminder.objects.get(user=student).key == str(meeting.pk)
+    assert SentMail.objects.get(user=student).key == str(meeting.pk)

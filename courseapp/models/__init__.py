@@ -5,11 +5,11 @@ from .courses import Course, Membership
 from .extensions import Extension
 from .grading import Component, Criterion, Release, Rubric, Score, ScoreChange
 from .links import LinkCheckRun, LinkResult
+from .mail import SentMail
 from .preferences import AssignmentRun, Choice, DraftSeat, Ranking
 from .presentations import OneOnOneTime, SlideUpload, Timing
 from .quiz import ExamSlot, QuizDraw, QuizPick
 from .readings import Listing, Reading, ReadingImport, Section
-from .reminders import SentReminder
 from .reviews import Review, ReviewSubmission, SimilarityFlag
 from .schedule import CalendarImport, Invitation, Meeting, Notice, Signup, Slot, Swap, WaitlistEntry
 
@@ -43,7 +43,7 @@ __all__ = [
     "Score",
     "ScoreChange",
     "Section",
-    "SentReminder",
+    "SentMail",
     "Signup",
     "SimilarityFlag",
     "SlideUpload",

@@ -292,9 +292,6 @@ class Membership(models.Model):
         default=True,
         help_text="Reminders of reviews, 1-on-1s, slides and commentaries due, and changes to one's seats.",
     )
-    welcome_sent_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the e-mail telling an added student about the course went out."
-    )
 
     objects = MembershipQuerySet.as_manager()
 

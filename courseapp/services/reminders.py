@@ -1,28 +1,26 @@
 """E-mail to students: reminders of what is due soon, and word of changes to their seats.
 
-Every message is recorded (SentReminder) in the transaction that sends it, under a unique
-constraint, so it goes out once however often the hourly job or a task delivery runs; a student
-who turned reminders off gets none.
+Each goes once (services/mail.py); a student who turned reminders off gets none.
 """
 
 import datetime
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from ..models import Course, Membership, Notice, Reading, Review, SentReminder, Signup, SlideUpload, Slot
+from ..models import Course, Membership, Notice, Reading, Review, SentMail, Signup, SlideUpload, Slot
 from ..selectors import presented_reading_ids, submitted_reviews, tally_reviews
 from ..selectors.extensions import Extensions
 from ..selectors.presentations import presentation_deadlines
+from .mail import mail_once
 
-Kind = SentReminder.Kind
+Kind = SentMail.Kind
 DAY = datetime.timedelta(days=1)
 
 
@@ -40,14 +38,7 @@ def send_once(*, course: Course, user, kind: str, key: str, subject: str, lines:
 
 
 def _send_recorded(*, course: Course, user, kind: str, key: str, subject: str, lines: list[str], link: str) -> bool:
-    """Record the message and send it, in the caller's transaction; False when it was sent before."""
-    if not user.email:
-        return False
-    try:
-        with transaction.atomic():
-            SentReminder.objects.create(course=course, user=user, kind=kind, key=key, subject=subject[:300])
-    except IntegrityError:
-        return False  # sent before (or being sent by another delivery right now)
+    """A reminder's lines and link in the reminder e-mail, sent once, in the caller's transaction."""
     body = render_to_string(
         "courseapp/email/reminder.txt",
         {
@@ -58,9 +49,7 @@ def _send_recorded(*, course: Course, user, kind: str, key: str, subject: str, l
             "settings_link": settings.SITE_URL + reverse("courseapp:course_home", args=[course.slug]) + "#reminders",
         },
     )
-    # Inside the transaction: if the mail server refuses, the record goes too and a retry sends it.
-    send_mail(subject=f"[{course.title}] {subject}", message=body, from_email=None, recipient_list=[user.email])
-    return True
+    return mail_once(course=course, user=user, kind=kind, key=key, subject=subject, body=body)
 
 
 def join_request_notify(*, membership_id: int) -> int:

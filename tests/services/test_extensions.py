@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from courseapp.models import Extension, Notice, OneOnOneTime, Review, ReviewSubmission, SentReminder
+from courseapp.models import Extension, Notice, OneOnOneTime, Review, ReviewSubmission, SentMail
 from courseapp.selectors import review_progress
 from courseapp.selectors.extensions import Extensions
 from courseapp.selectors.presentations import presentation_deadlines
@@ -218,7 +218,7 @@ class TestReminders:
         assert message["subject"] == "Your extended review deadline is tomorrow"
         assert "due Sat Oct 19, 2024, 2:00 PM" in message["lines"][0]
         assert message["key"] != str(meeting.pk), "a new deadline gets its own reminder"
-        assert message["kind"] == SentReminder.Kind.REVIEWS_DUE
+        assert message["kind"] == SentMail.Kind.REVIEWS_DUE
 
 
 def test_one_query_answers_for_every_student(course, instructor, meeting, due, django_assert_num_queries):

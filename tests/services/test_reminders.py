@@ -7,14 +7,14 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from courseapp.models import Membership, OneOnOneTime, Review, SentReminder, SlideUpload
+from courseapp.models import Membership, OneOnOneTime, Review, SentMail, SlideUpload
 from courseapp.services.reminders import reminders_send
 from courseapp.services.signups import seat_drop, seat_take, waitlist_join
 
 from ..asserts import htmx_to
 from ..factories import MeetingFactory, MembershipFactory, ReadingFactory, SignupFactory, SlotFactory
 
-Kind = SentReminder.Kind
+Kind = SentMail.Kind
 
 
 def student_of(course, **fields):
@@ -65,7 +65,7 @@ def test_each_reminder_is_sent_once(course, meeting):
     reminders_send(now=day_before(meeting) + datetime.timedelta(hours=1))
 
     assert len(mail.outbox) == 1
-    assert SentReminder.objects.get().kind == Kind.REVIEWS_DUE
+    assert SentMail.objects.get().kind == Kind.REVIEWS_DUE
 
 
 def test_nothing_is_sent_two_days_before_or_after_the_meeting_started(course, meeting):

@@ -4,8 +4,9 @@ from django.db import models
 from .courses import Course
 
 
-class SentReminder(models.Model):
-    """An e-mail the app sent a member about their course work: recorded, so each is sent once."""
+class SentMail(models.Model):
+    """An e-mail the app sent about a course: recorded in the transaction that sends it, under a unique
+    constraint, so each goes out once however often a job or a task delivery runs (services/mail.py)."""
 
     class Kind(models.TextChoices):
         REVIEWS_DUE = "reviews_due", "Reviews due at tomorrow's meeting"
@@ -17,11 +18,12 @@ class SentReminder(models.Model):
         NOTICE = "notice", "A change to one's seats"
         JOIN_REQUEST = "join_request", "A request to join (to instructors)"
         ADMISSION = "admission", "Admitted or declined"
+        WELCOME = "welcome", "Added to the course from a roster"
 
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sent_reminders")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_reminders")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sent_mail")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_mail")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    # What the reminder is about (a meeting, a slot, a sign-up, a notice), so a second run skips it.
+    # What the message is about (a meeting, a slot, a sign-up, a notice, a membership), so it goes once.
     key = models.CharField(max_length=100)
     subject = models.CharField(max_length=300)
     sent_at = models.DateTimeField(auto_now_add=True)
@@ -29,7 +31,7 @@ class SentReminder(models.Model):
     class Meta:
         ordering = ["-sent_at"]
         constraints = [
-            models.UniqueConstraint(fields=["course", "user", "kind", "key"], name="reminder_sent_once"),
+            models.UniqueConstraint(fields=["course", "user", "kind", "key"], name="mail_sent_once"),
         ]
 
     def __str__(self) -> str:
