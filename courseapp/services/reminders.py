@@ -34,10 +34,10 @@ def send_once(*, course: Course, user, kind: str, key: str, subject: str, lines:
         )
         if membership is None or not membership.reminders:
             return False
-        return _send_recorded(course=course, user=user, kind=kind, key=key, subject=subject, lines=lines, link=link)
+        return _reminder_mail(course=course, user=user, kind=kind, key=key, subject=subject, lines=lines, link=link)
 
 
-def _send_recorded(*, course: Course, user, kind: str, key: str, subject: str, lines: list[str], link: str) -> bool:
+def _reminder_mail(*, course: Course, user, kind: str, key: str, subject: str, lines: list[str], link: str) -> bool:
     """A reminder's lines and link in the reminder e-mail, sent once, in the caller's transaction."""
     body = render_to_string(
         "courseapp/email/reminder.txt",
@@ -67,7 +67,7 @@ def join_request_notify(*, membership_id: int) -> int:
             course=course, role=Membership.Role.INSTRUCTOR, status=Membership.Status.ACTIVE
         )
         for instructor in instructors:
-            sent += _send_recorded(
+            sent += _reminder_mail(
                 course=course,
                 user=instructor.user,
                 kind=Kind.JOIN_REQUEST,
@@ -89,7 +89,7 @@ def decision_notify(*, membership_id: int) -> bool:
     if not admitted and membership.status != Membership.Status.DECLINED:
         return False
     with transaction.atomic():
-        return _send_recorded(
+        return _reminder_mail(
             course=course,
             user=membership.user,
             kind=Kind.ADMISSION,
