@@ -12,10 +12,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from .http import HtmxHttpRequest
 from .models import Course, Membership, Slot
 
 
@@ -140,6 +141,12 @@ class CourseAccess:
         return Membership.objects.filter(course=self.course, status=Membership.Status.PENDING).count()
 
 
+class CourseRequest(HtmxHttpRequest):
+    """A request to a course page: what ``@course_view`` adds."""
+
+    access: CourseAccess
+
+
 ARCHIVED_READ_ONLY = "This course is archived: it is the record of its term, and nothing in it can change."
 
 
@@ -155,7 +162,7 @@ def course_view(perm: Perm, *, hide: bool = False, archived_ok: bool = False) ->
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
+        def wrapper(request: CourseRequest, slug: str, *args, **kwargs) -> HttpResponse:
             course, role, membership = course_access(request.user, slug)
             if not can(role, perm):
                 if role == Role.ANONYMOUS:
@@ -179,7 +186,7 @@ def course_view(perm: Perm, *, hide: bool = False, archived_ok: bool = False) ->
     return decorator
 
 
-def presenter_slot(request: HttpRequest, course: Course, slot_id: int) -> Slot:
+def presenter_slot(request: CourseRequest, course: Course, slot_id: int) -> Slot:
     """A paper's slot, if the user presents it or is staff; to anyone else it does not exist (404)."""
     slot = get_object_or_404(
         Slot.objects.select_related("reading", "meeting__course"), pk=slot_id, meeting__course=course
@@ -189,7 +196,7 @@ def presenter_slot(request: HttpRequest, course: Course, slot_id: int) -> Slot:
     return slot
 
 
-def archived_refusal(request: HttpRequest, course: Course) -> HttpResponse:
+def archived_refusal(request: CourseRequest, course: Course) -> HttpResponse:
     """403 with the reason on a page; for htmx a 409 fragment, which htmx swaps in where the answer was due."""
     if getattr(request, "htmx", False):
         return HttpResponse(f'<p class="flash flash-error" role="alert">{ARCHIVED_READ_ONLY}</p>', status=409)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from .. import dates
 from ..calendars import parse
-from ..models import CalendarImport, Course, Meeting, Reading, Score, Signup, SlideUpload, Slot
+from ..models import CalendarImport, Course, Meeting, Reading, Score, Signup, SlideUpload, Slot, User
 from ..readinglists import formats
 from .errors import ServiceError
 from .readings import normalized_title
@@ -224,7 +224,7 @@ def calendar_plan(*, course: Course, parsed, finder: TitleFinder | None = None) 
 
 
 def calendar_import_create(
-    *, course: Course, by, data: bytes, size: int | None, filename: str, format: str, limit: int
+    *, course: Course, by: User, data: bytes, size: int | None, filename: str, format: str, limit: int
 ):
     """Check and keep an uploaded or pasted calendar for its preview; the schedule does not change yet."""
     try:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from ..calendars.terms import DaysOff, class_days, weeks_to_move
-from ..models import Course, Criterion, Listing, Meeting, Membership, Reading, Section, Slot
+from ..models import Course, Criterion, Listing, Meeting, Membership, Reading, Section, Slot, User
 from ..selectors import course_rubrics
 from .errors import ServiceError
 from .grading import rubrics_create
@@ -24,7 +24,7 @@ NOT_ARCHIVED = "This course is not archived."
 ANYONE, STAFF, GRANTED = "anyone", "staff", "granted"
 
 
-def may_create_courses(user) -> bool:
+def may_create_courses(user: User) -> bool:
     """Whether ``user`` may start a course, by the site's COURSE_CREATORS setting."""
     if not user.is_authenticated or not user.is_active:
         return False
@@ -58,7 +58,7 @@ class TermPlan:
 @transaction.atomic
 def course_create(
     *,
-    by,
+    by: User,
     title: str,
     slug: str,
     term: str,
@@ -145,7 +145,7 @@ def _moved(moment: datetime.datetime | None, weeks: int, tz) -> datetime.datetim
 
 
 @transaction.atomic
-def course_copy(*, source: Course, by, title: str, term: str, slug: str, first_day: datetime.date) -> Course:
+def course_copy(*, source: Course, by: User, title: str, term: str, slug: str, first_day: datetime.date) -> Course:
     """A new, independent course for another term: the list, the rubrics, every setting and the schedule,
     moved by whole weeks onto the same weekdays. No members but ``by``; no seats, reviews or grades."""
     if Course.objects.filter(slug=slug).exists():

@@ -21,6 +21,7 @@ from ..models import (
     Signup,
     SlideUpload,
     Slot,
+    User,
 )
 from ..selectors import review_deadlines
 from ..selectors.extensions import Extensions
@@ -42,9 +43,9 @@ MAX_EXTRA_HOURS = 24 * 30
 def extension_grant(
     *,
     course: Course,
-    student,
+    student: User,
     scope: str,
-    by,
+    by: User,
     now: datetime.datetime,
     reading: Reading | None = None,
     meeting: Meeting | None = None,
@@ -84,7 +85,7 @@ def extension_grant(
     return extension
 
 
-def extension_revoke(*, course: Course, extension_id: int, by, now: datetime.datetime) -> Extension:
+def extension_revoke(*, course: Course, extension_id: int, by: User, now: datetime.datetime) -> Extension:
     """Withdraw a standing extension; the course's deadline applies again, and the record stays."""
     with transaction.atomic():
         extension = (
@@ -103,7 +104,7 @@ def extension_revoke(*, course: Course, extension_id: int, by, now: datetime.dat
     return extension
 
 
-def late_flags_refresh(course: Course, student) -> None:
+def late_flags_refresh(course: Course, student: User) -> None:
     """Judge again, by the deadlines the student has now, whether each review and slide upload was late."""
     extended = Extensions.load(course, [student.pk])
     course_due = review_deadlines(course)
@@ -139,7 +140,7 @@ def _standing(extension: Extension):
     )
 
 
-def _target(course: Course, student, scope, reading, meeting, slot):
+def _target(course: Course, student: User, scope, reading, meeting, slot):
     """The reading, meeting or presentation the extension is for, checked to be this course's."""
     if scope == Extension.Scope.REVIEW:
         if reading is None or reading.course_id != course.pk:

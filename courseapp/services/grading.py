@@ -6,7 +6,20 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from .. import marking
-from ..models import Component, Course, Criterion, Membership, Release, Review, Rubric, Score, ScoreChange, Signup, Slot
+from ..models import (
+    Component,
+    Course,
+    Criterion,
+    Membership,
+    Release,
+    Review,
+    Rubric,
+    Score,
+    ScoreChange,
+    Signup,
+    Slot,
+    User,
+)
 from ..selectors import course_rubrics
 from .errors import BAD_INPUT, ServiceError, checked
 
@@ -78,7 +91,15 @@ def _check_subject(criterion: Criterion, students, review: Review | None, slot: 
 
 
 def score_set(
-    *, course: Course, criterion_id: int, students: list, points, comment: str | None = None, review=None, slot=None, by
+    *,
+    course: Course,
+    criterion_id: int,
+    students: list,
+    points,
+    comment: str | None = None,
+    review=None,
+    slot=None,
+    by: User,
 ) -> list[Score]:
     """Give each of ``students`` these points and comment for the criterion, recording every change.
 
@@ -167,7 +188,7 @@ def criterion_remove(*, course: Course, criterion_id: int) -> Criterion:
         return criterion
 
 
-def release_set(*, course: Course, component: str, released: bool, by) -> None:
+def release_set(*, course: Course, component: str, released: bool, by: User) -> None:
     """Show a component's grades to students, or take them back."""
     if component not in Component.values:
         raise ValueError(component)

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .. import linkcheck
-from ..models import Course, LinkCheckRun, LinkResult, Reading
+from ..models import Course, LinkCheckRun, LinkResult, Reading, User
 from .errors import ServiceError
 from .queue import later
 
@@ -45,7 +45,7 @@ def _links(course: Course):
 
 
 def link_check_start(
-    *, course: Course, by=None, trigger=LinkCheckRun.Trigger.MANUAL, queue: bool = True
+    *, course: Course, by: User | None = None, trigger=LinkCheckRun.Trigger.MANUAL, queue: bool = True
 ) -> tuple[LinkCheckRun, bool]:
     """Start a run on a worker, or find the one already going; returns (run, whether it is new).
 

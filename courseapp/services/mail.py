@@ -5,10 +5,10 @@ If the mail server refuses, the record is rolled back with it and a retry sends 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 
-from ..models import Course, SentMail
+from ..models import Course, SentMail, User
 
 
-def mail_once(*, course: Course, user, kind: str, key: str, subject: str, body: str) -> bool:
+def mail_once(*, course: Course, user: User, kind: str, key: str, subject: str, body: str) -> bool:
     """Send ``body`` to ``user`` unless this (kind, key) went to them before; True if it went now.
 
     Call it inside a transaction (it records, then sends, in that order); ``key`` says what the message

@@ -2,14 +2,13 @@
 
 import dataclasses
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from ..models import Course, Membership
+from ..models import Course, Membership, User
 from ..models.courses import new_calendar_token
 from ..people import Person, parse_people
 from .errors import ServiceError
@@ -26,7 +25,7 @@ TOO_MANY_ADDRESSES = "At most {limit} addresses at a time."
 BULK_ADD_LIMIT = 500
 
 
-def membership_request(*, course: Course, user, note: str = "") -> Membership:
+def membership_request(*, course: Course, user: User, note: str = "") -> Membership:
     """Ask to join ``course``; asking again updates the note, and a declined user may ask again.
 
     The instructors hear of it by e-mail (and see a badge in the course's navigation).
@@ -58,7 +57,7 @@ def membership_request(*, course: Course, user, note: str = "") -> Membership:
         return membership
 
 
-def membership_decide(*, membership_id: int, course: Course, decided_by, approve: bool) -> Membership:
+def membership_decide(*, membership_id: int, course: Course, decided_by: User, approve: bool) -> Membership:
     """Approve or decline a pending request; the student hears of it by e-mail.
     Deciding twice (two tabs, a double click) is refused."""
 
@@ -107,7 +106,9 @@ class BulkAddResult:
 ADDABLE_ROLES = (Membership.Role.STUDENT, Membership.Role.TA, Membership.Role.INSTRUCTOR)
 
 
-def members_add_by_email(*, course: Course, added_by, text: str, role: str = Membership.Role.STUDENT) -> BulkAddResult:
+def members_add_by_email(
+    *, course: Course, added_by: User, text: str, role: str = Membership.Role.STUDENT
+) -> BulkAddResult:
     """Make every pasted person an active member of ``course`` in ``role``, all or nothing.
 
     People without an account get one, named as pasted, with an e-mail to choose a password.
@@ -123,7 +124,6 @@ def members_add_by_email(*, course: Course, added_by, text: str, role: str = Mem
     if len(people) > BULK_ADD_LIMIT:
         raise ServiceError(TOO_MANY_ADDRESSES.format(limit=BULK_ADD_LIMIT), code="too_many_addresses")
 
-    User = get_user_model()
     result = BulkAddResult()
     now = timezone.now()
     addresses = [person.email for person in people]
@@ -172,7 +172,7 @@ NOT_REMOVABLE = "Only students can be removed from the course here."
 NOTHING_CHOSEN = "Choose at least one request."
 
 
-def membership_set_role(*, membership_id: int, course: Course, role: str, by=None) -> Membership:
+def membership_set_role(*, membership_id: int, course: Course, role: str, by: User | None = None) -> Membership:
     """Make an active member a student, a TA or a second instructor (never oneself: a course keeps its instructor)."""
     if role not in ADDABLE_ROLES:
         raise ServiceError(ROLE_NOT_ASSIGNABLE, code="role_not_assignable")
@@ -190,7 +190,9 @@ def membership_set_role(*, membership_id: int, course: Course, role: str, by=Non
         return membership
 
 
-def memberships_decide(*, membership_ids: list[int], course: Course, decided_by, approve: bool) -> list[Membership]:
+def memberships_decide(
+    *, membership_ids: list[int], course: Course, decided_by: User, approve: bool
+) -> list[Membership]:
     """Approve or decline several requests at once; those decided meanwhile (another tab) are left as they are."""
     if not membership_ids:
         raise ServiceError(NOTHING_CHOSEN, code="nothing_chosen")
@@ -208,7 +210,7 @@ def memberships_decide(*, membership_ids: list[int], course: Course, decided_by,
     return decided
 
 
-def membership_remove(*, membership_id: int, course: Course, by, restore: bool = False) -> Membership:
+def membership_remove(*, membership_id: int, course: Course, by: User, restore: bool = False) -> Membership:
     """Take a student off the course (their work stays for the record), or restore them."""
     with transaction.atomic():
         membership = (

@@ -3,11 +3,11 @@
 from django.utils import timezone
 
 from .. import dates
-from ..models import Course, Notice, Signup, Slot
+from ..models import Course, Notice, Signup, Slot, User
 from .queue import later
 
 
-def notify(course: Course, user, message: str) -> Notice:
+def notify(course: Course, user: User, message: str) -> Notice:
     """Tell a student what happened to their seats: on their pages, and by e-mail once this commits."""
     notice = Notice.objects.create(course=course, user=user, message=message)
     later("send_notice", notice.pk)
@@ -20,7 +20,7 @@ def seat_confirm(signup: Signup) -> Signup:
     return signup
 
 
-def notices_read(*, course: Course, user) -> None:
+def notices_read(*, course: Course, user: User) -> None:
     """Mark the user's notices of this course as read."""
     Notice.objects.filter(course=course, user=user, read_at__isnull=True).update(read_at=timezone.now())
 

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
-from ..models import Course, OneOnOneTime, SlideUpload, Slot, Timing
+from ..models import Course, OneOnOneTime, SlideUpload, Slot, Timing, User
 from ..selectors.presentations import presentation_deadlines
 from .errors import ServiceError
 from .notices import notify
@@ -25,7 +25,7 @@ UNREADABLE_PDF = "This PDF cannot be read ({reason}). Export it again and upload
 FINAL_TOO_EARLY = "Final slides come after the presentation on {date}; upload the initial slides now."
 
 
-def _require_presenter(slot: Slot, user) -> None:
+def _require_presenter(slot: Slot, user: User) -> None:
     if not slot.signups.filter(student=user, role="presenter").exists():
         raise ServiceError(NOT_PRESENTING, code="not_presenting")
 
@@ -48,7 +48,7 @@ def one_on_one_time_remove(*, course: Course, time_id: int) -> None:
         time.delete()
 
 
-def one_on_one_book(*, course: Course, slot_id: int, time_id: int, by, now: datetime.datetime) -> OneOnOneTime:
+def one_on_one_book(*, course: Course, slot_id: int, time_id: int, by: User, now: datetime.datetime) -> OneOnOneTime:
     """Book a meeting time for the pair (a pair holds one time; booking another gives the first back)."""
     with transaction.atomic():
         # The slot row alone (not its meeting and course): pairs of other papers book at the same time.
@@ -104,7 +104,7 @@ def check_pdf(upload, *, limit_mb: int) -> None:
     upload.seek(0)
 
 
-def slides_upload(*, course: Course, slot_id: int, stage: str, upload, by, now: datetime.datetime) -> SlideUpload:
+def slides_upload(*, course: Course, slot_id: int, stage: str, upload, by: User, now: datetime.datetime) -> SlideUpload:
     """Keep a pair's slides as a PDF under a random name; late uploads are kept and flagged."""
     slot = Slot.objects.select_related("meeting__course").get(pk=slot_id, meeting__course=course)
     _require_presenter(slot, by)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from .. import quiz
-from ..models import Course, ExamSlot, QuizDraw, QuizPick, Review
+from ..models import Course, ExamSlot, QuizDraw, QuizPick, Review, User
 from ..selectors import course_students
 from .errors import BAD_INPUT, ServiceError
 from .queue import later
@@ -38,7 +38,7 @@ def exam_slots_make(*, course: Course) -> int:
     return len(new)
 
 
-def exam_slot_book(*, course: Course, slot_id: int, student, now: datetime.datetime | None = None) -> ExamSlot:
+def exam_slot_book(*, course: Course, slot_id: int, student: User, now: datetime.datetime | None = None) -> ExamSlot:
     """A student takes a free slot (giving back the one they had)."""
     with transaction.atomic():
         slot = ExamSlot.objects.select_for_update().get(pk=slot_id, course=course)
@@ -92,7 +92,7 @@ def eligible_readings(course: Course, *, papers_only: bool, on_time_only: bool) 
     return eligible
 
 
-def quiz_draw_queue(*, course: Course, seed: str, by) -> None:
+def quiz_draw_queue(*, course: Course, seed: str, by: User) -> None:
     """Have a worker draw every student's paper (``seed``: empty for a random one), once this commits."""
 
     seed = seed.strip()
@@ -129,7 +129,7 @@ def quiz_draw(*, course_id: int, seed: int | None = None, by_id: int | None = No
         return draw
 
 
-def quiz_redraw(*, course: Course, student_id: int, reason: str, by) -> QuizPick:
+def quiz_redraw(*, course: Course, student_id: int, reason: str, by: User) -> QuizPick:
     """Draw one student's paper again (another one when there is another), recording why."""
     reason = reason.strip()
     if not reason:

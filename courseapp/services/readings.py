@@ -20,7 +20,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from .. import dates
-from ..models import Course, Listing, Reading, ReadingImport, Review, Section, Slot
+from ..models import Course, Listing, Reading, ReadingImport, Review, Section, Slot, User
 from ..readinglists import formats, metadata
 from ..readinglists.parsed import ParsedList, ParsedReading, ParsedSection
 from .errors import ServiceError
@@ -399,7 +399,7 @@ def import_read(
 def reading_import_create(
     *,
     course: Course,
-    by,
+    by: User,
     data: bytes,
     size: int | None = None,
     filename: str = "",

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from ..models import Course, Membership, Notice, Reading, Review, SentMail, Signup, SlideUpload, Slot
+from ..models import Course, Membership, Notice, Reading, Review, SentMail, Signup, SlideUpload, Slot, User
 from ..selectors import presented_reading_ids, submitted_reviews, tally_reviews
 from ..selectors.extensions import Extensions
 from ..selectors.presentations import presentation_deadlines
@@ -24,7 +24,7 @@ Kind = SentMail.Kind
 DAY = datetime.timedelta(days=1)
 
 
-def send_once(*, course: Course, user, kind: str, key: str, subject: str, lines: list[str], link: str) -> bool:
+def send_once(*, course: Course, user: User, kind: str, key: str, subject: str, lines: list[str], link: str) -> bool:
     """Send this message unless it went out before or the student turned reminders off."""
     with transaction.atomic():
         membership = (
@@ -37,7 +37,9 @@ def send_once(*, course: Course, user, kind: str, key: str, subject: str, lines:
         return _reminder_mail(course=course, user=user, kind=kind, key=key, subject=subject, lines=lines, link=link)
 
 
-def _reminder_mail(*, course: Course, user, kind: str, key: str, subject: str, lines: list[str], link: str) -> bool:
+def _reminder_mail(
+    *, course: Course, user: User, kind: str, key: str, subject: str, lines: list[str], link: str
+) -> bool:
     """A reminder's lines and link in the reminder e-mail, sent once, in the caller's transaction."""
     body = render_to_string(
         "courseapp/email/reminder.txt",

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import reviewing
-from ..models import Course, Reading, Review, ReviewSubmission, SimilarityFlag
+from ..models import Course, Reading, Review, ReviewSubmission, SimilarityFlag, User
 from ..selectors import review_deadlines
 from ..selectors.extensions import Extensions
 from .errors import BAD_INPUT, ServiceError
@@ -37,14 +37,14 @@ class Due:
     mine: datetime.datetime
 
 
-def review_due(reading: Reading, course: Course, student) -> Due:
+def review_due(reading: Reading, course: Course, student: User) -> Due:
     """When the first class that discusses the reading starts, or the end of term if no class does,
     and when it is due for ``student`` (two queries)."""
     due = _course_due(reading, course)
     return Due(due, Extensions.load(course, [student.pk]).review_due(student.pk, reading.pk, due))
 
 
-def review_deadline(reading: Reading, course: Course, student=None) -> datetime.datetime:
+def review_deadline(reading: Reading, course: Course, student: User | None = None) -> datetime.datetime:
     """The course's deadline for the reading, or ``student``'s own."""
     return _course_due(reading, course) if student is None else review_due(reading, course, student).mine
 
@@ -54,7 +54,7 @@ def _course_due(reading: Reading, course: Course) -> datetime.datetime:
     return deadlines.get(reading.pk) or reviewing.end_of_term(course.term_ends_on, course.tzinfo)
 
 
-def draft_save(*, reading: Reading, student, text: str, now: datetime.datetime | None = None) -> Review:
+def draft_save(*, reading: Reading, student: User, text: str, now: datetime.datetime | None = None) -> Review:
     """Keep what the student has written so far; a draft may be any length up to a sanity cap."""
     _check_size(text)
     with transaction.atomic():
@@ -66,7 +66,7 @@ def draft_save(*, reading: Reading, student, text: str, now: datetime.datetime |
 
 
 def review_submit(
-    *, reading: Reading, student, text: str, attested: bool, now: datetime.datetime | None = None
+    *, reading: Reading, student: User, text: str, attested: bool, now: datetime.datetime | None = None
 ) -> Review:
     """Submit the text as the review. Whatever is refused, the text stays saved as the draft.
 
@@ -105,7 +105,7 @@ def _check_size(text: str) -> None:
         )
 
 
-def _locked(reading: Reading, student) -> Review:
+def _locked(reading: Reading, student: User) -> Review:
     """The student's review of the reading, locked for this transaction (made if there is none yet)."""
     review, _ = Review.objects.select_for_update().get_or_create(reading=reading, student=student)
     return review

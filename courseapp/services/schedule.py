@@ -6,7 +6,7 @@ without seats, removing a meeting) tell each of those students.
 
 from django.db import IntegrityError, transaction
 
-from ..models import Course, Meeting, Reading, Signup, Slot
+from ..models import Course, Meeting, Reading, Signup, Slot, User
 from .errors import ServiceError, checked
 from .notices import describe, notify
 from .ordering import move_one_place, next_position
@@ -41,7 +41,7 @@ def slot_add(*, course: Course, meeting_id: int, reading_id: int | None = None, 
         raise ServiceError(READING_TWICE_IN_MEETING.format(title=reading.title), code="reading_twice") from None
 
 
-def slot_update(*, course: Course, slot_id: int, kind: str, meeting_id: int, by) -> Slot:
+def slot_update(*, course: Course, slot_id: int, kind: str, meeting_id: int, by: User) -> Slot:
     """Change what kind of item a slot is, or move it to another meeting (its seats move with it)."""
     with transaction.atomic():
         slot = (
@@ -85,7 +85,7 @@ def slot_reorder(*, course: Course, slot_id: int, direction: str) -> None:
         move_one_place(siblings, slot, direction)
 
 
-def slot_remove(*, course: Course, slot_id: int, by) -> Slot:
+def slot_remove(*, course: Course, slot_id: int, by: User) -> Slot:
     with transaction.atomic():
         slot = (
             Slot.objects.select_for_update(of=("self",))
@@ -97,7 +97,7 @@ def slot_remove(*, course: Course, slot_id: int, by) -> Slot:
         return slot
 
 
-def meeting_remove(*, course: Course, meeting_id: int, by) -> Meeting:
+def meeting_remove(*, course: Course, meeting_id: int, by: User) -> Meeting:
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting_id, course=course)
         for slot in meeting.slots.select_related("reading"):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from .. import dates
-from ..models import AssignmentRun, Course, Invitation, Membership, Signup, Slot, Swap, WaitlistEntry
+from ..models import AssignmentRun, Course, Invitation, Membership, Signup, Slot, Swap, User, WaitlistEntry
 from .errors import ServiceError
 from .notices import describe, notify, seat_confirm
 
@@ -92,7 +92,7 @@ def _lock_slots(course: Course, *slot_ids: int) -> dict[int, Slot]:
     return locked
 
 
-def lock_student(course: Course, student, *, message: str = NOT_A_STUDENT) -> None:
+def lock_student(course: Course, student: User, *, message: str = NOT_A_STUDENT) -> None:
     """Lock the student's membership: their per-course limits are checked one request at a time."""
     is_student = Membership.objects.select_for_update().active_students().filter(course=course, user=student).exists()
     if not is_student:
@@ -116,7 +116,7 @@ def _held(slot: Slot, role: str) -> int:
     return slot.invitations.filter(status=Invitation.Status.PENDING).count()
 
 
-def _in_slot_error(slot: Slot, student, *, name: str | None = None) -> ServiceError | None:
+def _in_slot_error(slot: Slot, student: User, *, name: str | None = None) -> ServiceError | None:
     """One seat a paper for each student: the refusal if ``student`` has one on ``slot`` already.
 
     ``name``: said of someone else (an invited partner, a student staff assign); None: to the student.
@@ -126,7 +126,9 @@ def _in_slot_error(slot: Slot, student, *, name: str | None = None) -> ServiceEr
     return ServiceError(IN_SLOT.format(name=name) if name else ALREADY_IN_SLOT, code="already_in_slot")
 
 
-def _limit_error(course: Course, student, slot: Slot, role: str, *, name: str | None = None) -> ServiceError | None:
+def _limit_error(
+    course: Course, student: User, slot: Slot, role: str, *, name: str | None = None
+) -> ServiceError | None:
     """The per-student rules: one seat per slot, the presentation limit, the commentary limit.
 
     ``name``: the rules said of someone else (an invited partner); None: said to the student.
@@ -165,7 +167,7 @@ def _limit_error(course: Course, student, slot: Slot, role: str, *, name: str | 
     return None
 
 
-def _create_signup(slot: Slot, student, role: str, seat: int) -> Signup:
+def _create_signup(slot: Slot, student: User, role: str, seat: int) -> Signup:
     try:
         with transaction.atomic():
             return Signup.objects.create(slot=slot, student=student, role=role, seat=seat)
@@ -174,7 +176,9 @@ def _create_signup(slot: Slot, student, role: str, seat: int) -> Signup:
         raise ServiceError(SEAT_LOST_RACE, code="seat_taken") from None
 
 
-def seat_take(*, course: Course, slot_id: int, student, role: str, now: datetime.datetime | None = None) -> Signup:
+def seat_take(
+    *, course: Course, slot_id: int, student: User, role: str, now: datetime.datetime | None = None
+) -> Signup:
     """A student takes an open seat of ``role``; the reason is given when the rules refuse it."""
     with transaction.atomic():
         slot = _lock_slot(course, slot_id)
@@ -189,7 +193,7 @@ def seat_take(*, course: Course, slot_id: int, student, role: str, now: datetime
         return seat_confirm(_create_signup(slot, student, role, seat))
 
 
-def seat_drop(*, course: Course, slot_id: int, student, now: datetime.datetime | None = None) -> None:
+def seat_drop(*, course: Course, slot_id: int, student: User, now: datetime.datetime | None = None) -> None:
     """A student gives up their seat; the first in line for it takes it."""
     with transaction.atomic():
         slot = _lock_slot(course, slot_id)
@@ -230,7 +234,9 @@ def _promote(course: Course, slot: Slot, role: str) -> None:
         )
 
 
-def waitlist_join(*, course: Course, slot_id: int, student, role: str, now: datetime.datetime | None = None) -> int:
+def waitlist_join(
+    *, course: Course, slot_id: int, student: User, role: str, now: datetime.datetime | None = None
+) -> int:
     """Get in line for a seat of a full slot; returns the place in line (1 is next)."""
     with transaction.atomic():
         slot = _lock_slot(course, slot_id)
@@ -246,7 +252,7 @@ def waitlist_join(*, course: Course, slot_id: int, student, role: str, now: date
         return WaitlistEntry.objects.filter(slot=slot, role=role).count()
 
 
-def waitlist_leave(*, course: Course, slot_id: int, student) -> None:
+def waitlist_leave(*, course: Course, slot_id: int, student: User) -> None:
     with transaction.atomic():
         slot = _lock_slot(course, slot_id)
         deleted, _ = WaitlistEntry.objects.filter(slot=slot, student=student).delete()
@@ -255,7 +261,7 @@ def waitlist_leave(*, course: Course, slot_id: int, student) -> None:
 
 
 def invitation_send(
-    *, course: Course, slot_id: int, inviter, invitee, now: datetime.datetime | None = None
+    *, course: Course, slot_id: int, inviter: User, invitee: User, now: datetime.datetime | None = None
 ) -> Invitation:
     """A presenter holds the other presenter seat for a named classmate until they answer."""
     with transaction.atomic():
@@ -277,7 +283,7 @@ def invitation_send(
 
 
 def invitation_answer(
-    *, course: Course, invitation_id: int, user, decision: str, now: datetime.datetime | None = None
+    *, course: Course, invitation_id: int, user: User, decision: str, now: datetime.datetime | None = None
 ) -> Invitation:
     """The invitee accepts (takes the held seat) or declines; the inviter may cancel."""
     slot_id = Invitation.objects.filter(pk=invitation_id, slot__meeting__course=course).values_list("slot", flat=True)
@@ -315,7 +321,7 @@ def invitation_answer(
 
 
 def swap_propose(
-    *, course: Course, proposer, partner, partner_slot_id: int, now: datetime.datetime | None = None
+    *, course: Course, proposer: User, partner: User, partner_slot_id: int, now: datetime.datetime | None = None
 ) -> Swap:
     """Offer to exchange presentation slots with a presenter of another paper."""
     with transaction.atomic():
@@ -342,7 +348,9 @@ def swap_propose(
         return swap  # shown to the partner in "my term" with its buttons
 
 
-def swap_answer(*, course: Course, swap_id: int, user, decision: str, now: datetime.datetime | None = None) -> Swap:
+def swap_answer(
+    *, course: Course, swap_id: int, user: User, decision: str, now: datetime.datetime | None = None
+) -> Swap:
     """The partner accepts (both move at once) or declines; the proposer may cancel."""
     swap = Swap.objects.select_related("proposer", "partner").get(pk=swap_id, proposer_slot__meeting__course=course)
     allowed = {"accept": swap.partner_id, "decline": swap.partner_id, "cancel": swap.proposer_id}
@@ -391,7 +399,7 @@ def _parking_seat(course: Course) -> int:
     return max(course.seats_for(Signup.Role.PRESENTER), course.seats_for(Signup.Role.COMMENTATOR)) + 1000
 
 
-def seat_assign(*, course: Course, slot_id: int, student, role: str, by) -> Signup:
+def seat_assign(*, course: Course, slot_id: int, student: User, role: str, by: User) -> Signup:
     """Staff put a student in a seat at any time, past the window and the per-student limits."""
     with transaction.atomic():
         slot = _lock_slot(course, slot_id)
@@ -407,7 +415,7 @@ def seat_assign(*, course: Course, slot_id: int, student, role: str, by) -> Sign
         return signup
 
 
-def signup_remove(*, course: Course, signup_id: int, by) -> Signup:
+def signup_remove(*, course: Course, signup_id: int, by: User) -> Signup:
     """Staff take a student out of a seat at any time; the waitlist moves up."""
     slot_id = Signup.objects.filter(pk=signup_id, slot__meeting__course=course).values_list("slot", flat=True)
     with transaction.atomic():
@@ -421,7 +429,7 @@ def signup_remove(*, course: Course, signup_id: int, by) -> Signup:
         return signup
 
 
-def signup_move(*, course: Course, signup_id: int, to_slot_id: int, by) -> Signup:
+def signup_move(*, course: Course, signup_id: int, to_slot_id: int, by: User) -> Signup:
     """Staff move a student's seat to another slot in one step."""
     signup = Signup.objects.select_related("student").get(pk=signup_id, slot__meeting__course=course)
     with transaction.atomic():

@@ -3,17 +3,18 @@
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from ..http import HtmxHttpRequest
 from ..params import InvalidParameter
 from ..services import ServiceError
 from ..services.errors import BAD_INPUT
 
 
 def render_page(
-    request: HttpRequest, template: str, context: dict, *, partial: str | None = None, status: int = 200
+    request: HtmxHttpRequest, template: str, context: dict, *, partial: str | None = None, status: int = 200
 ) -> HttpResponse:
     """Render the whole page, or only ``partial`` when htmx asks for the element it wraps.
 
@@ -25,7 +26,7 @@ def render_page(
 
 
 def answer(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     call: Callable[[], str | None],
     *,
     back: str,
@@ -53,7 +54,7 @@ def answer(
 
 
 def redirect_with_message(
-    request: HttpRequest, to: str, *args, done: str | None, error: str | None, anchor: str | None = None
+    request: HtmxHttpRequest, to: str, *args, done: str | None, error: str | None, anchor: str | None = None
 ) -> HttpResponse:
     """Answer a form posted without JavaScript: say what happened on the page it returns to.
 
@@ -64,7 +65,7 @@ def redirect_with_message(
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
-def _say(request: HttpRequest, *, done: str | None, error: str | None) -> None:
+def _say(request: HtmxHttpRequest, *, done: str | None, error: str | None) -> None:
     if error:
         messages.error(request, error)
     elif done:
