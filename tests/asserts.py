@@ -1,8 +1,16 @@
-"""What many tests check, said once: a service's refusal, and a request made as htmx makes it."""
+"""What many tests say, said once: a course page's address, a service's refusal, and a request made as
+htmx makes it."""
 
 import pytest
+from django.urls import reverse
 
 from courseapp.services import ServiceError
+
+
+def url(name: str, course, *args) -> str:
+    """The address of a course's page: ``url("gradebook", course)``, ``url("grade_slot", course, slot.pk)``."""
+    return reverse(f"courseapp:{name}", args=[course.slug, *args])
+
 
 # The header htmx sends with every request, for the test client's ``headers=``.
 HTMX = {"HX-Request": "true"}

@@ -9,7 +9,15 @@ from hypothesis import settings as hypothesis_settings
 
 from courseapp.models import Membership
 
-from .factories import CourseFactory, MeetingFactory, MembershipFactory, SignupFactory, SlotFactory, UserFactory
+from .factories import (
+    EXAM_WINDOW,
+    CourseFactory,
+    MeetingFactory,
+    MembershipFactory,
+    SignupFactory,
+    SlotFactory,
+    UserFactory,
+)
 from .servers import database_url, gunicorn
 from .workers import REDIS_URL, celery_app, celery_worker, use_broker
 
@@ -153,3 +161,12 @@ def worker(transactional_db, broker, tmp_path):
     """A Celery worker process for this test, and the tasks it sends going to it."""
     with celery_worker(tmp_path) as worker:
         yield worker
+
+
+@pytest.fixture
+def exam_course(course):
+    """The course with the model course's exam window, cut into 5-minute slots."""
+    course.exam_starts_at, course.exam_ends_at = EXAM_WINDOW, EXAM_WINDOW + datetime.timedelta(hours=2)
+    course.exam_slot_minutes = 5
+    course.save()
+    return course

@@ -1,12 +1,13 @@
 import datetime
 import io
+import zoneinfo
 
 import factory
 import pypdf
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from courseapp.models import Course, Listing, Meeting, Membership, Reading, Section, Signup, Slot
+from courseapp.models import Course, Listing, Meeting, Membership, Reading, Review, Section, Signup, Slot
 from courseapp.selectors import course_rubrics
 from courseapp.services.grading import rubrics_create
 
@@ -23,6 +24,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.edu")
     email_confirmed_at = factory.LazyFunction(timezone.now)
     password = factory.django.Password("pw")
+
+
+# The model course's final exam: Fri Dec 13, 9-11 AM where it is taught.
+EXAM_WINDOW = datetime.datetime(2024, 12, 13, 9, 0, tzinfo=zoneinfo.ZoneInfo("America/Chicago"))
 
 
 class CourseFactory(factory.django.DjangoModelFactory):
@@ -126,3 +131,9 @@ def pdf_bytes(pages: int = 1) -> bytes:
 def rubric_criterion(course, component: str, name: str):
     """The course's criterion of that name in that component's rubric."""
     return course_rubrics(course)[component].criteria.get(name=name)
+
+
+def reviewed(course, student, *readings, late=False):
+    """Submitted reviews of ``readings`` by ``student``, now (``late``: marked late)."""
+    for reading in readings:
+        Review.objects.create(reading=reading, student=student, text="x", submitted_at=timezone.now(), is_late=late)

@@ -5,13 +5,12 @@ import datetime
 
 import icalendar
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from courseapp.models import Extension, Membership
 from courseapp.services.extensions import extension_grant
 
-from ..asserts import htmx_to
+from ..asserts import htmx_to, url
 from ..factories import CourseFactory, MeetingFactory, MembershipFactory, SlotFactory
 from ..servers import post_as, session_cookie
 
@@ -29,10 +28,6 @@ def meeting(course):
 @pytest.fixture
 def paper(meeting):
     return meeting.slots.get().reading
-
-
-def url(name, course, *args):
-    return reverse(f"courseapp:{name}", args=[course.slug, *args])
 
 
 def granted(course, student, instructor, paper, **fields):

@@ -6,13 +6,12 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
 
 from courseapp.models import AssignmentRun, Choice, Signup
 from courseapp.services import preferences as service
 
-from ..asserts import htmx_to
+from ..asserts import htmx_to, url
 from ..factories import MeetingFactory, MembershipFactory, SlotFactory
 
 HTMX = htmx_to("ranking")
@@ -27,10 +26,6 @@ def papers(course):
     course.save()
     meeting = MeetingFactory(course=course, date=datetime.date(2024, 10, 9))
     return [SlotFactory(meeting=meeting, reading__title=f"Paper {n}") for n in "ABCD"]
-
-
-def url(name, course, *args):
-    return reverse(f"courseapp:{name}", args=[course.slug, *args])
 
 
 def change(client, course, slot, kind="present", action="add", **extra):

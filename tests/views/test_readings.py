@@ -6,19 +6,14 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
 from courseapp.models import Listing, Membership, Reading, ReadingImport, Review
 
-from ..asserts import HTMX
+from ..asserts import HTMX, url
 from ..factories import CourseFactory, ListingFactory, MeetingFactory, MembershipFactory, SectionFactory, SlotFactory
 from ..servers import post_as, session_cookie
 
 ROADMAP = (Path(__file__).resolve().parent.parent / "fixtures" / "genai-roadmap.md").read_bytes()
-
-
-def url(name, course, *args):
-    return reverse(f"courseapp:{name}", args=[course.slug, *args])
 
 
 def titles(response) -> list[str]:

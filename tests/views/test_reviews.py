@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from courseapp.models import Reading, Review, User
@@ -9,12 +8,8 @@ from courseapp.selectors import STUDENTS_PER_PAGE as PER_PAGE
 from courseapp.services.demo import demo_course_load
 from courseapp.services.reviews import review_submit
 
-from ..asserts import HTMX
+from ..asserts import HTMX, url
 from ..factories import MembershipFactory, ReadingFactory, SlotFactory
-
-
-def url(name, course, *args):
-    return reverse(f"courseapp:{name}", args=[course.slug, *args])
 
 
 @pytest.fixture
