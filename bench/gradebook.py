@@ -16,13 +16,13 @@ from pages import grow_class
 
 from courseapp.models import Review, Score, Signup, Slot, User
 from courseapp.services.demo import demo_course_load
-from courseapp.services.grading import rubrics_ensure
+from courseapp.selectors import course_rubrics
 
 RUNS = 10
 
 
 def grade_everything(course, students) -> None:
-    rubrics = rubrics_ensure(course)
+    rubrics = course_rubrics(course)
     papers = list(Slot.objects.filter(meeting__course=course, kind="paper").values_list("reading_id", flat=True))
     now = timezone.now()
     reviews = Review.objects.bulk_create(
@@ -30,13 +30,13 @@ def grade_everything(course, students) -> None:
         for student in students
         for reading_id in papers[:20]
     )
-    review_criterion = rubrics["reviews"].criteria.get()
+    (review_criterion,) = rubrics["reviews"].criteria.all()
     scores = [Score(criterion=review_criterion, student_id=r.student_id, review=r, points=2) for r in reviews]
     for signup in Signup.objects.filter(slot__meeting__course=course):
         component = "presentation" if signup.role == "presenter" else "participation"
         for criterion in rubrics[component].criteria.all():
             scores.append(Score(criterion=criterion, student_id=signup.student_id, slot_id=signup.slot_id, points=4))
-    exam = rubrics["final_exam"].criteria.get()
+    (exam,) = rubrics["final_exam"].criteria.all()
     scores += [Score(criterion=exam, student=student, points=9) for student in students]
     Score.objects.bulk_create(scores, batch_size=2000)
 
