@@ -64,6 +64,7 @@ chromium:
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DJANGO_DEBUG=true $(VENV)/bin/mypy
 
 # The production settings must pass Django's deployment checklist.
 check-deploy: install

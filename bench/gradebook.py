@@ -15,8 +15,8 @@ from django.utils import timezone
 from pages import grow_class
 
 from courseapp.models import Review, Score, Signup, Slot, User
-from courseapp.services.demo import demo_course_load
 from courseapp.selectors import course_rubrics
+from courseapp.services.demo import demo_course_load
 
 RUNS = 10
 

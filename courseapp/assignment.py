@@ -285,7 +285,8 @@ class _Program:
             by_commentator.setdefault(c, {})[var] = 1
             commentator_load.setdefault(p, {})[var] = 1
             # Nobody comments on the paper they present.
-            if (own := present_var.get((member_of.get(student.id), p))) is not None:
+            presenting = member_of.get(student.id)
+            if presenting is not None and (own := present_var.get((presenting, p))) is not None:
                 rows.append(({var: 1, own: 1}, -np.inf, 1))
         for u, unit in enumerate(problem.units):
             rows.append((by_unit.get(u, {}), unit.presentations, unit.presentations))
@@ -321,8 +322,8 @@ class _Program:
         decisions = self.n_present + self.n_comment
         integrality = np.zeros(self.size)
         integrality[:decisions] = 1
-        high = np.full(self.size, 0.0 if spread else np.inf)
-        high[:decisions] = 1
+        ceiling = np.full(self.size, 0.0 if spread else np.inf)
+        ceiling[:decisions] = 1
         for worst, variables, start, people in (
             (worst_present, self.present, 0, self.problem.units),
             (worst_comment, self.comment, self.n_present, self.problem.commentators),
@@ -330,12 +331,12 @@ class _Program:
             if worst is not None:
                 for i, (who, _) in enumerate(variables):
                     if people[who].ranked and self.rank_cost[start + i] > worst:
-                        high[start + i] = 0
+                        ceiling[start + i] = 0
         result = milp(
             np.zeros(self.size) if objective is None else objective,
             constraints=LinearConstraint(matrix, lower, upper),
             integrality=integrality,
-            bounds=Bounds(np.zeros(self.size), high),
+            bounds=Bounds(np.zeros(self.size), ceiling),
             options={"mip_rel_gap": 0},
         )
         return result.x

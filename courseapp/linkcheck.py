@@ -21,7 +21,7 @@ import ipaddress
 import socket
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -117,7 +117,7 @@ class ForbiddenAddress(OSError):
 def refused_because(error: OSError | None) -> str:
     """The reason when a failed connection was the address rules' doing, else ""."""
     if isinstance(error, ForbiddenAddress):
-        return error.strerror
+        return error.strerror or ""
     if isinstance(error, OSError) and error.errno == errno.EACCES and "not a public address" in str(error):
         return "none of the host's addresses is public"  # several addresses, all refused
     return ""
@@ -227,7 +227,7 @@ class Checker:
             if error := url_error(parsed, policy):
                 self.on_result(links[url], Result(url, REFUSED, detail=error))
                 continue
-            name = parsed.host.lower()
+            name = (parsed.host or "").lower()
             if name not in self.hosts:
                 self.hosts[name] = _Host()
                 self.turn.append(name)
@@ -332,12 +332,12 @@ class Checker:
         permanent_so_far = True
         seen = {str(current)}
         while True:
-            if error := url_error(current, policy):
-                return Result(url, REFUSED, hops=hops, detail=f"redirected to {current}: {error}")
+            if refusal := url_error(current, policy):
+                return Result(url, REFUSED, hops=hops, detail=f"redirected to {current}: {refusal}")
             try:
                 status, headers = await self._request(current)
             except ForbiddenAddress as error:
-                return Result(url, REFUSED, hops=hops, detail=error.strerror)
+                return Result(url, REFUSED, hops=hops, detail=error.strerror or "")
             except (TimeoutError, aiohttp.ServerTimeoutError):
                 # No second request for this link in this run: the host is slow, not to be pushed.
                 return Result(url, TIMEOUT, hops=hops, detail="no answer within the time limit")
@@ -378,12 +378,15 @@ class Checker:
             if new_url and new_url != url:
                 return Result(url, MOVED, status, new_url=new_url, hops=hops, detail="moved permanently")
             return Result(url, OK, status, hops=hops)
-        protected = bot_protected(current.host) or "cf-mitigated" in headers or status == 999
+        protected = bot_protected(current.host or "") or "cf-mitigated" in headers or status == 999
         if status in (429, 503) and attempt == 0:
             # Honour Retry-After when it fits the deadline; a 503 without one gets one more try.
             delay = retry_after(headers.get("Retry-After"), None if status == 429 else 1.0)
-            fits = delay is not None and time.monotonic() + delay + self.policy.read_timeout < self.deadline
-            if fits and delay <= self.policy.max_retry_after:
+            if (
+                delay is not None
+                and delay <= self.policy.max_retry_after
+                and time.monotonic() + delay + self.policy.read_timeout < self.deadline
+            ):
                 raise _Retry(delay)
         if status in (403, 429, 999) and (protected or status == 429):
             return Result(url, BLOCKED, status, hops=hops, detail="the site turns away scripts: could not verify")
@@ -391,14 +394,14 @@ class Checker:
             return Result(url, FAILED, status, hops=hops, detail="not found" if status == 404 else "gone")
         return Result(url, FAILED, status, hops=hops, detail=f"the site answered {status}")
 
-    async def _request(self, url: URL) -> tuple[int, dict]:
+    async def _request(self, url: URL) -> tuple[int, Mapping[str, str]]:
         """HEAD, then GET when HEAD is refused; the GET's body is never read."""
         status, headers = await self._send("HEAD", url)
         if status in HEAD_REFUSED:
             status, headers = await self._send("GET", url)
         return status, headers
 
-    async def _send(self, method: str, url: URL) -> tuple[int, dict]:
+    async def _send(self, method: str, url: URL) -> tuple[int, Mapping[str, str]]:
         async with self.session.request(method, url, allow_redirects=False) as response:
             headers = response.headers.copy()
             if method == "GET":

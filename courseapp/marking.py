@@ -8,7 +8,9 @@ from decimal import ROUND_HALF_UP, Decimal
 ONE_PLACE = Decimal("0.1")
 
 # component: [(name, description, max points, [[points, level], ...], timed)]
-DEFAULT_RUBRICS = {
+# Per component: each criterion's name, description, points, levels ([points, description]) and timed.
+type DefaultCriterion = tuple[str, str, int, list[list[int | str]], bool]
+DEFAULT_RUBRICS: dict[str, list[DefaultCriterion]] = {
     "reviews": [
         (
             "Review",

@@ -10,8 +10,9 @@ the request.
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest
-from django.http import HttpRequest, QueryDict
+from django.http import QueryDict
 
+from .http import HtmxHttpRequest
 from .params import InvalidParameter
 from .views.errors import bad_request
 
@@ -34,18 +35,19 @@ class NulInputMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: HtmxHttpRequest):
         removed = False
         cleaned = _without_nul(request.GET)
-        if cleaned is not None:
-            request.GET, removed = cleaned, True
+        if cleaned is not None:  # immutable, as Django's own (the stubs know that only of theirs)
+            request.GET, removed = cleaned, True  # type: ignore[assignment]
         if request.method == "POST":
             cleaned = _without_nul(request.POST)
             if cleaned is not None:
-                request.POST, removed = cleaned, True
-            for upload in request.FILES.values():
-                if upload.name and NUL in upload.name:
-                    upload.name, removed = upload.name.replace(NUL, ""), True
+                request.POST, removed = cleaned, True  # type: ignore[assignment]
+            for _, uploads in request.FILES.lists():  # every file of a field, not only its last
+                for upload in uploads:
+                    if upload.name and NUL in upload.name:
+                        upload.name, removed = upload.name.replace(NUL, ""), True
         request.nul_removed = NUL_REMOVED if removed else ""
         response = self.get_response(request)
         if removed and response.status_code in (301, 302, 303):  # the next page says so
@@ -66,10 +68,10 @@ class BadRequestMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: HtmxHttpRequest):
         return self.get_response(request)
 
-    def process_exception(self, request: HttpRequest, exception: Exception):
+    def process_exception(self, request: HtmxHttpRequest, exception: Exception):
         if isinstance(exception, InvalidParameter) or (isinstance(exception, BadRequest) and request.htmx):
             return bad_request(request, exception)
         return None

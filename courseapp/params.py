@@ -4,6 +4,8 @@ Junk ("abc", "99999999999999999999") is a 400 with a message naming the paramete
 from ``int()`` or from PostgreSQL refusing a number out of range.
 """
 
+from typing import overload
+
 from django.core.exceptions import BadRequest
 
 
@@ -15,6 +17,10 @@ class InvalidParameter(BadRequest):
 LARGEST = 2**31 - 1
 
 
+@overload
+def int_param(params, name: str, default: int) -> int: ...
+@overload
+def int_param(params, name: str, default: None = None) -> int | None: ...
 def int_param(params, name: str, default: int | None = None) -> int | None:
     """The whole number ``params[name]``, or ``default`` when it is missing or empty."""
     value = params.get(name, "")

@@ -191,7 +191,10 @@ def presenter_slot(request: CourseRequest, course: Course, slot_id: int) -> Slot
     slot = get_object_or_404(
         Slot.objects.select_related("reading", "meeting__course"), pk=slot_id, meeting__course=course
     )
-    if not request.access.can(Perm.GRADE) and not slot.signups.filter(student=request.user, role="presenter").exists():
+    if (
+        not request.access.can(Perm.GRADE)
+        and not slot.signups.filter(student_id=request.user.pk, role="presenter").exists()
+    ):
         raise Http404
     return slot
 

@@ -66,7 +66,7 @@ def match_date(text: str, *, near: datetime.date) -> tuple[datetime.date, int] |
         weekday = WEEKDAYS[groups["weekday"].lower()] if groups.get("weekday") else None
         if groups.get("year"):
             year = int(groups["year"])
-            years = [year + 2000 if year < 100 else year]
+            years: range | list[int] = [year + 2000 if year < 100 else year]
         else:
             years = range(near.year - 7, near.year + 8)
         dates = [date for date in (_date(year, month, day) for year in years) if date]
@@ -104,7 +104,7 @@ def parse_date_ranges(text: str, *, near: datetime.date) -> list[tuple[datetime.
         rest = line[end_at:]
         separator = _RANGE_SEPARATOR.match(rest)
         last = match_date(rest[separator.end() :], near=start) if separator and rest.strip() else None
-        if rest.strip() and (last is None or rest[separator.end() + last[1] :].strip()):
+        if rest.strip() and (separator is None or last is None or rest[separator.end() + last[1] :].strip()):
             raise ValueError(f"Line {number} (“{line}”) is not a date or a range of dates.")
         end = last[0] if last else start
         if end < start:

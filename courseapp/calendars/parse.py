@@ -15,7 +15,7 @@ import dataclasses
 import datetime
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Set
 
 from .dates import match_date
 
@@ -92,7 +92,7 @@ def _clean(text: str) -> str:
     return " ".join(text.replace("\xa0", " ").split())
 
 
-def _strip_name(text: str, names: set[str]) -> tuple[str, bool]:
+def _strip_name(text: str, names: Set[str]) -> tuple[str, bool]:
     """``text`` without a presenter's name at its end, and whether there was one."""
     for name in sorted(names, key=len, reverse=True):
         if text == name:
@@ -106,7 +106,7 @@ def _strip_name(text: str, names: set[str]) -> tuple[str, bool]:
 _COLUMN_START = re.compile(r"[\xa0\t]+\s*|:\s+|\s[-–—]\s+")
 
 
-def _find_reading(raw: str, find_title: FindTitle, names: set[str]) -> tuple[str, str, str] | None:
+def _find_reading(raw: str, find_title: FindTitle, names: Set[str]) -> tuple[str, str, str] | None:
     """(note, title, presenters) where a reading's title fills a column of ``raw``, else None."""
     starts = [0, *(found.end() for found in _COLUMN_START.finditer(raw))]
     for start in starts:
@@ -124,7 +124,7 @@ def _find_reading(raw: str, find_title: FindTitle, names: set[str]) -> tuple[str
     return None
 
 
-def _item(raw: str, *, line: int, first: bool, meeting: ParsedMeeting, find_title: FindTitle, names: set[str]):
+def _item(raw: str, *, line: int, first: bool, meeting: ParsedMeeting, find_title: FindTitle, names: Set[str]):
     """Read one agenda line of a meeting into ``meeting``: a slot, or (on its first line) its topic and kind."""
     reading = _find_reading(raw, find_title, names)
     if reading:
@@ -184,7 +184,7 @@ def _lone_names(lines: list[str]) -> set[str]:
 
 
 def parse_text(
-    text: str, *, near: datetime.date, find_title: FindTitle, names: set[str] = frozenset()
+    text: str, *, near: datetime.date, find_title: FindTitle, names: Set[str] = frozenset()
 ) -> ParsedCalendar:
     """A calendar copied from a course page: a line starting with a date begins a meeting, the lines
     under it are its agenda. Presenter and commentator columns end a line: "?" is an open seat,
@@ -241,7 +241,7 @@ def looks_like_csv(text: str) -> bool:
 
 
 def parse_csv(
-    text: str, *, near: datetime.date, find_title: FindTitle, names: set[str] = frozenset()
+    text: str, *, near: datetime.date, find_title: FindTitle, names: Set[str] = frozenset()
 ) -> ParsedCalendar:
     """A calendar kept in a spreadsheet: a date column, a topic or paper title column, optionally a kind
     (lecture, paper, discussion, no class, exam). Rows with one date are one meeting."""
@@ -274,16 +274,16 @@ def parse_csv(
             warnings.append(f"Row {number}: “{cell('date')}” is not a date; the row was skipped.")
             continue
         date = dated[0]
-        meeting = meetings.get(date)
-        first = meeting is None
+        first = date not in meetings
         if first:
-            meeting = meetings[date] = ParsedMeeting(date=date, line=number)
+            meetings[date] = ParsedMeeting(date=date, line=number)
+        meeting = meetings[date]
         kind = _KIND_WORDS.get(cell("kind").lower())
         title = " ".join(filter(None, [cell("title"), cell("presenter")]))
         if kind in (NO_CLASS, EXAM, LECTURE) and not find_title(cell("title")):
             meeting.kind, meeting.topic = kind, cell("title")
-            if kind == EXAM and exam_hours(cell("title")):
-                meeting.starts_at, meeting.ends_at = exam_hours(cell("title"))
+            if kind == EXAM and (hours := exam_hours(cell("title"))):
+                meeting.starts_at, meeting.ends_at = hours
         elif kind == DISCUSSION:
             meeting.slots.append(ParsedSlot(cell("title"), kind=DISCUSSION, line=number))
         else:
@@ -299,7 +299,7 @@ _OWN_SUMMARY = re.compile(r"^(?:.*:\s*)?\d+ papers?$", re.I)
 
 
 def parse_ics(
-    data: str, *, tz: datetime.tzinfo, find_title: FindTitle, names: set[str] = frozenset()
+    data: str, *, tz: datetime.tzinfo, find_title: FindTitle, names: Set[str] = frozenset()
 ) -> ParsedCalendar:
     """A calendar file: each event is a meeting on its day (in the course's time zone); its summary is read
     like a calendar line, the lines of its description like the lines under it."""

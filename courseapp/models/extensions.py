@@ -101,22 +101,22 @@ class Extension(models.Model):
         return f"{self.get_scope_display()} for {self.student} in {self.course}"
 
     @property
-    def target(self):
+    def target(self) -> Reading | Meeting | Slot | None:
         field = self.TARGET[self.Scope(self.scope)]
         return getattr(self, field) if field else None
 
     @property
     def what(self) -> str:
         """What the extension covers, in the student's words ("Your review of “Attention…”")."""
-        match self.scope:
-            case self.Scope.REVIEW:
-                return f"Review of “{self.reading.title}”"
-            case self.Scope.MEETING:
-                return f"Reviews due at the meeting of {self.course.day(self.meeting.date)}"
-            case self.Scope.SLIDES:
-                return f"Slides for “{self.slot.display_title}”"
-            case self.Scope.ONE_ON_ONE:
-                return f"Booking the 1-on-1 for “{self.slot.display_title}”"
+        match self.scope, self.target:
+            case self.Scope.REVIEW, Reading() as reading:
+                return f"Review of “{reading.title}”"
+            case self.Scope.MEETING, Meeting() as meeting:
+                return f"Reviews due at the meeting of {self.course.day(meeting.date)}"
+            case self.Scope.SLIDES, Slot() as slot:
+                return f"Slides for “{slot.display_title}”"
+            case self.Scope.ONE_ON_ONE, Slot() as slot:
+                return f"Booking the 1-on-1 for “{slot.display_title}”"
         return "Every deadline"
 
     @property
@@ -125,4 +125,5 @@ class Extension(models.Model):
         if self.extra is not None:
             hours = round(self.extra.total_seconds() / 3600)
             return ngettext("%(n)d hour later", "%(n)d hours later", hours) % {"n": hours}
+        assert self.until is not None  # a constraint: an extension gives extra time or a new deadline
         return f"due {self.course.when(self.until)}"

@@ -90,7 +90,7 @@ class Slot(models.Model):
 
     @property
     def display_title(self) -> str:
-        return self.reading.title if self.reading_id else self.title
+        return self.reading.title if self.reading is not None else self.title
 
     @property
     def has_seats(self) -> bool:

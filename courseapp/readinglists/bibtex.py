@@ -86,7 +86,7 @@ def _reading(entry: Entry, section: str) -> ParsedReading | None:
         venue=_field(entry, "journal", "booktitle", "journaltitle", "publisher", "howpublished")[:200],
         year=year,
         authors=_authors(entry)[:1000],
-        line=entry.start_line + 1,
+        line=(entry.start_line or 0) + 1,
     )
 
 
@@ -135,7 +135,9 @@ def parse_bibtex(text: str, *, section: str = "Readings", by_keywords: bool = Fa
         raw = bibtexparser.parse_string(text)
     except Exception as error:  # bibtexparser raises assorted errors on garbage; the user gets one message
         return ParsedList(title="", sections=[], warnings=[], errors=[f"This is not BibTeX that can be read: {error}"])
-    entries, warnings, skipped = list(raw.entries), [], Counter()
+    entries = list(raw.entries)
+    warnings: list[str] = []
+    skipped: Counter[str] = Counter()
     for block in raw.failed_blocks:
         entry, message = _recovered(block)
         warnings.append(message)
@@ -148,11 +150,11 @@ def parse_bibtex(text: str, *, section: str = "Readings", by_keywords: bool = Fa
         for entry in entries
     }
     howpublished = {id(entry): _URL_COMMAND.search(str(_value(entry, "howpublished") or "")) for entry in entries}
-    library = bibtexparser.Library(entries)
+    library = bibtexparser.Library([*entries])
     for middleware in _MIDDLEWARE:
         library = middleware().transform(library)
     readings = []
-    for entry in sorted(library.entries, key=lambda e: e.start_line):
+    for entry in sorted(library.entries, key=lambda e: e.start_line or 0):
         fields = verbatim.get(id(entry), {})
         link = howpublished.get(id(entry))
         if "url" not in fields and link:
@@ -160,7 +162,9 @@ def parse_bibtex(text: str, *, section: str = "Readings", by_keywords: bool = Fa
         for name, value in fields.items():
             entry.set_field(Field(name, value))
         if not _field(entry, "title"):
-            warnings.append(f"The entry “{entry.key}” (line {entry.start_line + 1}) has no title; it was left out.")
+            warnings.append(
+                f"The entry “{entry.key}” (line {(entry.start_line or 0) + 1}) has no title; it was left out."
+            )
             skipped["untitled"] += 1
         elif (reading := _reading(entry, section)) is not None:
             readings.append((reading, keywords(_field(entry, "groups") or _field(entry, "keywords"))))
@@ -208,4 +212,4 @@ def export_bibtex(readings) -> str:
         if getattr(reading, "section_titles", None):
             fields.append(Field("keywords", "; ".join(reading.section_titles)))
         entries.append(Entry(_ENTRY_TYPE.get(reading.kind, "misc"), _key(reading, taken), fields))
-    return bibtexparser.write_string(bibtexparser.Library(entries))
+    return bibtexparser.write_string(bibtexparser.Library([*entries]))

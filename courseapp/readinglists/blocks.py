@@ -17,11 +17,19 @@ from markdown_it.token import Token
 from . import metadata
 from .parsed import ParsedReading, clean_title, is_placeholder, reading_from
 
-MARKDOWN = MarkdownIt("commonmark").enable("table")
-# Links as written: the list's own addresses are what a reading keeps (and percent-encoding each one
-# again was most of the time a 3,000-row list took to read).
-MARKDOWN.normalizeLink = lambda url: url.strip()
-MARKDOWN.normalizeLinkText = lambda text: text
+
+class _LinksAsWritten(MarkdownIt):
+    """Links as written: the list's own addresses are what a reading keeps (and percent-encoding each one
+    again was most of the time a 3,000-row list took to read)."""
+
+    def normalizeLink(self, url: str) -> str:
+        return url.strip()
+
+    def normalizeLinkText(self, link: str) -> str:
+        return link
+
+
+MARKDOWN = _LinksAsWritten("commonmark").enable("table")
 
 _TITLE_HEADERS = re.compile(r"^(title|paper|papers|name|reading|article|publication|work)s?$", re.I)
 _VENUE_HEADERS = re.compile(r"^(venue|conference|conf|journal|published|publication venue|where)$", re.I)
@@ -58,11 +66,15 @@ class _Cell:
             return
         first = next((c for c in inline.children if not (c.type == "text" and not c.content.strip())), None)
         self.opens_bold = first is not None and first.type == "strong_open"
-        words, link_href, link_text, strong, emphasis = [], None, [], [], []
+        words: list[str] = []
+        link_href: str | None = None
+        link_text: list[str] = []
+        strong: list[str] = []
+        emphasis: list[str] = []
         depth = {"strong": 0, "em": 0}
         for child in inline.children:
             if child.type == "link_open":
-                link_href, link_text = child.attrGet("href") or "", []
+                link_href, link_text = str(child.attrGet("href") or ""), []
             elif child.type == "link_close":
                 self.links.append(("".join(link_text).strip(), link_href or ""))
                 link_href = None

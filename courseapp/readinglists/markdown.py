@@ -201,8 +201,8 @@ def _item_reading(body: str, line: int, section: str) -> ParsedReading | None:
     text = plain(body)
     if not text or is_placeholder(text):
         return None
-    title, *note = re.split(r"\s[-–—]\s", text, maxsplit=1)
-    return reading_from(title, annotation=note[0].strip() if note else "", line=line, section=section)
+    title, *after = re.split(r"\s[-–—]\s", text, maxsplit=1)
+    return reading_from(title, annotation=after[0].strip() if after else "", line=line, section=section)
 
 
 def _captioned(body: str, line: int, section: str) -> ParsedReading | None:

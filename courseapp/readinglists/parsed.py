@@ -87,7 +87,8 @@ class ParsedList:
 
 def without_empty_sections(sections: list[ParsedSection]) -> tuple[list[ParsedSection], list[ParsedSection]]:
     """The sections that have readings or subsections with some, and those left out for having none."""
-    kept, dropped = [], []
+    kept: list[ParsedSection] = []
+    dropped: list[ParsedSection] = []
     for section in sections:
         section.children, dropped_below = without_empty_sections(section.children)
         dropped.extend(dropped_below)

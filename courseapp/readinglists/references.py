@@ -80,7 +80,9 @@ def parse_ris(text: str, *, section: str = "Readings", by_keywords: bool = False
         entries = rispy.loads(text, skip_unknown_tags=True)
     except (OSError, ValueError, KeyError) as error:
         return ParsedList(title="", sections=[], warnings=[], errors=[f"This is not RIS that can be read: {error}"])
-    readings, warnings, skipped = [], [], Counter()
+    readings: list[tuple[ParsedReading, list[str]]] = []
+    warnings: list[str] = []
+    skipped: Counter[str] = Counter()
     for number, entry in enumerate(entries, start=1):
         title = entry.get("title") or entry.get("primary_title") or entry.get("short_title") or ""
         if not title:
@@ -112,7 +114,9 @@ def parse_csl_json(text: str, *, section: str = "Readings", by_keywords: bool = 
     except json.JSONDecodeError as error:
         return ParsedList(title="", sections=[], warnings=[], errors=[f"This is not JSON that can be read: {error}"])
     items = [items] if isinstance(items, dict) else items if isinstance(items, list) else []
-    readings, warnings, skipped = [], [], Counter()
+    readings: list[tuple[ParsedReading, list[str]]] = []
+    warnings: list[str] = []
+    skipped: Counter[str] = Counter()
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict) or not str(item.get("title") or "").strip():
             warnings.append(f"Item {number} has no title; it was left out.")
@@ -130,7 +134,7 @@ def parse_csl_json(text: str, *, section: str = "Readings", by_keywords: bool = 
         readings.append((
             _reading(
                 title=item["title"], url=item.get("URL", ""), doi=item.get("DOI", ""),
-                year=int(year) if str(year or "").isdigit() else None, authors=[a for a in authors if a],
+                year=int(str(year)) if str(year or "").isdigit() else None, authors=[a for a in authors if a],
                 venue=item.get("container-title") or item.get("publisher") or "", note=item.get("note", ""),
                 kind_of_type=_kind_of_type(_CSL_KINDS, item.get("type", "")),
                 stated_kind=str(item.get("genre", "")).lower(), section=section, line=number,

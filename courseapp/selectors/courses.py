@@ -102,8 +102,9 @@ def getting_started(course: Course) -> Checklist:
         .get()
     )
     readings, papers, students = (counts[key] or 0 for key in ("n_readings", "n_papers", "n_students"))
-    window = course.signup_opens_at is not None and course.signup_closes_at is not None
-    window_text = f"{course.when(course.signup_opens_at)} – {course.when(course.signup_closes_at)}" if window else ""
+    opens, closes = course.signup_opens_at, course.signup_closes_at
+    window = opens is not None and closes is not None
+    window_text = f"{course.when(opens)} – {course.when(closes)}" if opens and closes else ""
     return Checklist(
         [
             ChecklistStep(

@@ -4,6 +4,7 @@ re-import updates in place; a slot that students signed up for or that was grade
 """
 
 import dataclasses
+import datetime
 import re
 
 from django.db import transaction
@@ -17,7 +18,7 @@ from ..readinglists import formats
 from .errors import ServiceError
 from .readings import normalized_title
 
-NO_MEETINGS = {
+NO_MEETINGS: dict[str, str] = {
     CalendarImport.Format.TEXT: "No meetings were found. Each meeting starts on a line with its date, "
     "such as “Wed Sep 25 Basics of Transformers”; the papers of the day go on the lines under it.",
     CalendarImport.Format.CSV: "No meetings were found: the rows need a date and a topic or paper title.",
@@ -165,7 +166,7 @@ def calendar_plan(*, course: Course, parsed, finder: TitleFinder | None = None) 
         | Exists(SlideUpload.objects.filter(slot=OuterRef("pk")))
     )
     slots = Slot.objects.select_related("reading").annotate(taken=taken)
-    existing = {}
+    existing: dict[datetime.date, Meeting] = {}
     for meeting in course.meetings.prefetch_related(Prefetch("slots", queryset=slots)).order_by("date", "pk"):
         existing.setdefault(meeting.date, meeting)
     meetings, warnings = [], list(parsed.warnings)

@@ -68,7 +68,7 @@ def _check_subject(criterion: Criterion, students, review: Review | None, slot: 
     """The criterion's rubric grades this kind of work, and the students did that work."""
     component = criterion.rubric.component
     label = criterion.rubric.get_component_display().lower()
-    expected = {
+    expected: dict[str, bool] = {
         Component.REVIEWS: review is not None and slot is None,
         Component.PRESENTATION: slot is not None and review is None,
         Component.PARTICIPATION: slot is not None and review is None,

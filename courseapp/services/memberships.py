@@ -128,7 +128,7 @@ def members_add_by_email(
     now = timezone.now()
     addresses = [person.email for person in people]
     with transaction.atomic():
-        users = {
+        users: dict[str, User] = {
             user.email_lower: user
             for user in User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=addresses)
         }
@@ -137,7 +137,7 @@ def members_add_by_email(
             address = person.email
             user = users.get(address)
             new_account = user is None
-            if new_account:
+            if user is None:
                 user = User(
                     username=address,
                     email=address,

@@ -110,6 +110,11 @@ class PlannedReading:
     action: str = "create"
 
     @property
+    def title(self) -> str:
+        """The reading's title as it stands: the file's, for a reading the import creates."""
+        return self.reading.title if self.reading is not None else self.parsed.title
+
+    @property
     def kind_label(self) -> str:
         return Reading.Kind(self.parsed.kind).label
 
@@ -399,7 +404,7 @@ def import_read(
 def reading_import_create(
     *,
     course: Course,
-    by: User,
+    by: User | None,
     data: bytes,
     size: int | None = None,
     filename: str = "",

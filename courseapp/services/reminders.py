@@ -125,8 +125,9 @@ def notice_send(*, notice_id: int) -> bool:
 
 def signup_confirmation_send(*, signup_id: int) -> bool:
     """Confirm a seat the student took (or accepted an invitation to)."""
-    signup = Signup.objects.select_related("student", "slot__meeting__course", "slot__reading").filter(pk=signup_id)
-    signup = signup.first()
+    signup = (
+        Signup.objects.select_related("student", "slot__meeting__course", "slot__reading").filter(pk=signup_id).first()
+    )
     if signup is None:
         return False
     slot, course = signup.slot, signup.slot.meeting.course

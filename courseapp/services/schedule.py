@@ -38,7 +38,7 @@ def slot_add(*, course: Course, meeting_id: int, reading_id: int | None = None, 
             slot.save()
             return slot
     except IntegrityError:
-        raise ServiceError(READING_TWICE_IN_MEETING.format(title=reading.title), code="reading_twice") from None
+        raise ServiceError(READING_TWICE_IN_MEETING.format(title=slot.display_title), code="reading_twice") from None
 
 
 def slot_update(*, course: Course, slot_id: int, kind: str, meeting_id: int, by: User) -> Slot:

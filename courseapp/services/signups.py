@@ -47,7 +47,7 @@ SWAP_GONE = "This swap is no longer open."
 SWAP_COMMENTS_THERE = "{name} comments on “{title}”, so cannot present it. Drop that commentary first."
 SEAT_LOST_RACE = "Someone took that seat a moment before you. Try another, or join the waitlist."
 
-ROLE_NAMES = {Signup.Role.PRESENTER: "presenter", Signup.Role.COMMENTATOR: "commentator"}
+ROLE_NAMES: dict[str, str] = {Signup.Role.PRESENTER: "presenter", Signup.Role.COMMENTATOR: "commentator"}
 
 
 def signup_window_error(course: Course, now: datetime.datetime) -> str | None:

@@ -83,7 +83,7 @@ def member_calendar(request, slug: str, token: str):
     for signup in signups:
         meeting = signup.slot.meeting
         verb = "You present" if signup.role == Signup.Role.PRESENTER else "You comment on"
-        link = signup.slot.reading.url if signup.slot.reading_id else ""
+        link = signup.slot.reading.url if signup.slot.reading is not None else ""
         calendar.add_component(
             _event(
                 f"signup-{signup.pk}@{request.get_host()}",

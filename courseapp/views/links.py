@@ -20,7 +20,7 @@ PROBLEMS = [Status.BROKEN, Status.MOVED, Status.FAILING, Status.TIMEOUT, Status.
 
 def progress_context(course, run: LinkCheckRun | None) -> dict:
     if run is None:
-        counts = {}
+        counts: dict[str, int] = {}
     elif run.is_going:
         counts = Counter(run.results.values_list("status", flat=True))
     else:

@@ -44,7 +44,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, course: str, file: Path, format: str, replace: bool, section: str, dry_run: bool,
-               take_file_versions: bool, sections_by_keyword: bool, **_):  # fmt: skip
+               take_file_versions: bool, sections_by_keyword: bool, **options):  # fmt: skip
         take = service.TAKE_ALL if take_file_versions else ()
         course_obj = course_named(course)
         try:
@@ -76,10 +76,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  + {planned.parsed.title}")
         for planned in plan.updated:
             changes = ", ".join(f"{field}: {old!r} → {new!r}" for field, (old, new) in planned.changes.items())
-            self.stdout.write(f"  ~ {planned.reading.title} ({changes})")
+            self.stdout.write(f"  ~ {planned.title} ({changes})")
         for planned in plan.held:
             held = ", ".join(f"{field}: file says {new!r}" for field, (_, new) in planned.held.items())
-            self.stdout.write(f"  ! {planned.reading.title} kept, as {planned.held_because} ({held})")
+            self.stdout.write(f"  ! {planned.title} kept, as {planned.held_because} ({held})")
         for reading in plan.removed:
             self.stdout.write(f"  - {reading.title}")
         for reading, reason in plan.kept:
