@@ -3,6 +3,7 @@ htmx makes it."""
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from courseapp.services import ServiceError
 
@@ -27,3 +28,9 @@ def refused(code: str, call, *args, **kwargs) -> str:
         call(*args, **kwargs)
     assert error.value.code == code, error.value.message
     return error.value.message
+
+
+def shows(html: str, message: str) -> bool:
+    """Whether a page or fragment shows ``message``, the constant the code says it with, as the user
+    reads it (apostrophes and ampersands come escaped in HTML)."""
+    return str(escape(message)) in html

@@ -12,7 +12,7 @@ from courseapp.selectors import review_progress
 from courseapp.selectors.extensions import Extensions
 from courseapp.selectors.presentations import presentation_deadlines
 from courseapp.services import ServiceError
-from courseapp.services.extensions import extension_grant, extension_revoke
+from courseapp.services.extensions import NOT_A_STUDENT, extension_grant, extension_revoke
 from courseapp.services.presentations import one_on_one_book, slides_upload
 from courseapp.services.reminders import due_reminders
 from courseapp.services.reviews import review_deadline, review_submit
@@ -196,7 +196,7 @@ class TestGranting:
     def test_only_the_courses_students_and_readings(self, course, student, instructor, due, ta, other_student):
         with pytest.raises(ServiceError) as refused:
             grant(course, ta, instructor, "course", extra_hours=24, now=due)
-        assert refused.value.message == "Extensions are for the course's students."
+        assert refused.value.message == NOT_A_STUDENT
         stranger = ReadingFactory()  # another course's
         with pytest.raises(ServiceError) as refused:
             grant(course, student, instructor, "review", reading=stranger, until=due + DAY, now=due)

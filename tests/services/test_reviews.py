@@ -5,6 +5,7 @@ from django.core.cache import cache
 
 from courseapp.models import Review, ReviewSubmission, SimilarityFlag
 from courseapp.services.reviews import (
+    ATTESTATION_REQUIRED,
     SIMILARITY_QUEUED,
     draft_save,
     review_deadline,
@@ -68,7 +69,7 @@ class TestDeadlines:
 class TestSubmitting:
     def test_attestation_is_required(self, scheduled, student, due):
         message = refused("attestation_required", submit, scheduled, student, now=due, attested=False)
-        assert "without a generative model" in message
+        assert message == ATTESTATION_REQUIRED
         assert Review.objects.get().draft == TEXT
 
     def test_over_the_word_limit_is_refused_with_the_count_and_kept_as_draft(self, course, scheduled, student, due):

@@ -8,6 +8,8 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from courseapp.models import Membership, User
+from courseapp.services.memberships import NOT_REMOVABLE, NOTHING_CHOSEN, ROLE_NOT_ASSIGNABLE
+from tests.asserts import shows
 
 from ..asserts import HTMX
 from ..factories import MembershipFactory, UserFactory
@@ -191,7 +193,7 @@ class TestRoles:
         membership = Membership.objects.get(user=student)
         url = reverse("courseapp:membership_role", args=[course.slug, membership.pk])
         response = client_for(instructor).post(url, {"role": "dean"}, headers=HTMX)
-        assert response.status_code == 400 and "A member can be a student, a TA or an instructor." in response.text
+        assert response.status_code == 400 and shows(response.text, ROLE_NOT_ASSIGNABLE)
         membership.refresh_from_db()
         assert membership.role == "student"
 
@@ -259,7 +261,7 @@ class TestBulkDecide:
         response = client_for(instructor).post(
             reverse("courseapp:memberships_decide", args=[course.slug]), {"decision": "decline"}, follow=True
         )
-        assert "Choose at least one request." in response.text
+        assert shows(response.text, NOTHING_CHOSEN)
         assert Membership.objects.get(user=applicant).status == "pending"
 
 
@@ -289,7 +291,7 @@ class TestRemove:
         response = client_for(instructor).post(
             reverse("courseapp:membership_remove", args=[course.slug, membership.pk]), headers=HTMX
         )
-        assert response.status_code == 409 and "Only students can be removed" in response.text
+        assert response.status_code == 409 and shows(response.text, NOT_REMOVABLE)
 
 
 class TestJoinRequestNotices:

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from courseapp.models import AssignmentRun, Choice, Signup
 from courseapp.services import preferences as service
+from courseapp.services.preferences import NEEDS_REASON
+from tests.asserts import shows
 
 from ..asserts import htmx_to, url
 from ..factories import MeetingFactory, MembershipFactory, SlotFactory
@@ -61,7 +63,7 @@ class TestRankingPage:
         change(client, course, papers[0])
         response = change(client, course, papers[0], kind="avoid", reason="")
         assert response.status_code == 409
-        assert "Say why you must not get this paper" in response.content.decode()
+        assert shows(response.content.decode(), NEEDS_REASON)
         assert "Your ranking is as it was." in response.content.decode()
         assert Choice.objects.filter(kind="present").count() == 1
 

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from courseapp.models import OneOnOneTime, SlideUpload
 from courseapp.services import presentations
+from courseapp.services.presentations import NOT_PDF, TIME_TAKEN
+from tests.asserts import shows
 
 from ..asserts import url
 from ..factories import MeetingFactory, MembershipFactory, SignupFactory, SlotFactory, pdf_bytes
@@ -38,7 +40,7 @@ class TestSlidesPages:
         page = client_for(ada).post(
             url("slides_upload", course, slot.pk), {"stage": "initial", "file": fake}, follow=True
         )
-        assert "This is not a PDF (whatever its name says)." in page.content.decode()
+        assert shows(page.content.decode(), NOT_PDF)
         assert not SlideUpload.objects.exists()
 
     def test_a_pairs_checklist_is_theirs(self, course, presented_paper, client_for):
@@ -68,6 +70,6 @@ def test_two_pairs_racing_for_one_time_get_it_once(gunicorn_url, course):
     bodies = [body for _, body in results]
     assert all(status == 200 for status, _ in results)
     assert sum("Your 1-on-1 is booked for" in body for body in bodies) == 1
-    assert sum("Another pair booked that time a moment ago" in body for body in bodies) == 1
+    assert sum(shows(body, TIME_TAKEN) for body in bodies) == 1
     time.refresh_from_db()
     assert time.slot_id in {slot.pk for slot in slots}

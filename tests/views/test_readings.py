@@ -8,6 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from courseapp.models import Listing, Membership, Reading, ReadingImport, Review
+from courseapp.services.readings import ALREADY_APPLIED
+from tests.asserts import shows
 
 from ..asserts import HTMX, url
 from ..factories import CourseFactory, ListingFactory, MeetingFactory, MembershipFactory, SectionFactory, SlotFactory
@@ -195,7 +197,7 @@ class TestImportPages:
             results = list(pool.map(lambda _: post_as(target, session, {}), range(2)))
         statuses = sorted(status for status, _ in results)
         assert statuses == [200, 409], statuses
-        assert any("This import was confirmed already" in body for _, body in results)
+        assert any(shows(body, ALREADY_APPLIED) for _, body in results)
         assert course.readings.count() == 21 and Listing.objects.filter(section__course=course).count() == 21
 
 

@@ -6,7 +6,8 @@ from django.utils import timezone
 from courseapp.models import Reading, Review, User
 from courseapp.selectors import STUDENTS_PER_PAGE as PER_PAGE
 from courseapp.services.demo import demo_course_load
-from courseapp.services.reviews import review_submit
+from courseapp.services.reviews import ATTESTATION_REQUIRED, review_submit
+from tests.asserts import shows
 
 from ..asserts import HTMX, url
 from ..factories import MembershipFactory, ReadingFactory, SlotFactory
@@ -48,7 +49,7 @@ class TestWriting:
         )
         html = response.content.decode()
         assert response.status_code == 400
-        assert "Tick the box to confirm you wrote this review yourself" in html
+        assert shows(html, ATTESTATION_REQUIRED)
         assert ">My honest review.</textarea>" in html
 
     def test_submit(self, course, reading, student, client_for):

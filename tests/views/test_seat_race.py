@@ -5,6 +5,8 @@ import concurrent.futures
 from django.urls import reverse
 
 from courseapp.models import Signup
+from courseapp.services.signups import ALREADY_IN_SLOT, SEATS_FULL
+from tests.asserts import shows
 
 from ..factories import CourseFactory, MembershipFactory, SlotFactory
 from ..servers import post_as, session_cookie
@@ -32,9 +34,7 @@ def test_exactly_two_get_the_seats_and_everyone_is_told_the_truth(gunicorn_url):
     assert len(results) == 31 and len(told_no) == 29
     for _student, status, body in told_no:
         assert status == 409
-        assert (
-            "All presenter seats of this paper are taken." in body or "You already have a seat on this paper." in body
-        )
+        assert shows(body, SEATS_FULL.format(role="presenter")) or shows(body, ALREADY_IN_SLOT)
 
 
 def test_eight_instructors_claim_one_course_address_at_once_and_one_gets_it(gunicorn_url):
