@@ -121,14 +121,14 @@ MATRIX = {
         "post",
         lambda f: {"slug": f.course.slug, "membership_id": f.pending.pk},
         {"decision": "approve"},
-        instructor_only(OK),
+        instructor_only(REDIRECT),
     ),
     "courseapp:course_settings": ("get", lambda f: {"slug": f.course.slug}, None, instructor_only(OK)),
     "courseapp:membership_role": (
         "post",
         lambda f: {"slug": f.course.slug, "membership_id": f.users_membership("student").pk},
         {"role": "ta"},
-        instructor_only(OK),
+        instructor_only(REDIRECT),
     ),
     "courseapp:memberships_decide": (
         "post",

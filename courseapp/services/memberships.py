@@ -11,7 +11,7 @@ from django.utils import timezone
 from ..models import Course, Membership, User
 from ..models.courses import new_calendar_token
 from ..people import Person, parse_people
-from .errors import ServiceError
+from .errors import BAD_INPUT, ServiceError
 from .queue import later
 
 ALREADY_MEMBER = "You are already a member of this course."
@@ -115,7 +115,7 @@ def members_add_by_email(
     """
 
     if role not in ADDABLE_ROLES:
-        raise ServiceError(ROLE_NOT_ASSIGNABLE, code="role_not_assignable")
+        raise ServiceError(ROLE_NOT_ASSIGNABLE, code="role_not_assignable", status=BAD_INPUT)
     people, invalid = people_parse(text)
     if invalid:
         raise ServiceError(BAD_ADDRESSES.format(addresses=", ".join(invalid)), code="bad_addresses")
@@ -175,7 +175,7 @@ NOTHING_CHOSEN = "Choose at least one request."
 def membership_set_role(*, membership_id: int, course: Course, role: str, by: User | None = None) -> Membership:
     """Make an active member a student, a TA or a second instructor (never oneself: a course keeps its instructor)."""
     if role not in ADDABLE_ROLES:
-        raise ServiceError(ROLE_NOT_ASSIGNABLE, code="role_not_assignable")
+        raise ServiceError(ROLE_NOT_ASSIGNABLE, code="role_not_assignable", status=BAD_INPUT)
     with transaction.atomic():
         membership = (
             Membership.objects.select_for_update(of=("self",))

@@ -1,6 +1,9 @@
+from collections.abc import Callable
+
 from django.contrib import messages
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from ..forms import BulkAddForm
@@ -16,7 +19,7 @@ from ..services.memberships import (
     membership_set_role,
     memberships_decide,
 )
-from .rendering import render_page
+from .rendering import answer, render_page
 
 PAGE = "courseapp/members/page.html"
 
@@ -46,6 +49,32 @@ def members_page(request, course):
     return render(request, PAGE, _page_context(request, course))
 
 
+def _membership_answer(
+    request, course, membership_id: int, change: Callable[[], str], *, fragment: str, whole: bool = False
+) -> HttpResponse:
+    """Change one membership and answer as the members page does: htmx gets the ``fragment`` of its row
+    (``whole``: with the page's counts), a plain form the page again with the message. A membership
+    the change cannot find in this course (or in the state it acts on) is a 404."""
+
+    def call() -> str:
+        try:
+            return change()
+        except Membership.DoesNotExist:
+            raise Http404 from None
+
+    def show(*, done: str | None, error: str | None, status: int) -> HttpResponse:
+        membership = get_object_or_404(Membership.objects.select_related("user"), pk=membership_id, course=course)
+        if whole:
+            context = _page_context(request, course, membership=membership, error=error)
+        else:
+            # oob: the navigation's badge of requests waiting comes along, counted after the change.
+            context = {"course": course, "access": request.access, "membership": membership, "error": error}
+            context["oob"] = True
+        return render(request, f"{PAGE}#{fragment}", context, status=status)
+
+    return answer(request, call, back=reverse("courseapp:members", args=[course.slug]), show=show)
+
+
 @require_POST
 @course_view(Perm.MANAGE_MEMBERS)
 def membership_decide_view(request, course, membership_id: int):
@@ -53,25 +82,14 @@ def membership_decide_view(request, course, membership_id: int):
     decision = request.POST.get("decision")
     if decision not in ("approve", "decline"):
         return HttpResponseBadRequest("decision must be approve or decline")
-    status, error = 200, None
-    try:
+
+    def decide() -> str:
         membership = membership_decide(
             membership_id=membership_id, course=course, decided_by=request.user, approve=decision == "approve"
         )
-    except Membership.DoesNotExist:
-        membership = get_object_or_404(Membership, pk=membership_id, course=course)
-    except ServiceError as exc:
-        membership = Membership.objects.select_related("user").get(pk=membership_id, course=course)
-        status, error = 409, exc.message
-    if request.htmx:
-        return render(
-            request,
-            f"{PAGE}#request_row",
-            # oob: the navigation's badge of requests waiting comes along, counted after the decision.
-            {"course": course, "access": request.access, "membership": membership, "error": error, "oob": True},
-            status=status,
-        )
-    return render(request, PAGE, _page_context(request, course, decide_error=error), status=status)
+        return f"{membership.user.display_name}: {'approved' if decision == 'approve' else 'declined'}."
+
+    return _membership_answer(request, course, membership_id, decide, fragment="request_row")
 
 
 @require_POST
@@ -108,20 +126,14 @@ def members_add(request, course):
 @course_view(Perm.MANAGE_MEMBERS)
 def membership_role(request, course, membership_id: int):
     """Make a member a student or a TA; htmx swaps the member's row."""
-    status, error = 200, None
-    try:
+
+    def set_role() -> str:
         membership = membership_set_role(
             membership_id=membership_id, course=course, role=request.POST.get("role", ""), by=request.user
         )
-    except Membership.DoesNotExist:
-        raise Http404 from None
-    except ServiceError as exc:
-        membership = get_object_or_404(Membership.objects.select_related("user"), pk=membership_id, course=course)
-        status, error = 400, exc.message
-    if request.htmx:
-        context = {"course": course, "access": request.access, "membership": membership, "error": error}
-        return render(request, f"{PAGE}#member_row", context, status=status)
-    return render(request, PAGE, _page_context(request, course, decide_error=error), status=status)
+        return f"{membership.user.display_name}’s role is now {membership.get_role_display()}."
+
+    return _membership_answer(request, course, membership_id, set_role, fragment="member_row")
 
 
 @require_POST
@@ -149,17 +161,10 @@ def memberships_decide_view(request, course):
 def membership_remove_view(request, course, membership_id: int):
     """Take a student off the course (their work stays) or restore them; htmx swaps the row and the count."""
     restore = request.POST.get("restore") == "true"
-    status, error = 200, None
-    try:
+
+    def remove() -> str:
         membership = membership_remove(membership_id=membership_id, course=course, by=request.user, restore=restore)
-    except Membership.DoesNotExist:
-        raise Http404 from None
-    except ServiceError as exc:
-        membership = get_object_or_404(Membership.objects.select_related("user"), pk=membership_id, course=course)
-        status, error = 409, exc.message
-    if request.htmx:
-        context = _page_context(request, course, membership=membership, error=error)
-        return render(request, f"{PAGE}#member_change", context, status=status)
-    if error:
-        messages.error(request, error)
-    return redirect("courseapp:members", course.slug)
+        name = membership.user.display_name
+        return f"{name} is back in the course." if restore else f"{name} was removed from the course; their work stays."
+
+    return _membership_answer(request, course, membership_id, remove, fragment="member_change", whole=True)
