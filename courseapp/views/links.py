@@ -4,13 +4,14 @@ from collections import Counter
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from ..models import LinkCheckRun, LinkResult, Reading
 from ..permissions import Perm, course_view
 from ..services import ServiceError
 from ..services import links as service
-from .rendering import redirect_with_message
+from .rendering import answer, redirect_with_message
 
 PAGE = "courseapp/readings/links.html"
 Status = LinkResult.Status
@@ -91,16 +92,18 @@ def links_progress(request, course):
 @course_view(Perm.MANAGE_READINGS, hide=True)
 def link_fix(request, course, reading_id):
     """The one-click fix: a moved link becomes the address it moved to."""
-    try:
+
+    def fix() -> str:
         reading = service.link_fix(course=course, reading_id=reading_id)
-    except ServiceError as error:
-        if request.htmx:
-            return HttpResponse(error.message, status=409)
-        return redirect_with_message(request, "courseapp:links", course.slug, done=None, error=error.message)
-    if request.htmx:
+        return f"“{reading.title}” now links to {reading.url}."
+
+    def show(*, done: str | None, error: str | None, status: int) -> HttpResponse:
+        if error:
+            return HttpResponse(error, status=status)
+        reading = get_object_or_404(Reading, course=course, pk=reading_id)
         return render(request, f"{PAGE}#fixed", {"course": course, "reading": reading})
-    done = f"“{reading.title}” now links to {reading.url}."
-    return redirect_with_message(request, "courseapp:links", course.slug, done=done, error=None)
+
+    return answer(request, fix, back=reverse("courseapp:links", args=[course.slug]), show=show)
 
 
 @require_safe
