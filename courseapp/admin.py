@@ -34,7 +34,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "email", "first_name", "last_name", "is_staff", "can_create_courses", "last_login"]
     list_filter = [*BaseUserAdmin.list_filter, "can_create_courses"]
     fieldsets = [
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("Courses", {"fields": ["can_create_courses"], "description": "Used when COURSE_CREATORS is “granted”."}),
     ]
 

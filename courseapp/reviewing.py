@@ -14,6 +14,14 @@ _WORD = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?")
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|https?://\S+|mailto:\S+")
 
 
+@dataclasses.dataclass(frozen=True)
+class Due:
+    """A review's deadline: the course's, and the student's own as their extensions move it."""
+
+    course: datetime.datetime
+    mine: datetime.datetime
+
+
 def word_count(text: str) -> int:
     """Words as a reader would count them in the rendered review."""
     return len(_WORD.findall(_LINK_TARGET.sub("]", text)))

@@ -1,8 +1,14 @@
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.db.models import Q
 
 from .courses import Course
 from .imports import PendingImport
+
+if TYPE_CHECKING:
+    from .reviews import Review
+    from .schedule import Slot
 
 
 class Section(models.Model):
@@ -56,6 +62,13 @@ class Reading(models.Model):
     edited_fields = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Not stored: where the schedule has it and the viewer's review (selectors.readings), and, in an export,
+    # the sections that list it and its note there.
+    scheduled_slots: list["Slot"]
+    my_review: "Review | None"
+    section_titles: list[str]
+    annotation: str
 
     class Meta:
         ordering = ["course", "title"]

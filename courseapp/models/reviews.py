@@ -1,7 +1,10 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from ..reviewing import Due
 from .readings import Reading
 
 
@@ -18,6 +21,13 @@ class Review(models.Model):
     is_late = models.BooleanField(default=False)
     word_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Not stored: the student's deadline and what a read makes of it (selectors.reviews), the deadlines a
+    # submission was judged by (services.reviews), and the text rendered for the page that shows it.
+    due: datetime.datetime
+    deadlines: Due
+    verdict: str
+    html: str
 
     class Meta:
         ordering = ["reading", "student"]

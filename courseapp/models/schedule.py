@@ -1,4 +1,5 @@
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -8,6 +9,12 @@ from .. import dates
 from .courses import Course
 from .imports import PendingImport
 from .readings import Reading
+
+if TYPE_CHECKING:
+    from ..forms import MeetingForm
+    from ..selectors.schedule import Seat
+    from .accounts import User
+    from .reviews import Review
 
 
 class Meeting(models.Model):
@@ -28,6 +35,9 @@ class Meeting(models.Model):
     # Empty means the course's class_starts_at; the exam, for one, runs at its own hours.
     starts_at = models.TimeField(null=True, blank=True)
     ends_at = models.TimeField(null=True, blank=True)
+
+    # Not stored: the schedule editor's form for this meeting, when the page shows it open.
+    form: "MeetingForm | None"
 
     class Meta:
         ordering = ["course", "date", "starts_at"]
@@ -66,6 +76,18 @@ class Slot(models.Model):
     reading = models.ForeignKey(Reading, on_delete=models.PROTECT, null=True, blank=True, related_name="slots")
     title = models.CharField(max_length=500, blank=True, help_text="For an agenda item that is not a reading.")
     note = models.CharField(max_length=500, blank=True)
+
+    # Not stored: what selectors.schedule.schedule works out for the page that shows the slot (seats, the
+    # line waiting and the viewer's place in it, the viewer's review).
+    presenter_seats: list["Seat"]
+    commentator_seats: list["Seat"]
+    presenter_full: bool
+    commentator_full: bool
+    presenter_waiting: int
+    commentator_waiting: int
+    my_role: str | None
+    my_place: tuple[str, int] | None
+    my_review: "Review | None"
 
     class Meta:
         ordering = ["meeting", "position"]
@@ -109,6 +131,11 @@ class Signup(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices)
     seat = models.PositiveSmallIntegerField(help_text="1 for the first seat of this role, 2 for the next, ...")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Not stored: the student's own view of the slot (selectors.schedule.my_term).
+    partners: list["User"]
+    commentators: list["User"]
+    open_presenter_seats: int
 
     class Meta:
         ordering = ["slot", "role", "seat"]

@@ -48,7 +48,7 @@ def schedule(course: Course, viewer=None, *, reviewer=None) -> list[Meeting]:
     )
     meetings = list(course.meetings.prefetch_related(Prefetch("slots", queryset=slots)))
     viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
-    reviews = {}
+    reviews: dict[int | None, Review] = {}
     if reviewer is not None:
         reviews = {r.reading_id: r for r in Review.objects.filter(student=reviewer, reading__course=course)}
     for meeting in meetings:
@@ -72,9 +72,9 @@ def _annotate_seats(slot: Slot, course: Course, viewer_id: int | None) -> None:
     ):
         seats = []
         for number in range(1, capacity + 1):
-            signup = taken[role].get(number)
-            if signup is not None:
-                seats.append(Seat("taken", signup.student, signup.pk))
+            holder = taken[role].get(number)
+            if holder is not None:
+                seats.append(Seat("taken", holder.student, holder.pk))
             elif role == Signup.Role.PRESENTER and held:
                 seats.append(Seat("held", held.pop(0)))
             else:

@@ -68,13 +68,13 @@ def _check_subject(criterion: Criterion, students, review: Review | None, slot: 
     """The criterion's rubric grades this kind of work, and the students did that work."""
     component = criterion.rubric.component
     label = criterion.rubric.get_component_display().lower()
-    expected: dict[str, bool] = {
+    fits: dict[str, bool] = {
         Component.REVIEWS: review is not None and slot is None,
         Component.PRESENTATION: slot is not None and review is None,
         Component.PARTICIPATION: slot is not None and review is None,
         Component.FINAL_EXAM: slot is None and review is None,
-    }[component]
-    if not expected:
+    }
+    if not fits[component]:
         raise ServiceError(WRONG_RUBRIC.format(component=label), code="wrong_rubric")
     ids = {student.pk for student in students}
     if review is not None and ids != {review.student_id}:

@@ -1,6 +1,5 @@
 """Writing and submitting reviews. The server's clock decides what is late, never the browser's."""
 
-import dataclasses
 import datetime
 
 from django.core.cache import cache
@@ -29,19 +28,11 @@ SIMILARITY_QUEUED = "similarity-queued:{reading_id}"
 SIMILARITY_QUEUED_FOR = 600
 
 
-@dataclasses.dataclass(frozen=True)
-class Due:
-    """A review's deadline: the course's, and the student's own as their extensions move it."""
-
-    course: datetime.datetime
-    mine: datetime.datetime
-
-
-def review_due(reading: Reading, course: Course, student: User) -> Due:
+def review_due(reading: Reading, course: Course, student: User) -> reviewing.Due:
     """When the first class that discusses the reading starts, or the end of term if no class does,
     and when it is due for ``student`` (two queries)."""
     due = _course_due(reading, course)
-    return Due(due, Extensions.load(course, [student.pk]).review_due(student.pk, reading.pk, due))
+    return reviewing.Due(due, Extensions.load(course, [student.pk]).review_due(student.pk, reading.pk, due))
 
 
 def review_deadline(reading: Reading, course: Course, student: User | None = None) -> datetime.datetime:
@@ -71,7 +62,7 @@ def review_submit(
     """Submit the text as the review. Whatever is refused, the text stays saved as the draft.
 
     One transaction, and the deadline read before it, so a deadline rush holds each row lock for
-    a few statements only. The review comes back with ``due``, the deadlines it was judged by.
+    a few statements only. The review comes back with ``deadlines``, those it was judged by.
     """
     now = now or timezone.now()
     course = reading.course
@@ -94,7 +85,7 @@ def review_submit(
         review.save(update_fields=fields)
     if refusal is not None:  # raised once the draft is saved: nothing the student typed is lost
         raise refusal
-    review.due = due
+    review.deadlines = due
     return review
 
 

@@ -125,7 +125,7 @@ def grade_slot(request, course, slot_id: int):
     signups = list(slot.signups.select_related("student").order_by("role", "seat"))
     presenters = [s.student for s in signups if s.role == Signup.Role.PRESENTER]
     separately = request.GET.get("separately") == "1" or len(presenters) < 2
-    groups = (
+    groups: list[tuple[str, list[User], str]] = (
         [(f"Presentation: {p.display_name}", [p], Component.PRESENTATION) for p in presenters]
         if separately
         else [("Presentation: " + " and ".join(p.display_name for p in presenters), presenters, Component.PRESENTATION)]
@@ -166,7 +166,7 @@ def _next_ungraded_presentation(course, slot: Slot) -> Slot | None:
     )
     slots = list(dict.fromkeys(signup.slot for signup in waiting))
     later = [s for s in slots if (s.meeting.date, s.position) > (slot.meeting.date, slot.position)]
-    return (later or slots or [None])[0]
+    return next(iter(later or slots), None)
 
 
 @require_safe

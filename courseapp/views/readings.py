@@ -128,11 +128,12 @@ def reading_import_confirm(request, course, import_id: int):
 def _as_parsed(course) -> tuple[ParsedList, list[Reading]]:
     """The course's list as the parsers' plain data, and its readings in order with their first note."""
     nodes = reading_list(course).nodes
-    by_id = {
+    by_id: dict[int | None, ParsedSection] = {
         node.section.pk: ParsedSection(node.section.title, node.depth + 1, questions=node.section.questions)
         for node in nodes
     }
-    roots, readings, seen = [], [], {}
+    roots: list[ParsedSection] = []
+    readings, seen = [], {}
     for node in nodes:
         parsed = by_id[node.section.pk]
         parent = by_id.get(node.section.parent_id)

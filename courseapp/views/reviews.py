@@ -8,10 +8,11 @@ from django.views.decorators.http import require_POST, require_safe
 from .. import reviewing
 from ..models import Reading, Review, SimilarityFlag
 from ..permissions import Perm, course_view
+from ..reviewing import Due
 from ..selectors import class_page, course_students, review_progress, review_table
 from ..selectors.exports import course_reviews_zip, reading_reviews_markdown
 from ..services import ServiceError
-from ..services.reviews import Due, draft_save, review_due, review_submit
+from ..services.reviews import draft_save, review_due, review_submit
 
 EDITOR = "courseapp/reviews/editor.html"
 PROGRESS = "courseapp/reviews/progress.html"
@@ -55,6 +56,7 @@ def review_draft(request, course, reading_id: int):
     """Autosave: keep the draft, answer with the save state and, out of band, the preview."""
     reading = get_object_or_404(course.readings, pk=reading_id)
     text = request.POST.get("text", "")
+    review: Review | None
     try:
         review = draft_save(reading=reading, student=request.user, text=text)
     except ServiceError as exc:
@@ -73,6 +75,7 @@ def review_submit_view(request, course, reading_id: int):
     """Submit the review with the attestation; a refusal says why and keeps the text as the draft."""
     reading = get_object_or_404(course.readings, pk=reading_id)  # with its course, not queried again
     status, message, error = 200, None, None
+    review: Review | None
     try:
         review = review_submit(
             reading=reading,
@@ -88,7 +91,7 @@ def review_submit_view(request, course, reading_id: int):
         message = f"Submitted {course.when(review.submitted_at)}" + (
             ", after the deadline: marked late." if review.is_late else "."
         )
-        due = review.due
+        due = review.deadlines
     context = _editor_context(request, course, reading, review, due=due, submit_error=error, submit_done=message)
     template = f"{EDITOR}#editor" if request.htmx else EDITOR
     return render(request, template, context, status=status)

@@ -65,7 +65,7 @@ def editor_update(
     response = render(request, f"{PAGE}#editor" if request.htmx else PAGE, context, status=status)
     if request.htmx:
         where = f"#edit-meeting-{meeting.pk}" if meeting is not None and not confirm else "#editor"
-        reswap(retarget(response, "#editor"), f"outerHTML show:{where}:top")
+        retarget(response, "#editor")["HX-Reswap"] = f"outerHTML show:{where}:top"  # a swap with a modifier
     return response
 
 
