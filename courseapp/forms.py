@@ -10,7 +10,7 @@ from django.contrib.auth.forms import BaseUserCreationForm
 from .calendars.dates import parse_date_ranges
 from .calendars.terms import WEEKDAY_NAMES, class_days
 from .models import CalendarImport, Component, Course, Extension, Meeting, Reading, ReadingImport, Signup, Slot
-from .params import LARGEST
+from .params import LARGEST, InvalidParameter
 from .services import ServiceError
 from .services.courses import TermPlan, slug_suggest
 from .services.extensions import MAX_EXTRA_HOURS
@@ -502,6 +502,29 @@ class ExtensionForm(forms.Form):
 
 
 LEVELS_UNREADABLE = "Write one level a line, the points first: “15: kept to time”."
+POINTS_NOT_A_NUMBER = "Points must be a number, such as 7 or 7.5."
+
+
+class PointsField(forms.DecimalField):
+    """Points as graders type them: 7, 7.5, or 7,5 with a decimal comma."""
+
+    default_error_messages = {"invalid": POINTS_NOT_A_NUMBER, "required": POINTS_NOT_A_NUMBER}
+
+    def to_python(self, value):
+        return super().to_python(value.strip().replace(",", ".") if isinstance(value, str) else value)
+
+
+class PointsForm(forms.Form):
+    """The points of a score as the grading screen posts them (a level button or the typed number);
+    whether they fit the criterion is the grading service's rule."""
+
+    points = PointsField()
+
+    def points_or_refusal(self):
+        """The points, or the refusal a view shows (400): the message names what was wrong."""
+        if not self.is_valid():
+            raise InvalidParameter(first_error(self))
+        return self.cleaned_data["points"]
 
 
 class CriterionForm(forms.Form):

@@ -1,6 +1,6 @@
 """Grading: rubrics (with the model course's defaults), scores with their history, and releases."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -24,7 +24,6 @@ from ..selectors import course_rubrics
 from .errors import BAD_INPUT, ServiceError, checked
 
 POINTS_OUT_OF_RANGE = "Points for “{name}” go from 0 to {max}."
-POINTS_NOT_A_NUMBER = "Points must be a number, such as 7 or 7.5."
 NOT_THEIR_WORK = "That student did not {what}."
 WRONG_RUBRIC = "The {component} rubric does not grade this."
 MAX_BELOW_SCORES = "“{name}” has a score of {points} already; its maximum cannot go below that."
@@ -52,16 +51,6 @@ def rubrics_create(course: Course) -> None:
                       timed=timed)
             for n, (name, text, top, levels, timed) in enumerate(marking.DEFAULT_RUBRICS[component], 1)
         )  # fmt: skip
-
-
-def parse_points(value) -> Decimal:
-    try:
-        points = Decimal(str(value).strip().replace(",", "."))
-    except InvalidOperation:
-        raise ServiceError(POINTS_NOT_A_NUMBER, code="not_a_number", status=BAD_INPUT) from None
-    if not points.is_finite():
-        raise ServiceError(POINTS_NOT_A_NUMBER, code="not_a_number", status=BAD_INPUT)
-    return points
 
 
 def _check_subject(criterion: Criterion, students, review: Review | None, slot: Slot | None) -> None:
@@ -95,7 +84,7 @@ def score_set(
     course: Course,
     criterion_id: int,
     students: list,
-    points,
+    points: Decimal | int,
     comment: str | None = None,
     review=None,
     slot=None,
@@ -107,7 +96,6 @@ def score_set(
     ``comment=None`` keeps each score's comment (a click on a level button sends no comment).
     """
     criterion = Criterion.objects.select_related("rubric__course").get(pk=criterion_id, rubric__course=course)
-    points = parse_points(points)
     if not 0 <= points <= criterion.max_points:
         raise ServiceError(
             POINTS_OUT_OF_RANGE.format(name=criterion.name, max=criterion.max_points), code="range", status=BAD_INPUT

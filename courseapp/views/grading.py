@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import marking, reviewing, selectors
-from ..forms import CriterionForm, first_error
+from ..forms import CriterionForm, PointsForm, first_error
 from ..models import Component, Criterion, Review, Score, Signup, Slot, Timing, User
 from ..params import int_list, int_param
 from ..permissions import Perm, course_view
@@ -69,7 +69,7 @@ def score_save(request, course):
             course=course,
             criterion_id=criterion.pk,
             students=students,
-            points=request.POST.get("points", ""),
+            points=PointsForm(request.POST).points_or_refusal(),
             comment=comment,
             review=subject.review,
             slot=subject.slot,

@@ -71,7 +71,9 @@ class TestScores:
         meeting = rubric_criterion(course, "presentation", "1-on-1 meeting")
         service.score_set(course=course, criterion_id=meeting.pk, students=[ada, bruno], points=8, comment="Prepared.",
                           slot=slot, by=instructor)  # fmt: skip
-        service.score_set(course=course, criterion_id=meeting.pk, students=[bruno], points="9.5", slot=slot, by=ta)
+        service.score_set(
+            course=course, criterion_id=meeting.pk, students=[bruno], points=Decimal("9.5"), slot=slot, by=ta
+        )
         service.score_set(course=course, criterion_id=meeting.pk, students=[bruno], points=9.5, slot=slot, by=ta)
         scores = {s.student: (s.points, s.comment) for s in Score.objects.filter(criterion=meeting)}
         assert scores == {ada: (Decimal(8), "Prepared."), bruno: (Decimal("9.5"), "Prepared.")}
@@ -81,9 +83,7 @@ class TestScores:
         ]
         assert changes == [(ada, instructor, None, 8), (bruno, instructor, None, 8), (bruno, ta, 8, Decimal("9.5"))]
 
-    @pytest.mark.parametrize(
-        ("points", "code"), [(16, "range"), (-1, "range"), ("lots", "not_a_number"), ("nan", "not_a_number")]
-    )
+    @pytest.mark.parametrize(("points", "code"), [(16, "range"), (-1, "range")])
     def test_points_outside_the_criterion_are_refused(self, course, presented_paper, instructor, points, code):
         slot, ada, *_ = presented_paper
         talk = rubric_criterion(course, "presentation", "Presenting and leading the discussion")

@@ -3,16 +3,18 @@
 import csv
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
+from courseapp.forms import POINTS_NOT_A_NUMBER
 from courseapp.models import Review, Score
 from courseapp.selectors import STUDENTS_PER_PAGE as PER_PAGE
 from courseapp.selectors import course_rubrics
 from courseapp.services import grading as service
 
-from ..asserts import HTMX, url
+from ..asserts import HTMX, shows, url
 from ..factories import MeetingFactory, MembershipFactory, SignupFactory, SlotFactory, rubric_criterion
 
 
@@ -79,6 +81,26 @@ class TestScoring:
         assert response.status_code == 400 and "Points for “Final slides” go from 0 to 5." in html
         assert 'value="7"' in html and "Much better after feedback" in html
         assert not Score.objects.exists()
+
+    @pytest.mark.parametrize("typed", ["lots", "nan", "Infinity", ""])
+    def test_points_that_are_no_number_are_refused_in_the_row(
+        self, course, presented_paper, instructor, client_for, typed
+    ):
+        slot, ada, *_ = presented_paper
+        crit = rubric_criterion(course, "presentation", "Final slides")
+        data = {"criterion": crit.pk, "subject": f"slot-{slot.pk}", "student": ada.pk, "points": typed,
+                "comment": "Clear slides"}  # fmt: skip
+        response = client_for(instructor).post(url("score_save", course), data, headers=HTMX)
+        assert response.status_code == 400 and shows(response.content.decode(), POINTS_NOT_A_NUMBER)
+        assert "Clear slides" in response.content.decode()
+        assert not Score.objects.exists()
+
+    def test_points_with_a_decimal_comma_are_read(self, course, presented_paper, instructor, client_for):
+        slot, ada, *_ = presented_paper
+        crit = rubric_criterion(course, "presentation", "Final slides")
+        data = {"criterion": crit.pk, "subject": f"slot-{slot.pk}", "student": ada.pk, "points": " 4,5 "}
+        assert client_for(instructor).post(url("score_save", course), data, headers=HTMX).status_code == 200
+        assert Score.objects.get().points == Decimal("4.5")
 
     def test_the_history_names_who_changed_what(self, course, presented_paper, instructor, ta, client_for):
         slot, ada, *_ = presented_paper
