@@ -1,6 +1,8 @@
 import datetime
 import itertools
 import zoneinfo
+from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -83,7 +85,7 @@ class BulkAddForm(forms.Form):
         return self.cleaned_data["role"] or "student"
 
 
-class GradeScaleField(forms.CharField):
+class GradeScaleField(forms.Field):
     """The letter-grade scale as lines of "letter lowest-percentage", best first, e.g. "A 93"."""
 
     widget = forms.Textarea(attrs={"rows": 10})
@@ -449,6 +451,15 @@ class CalendarImportForm(UploadOrPasteForm):
     format = forms.ChoiceField(choices=[("", "Recognise it"), *CalendarImport.Format.choices], required=False)
 
 
+class LabelledChoiceField(forms.ModelChoiceField):
+    """A model choice whose options say what ``label_of`` makes of each (set once the course is known)."""
+
+    label_of: Callable[[Any], str] = str
+
+    def label_from_instance(self, obj) -> str:
+        return self.label_of(obj)
+
+
 class ExtensionForm(forms.Form):
     """What to extend for one student, and to when (or by how much, course-wide)."""
 
@@ -456,9 +467,9 @@ class ExtensionForm(forms.Form):
         label="What is extended", choices=Extension.Scope.choices, initial=Extension.Scope.REVIEW,
         widget=forms.RadioSelect,
     )  # fmt: skip
-    reading = forms.ModelChoiceField(queryset=Reading.objects.none(), required=False, label="Reading")
-    meeting = forms.ModelChoiceField(queryset=Meeting.objects.none(), required=False, label="Meeting")
-    slot = forms.ModelChoiceField(queryset=Slot.objects.none(), required=False, label="Presentation")
+    reading = LabelledChoiceField(queryset=Reading.objects.none(), required=False, label="Reading")
+    meeting = LabelledChoiceField(queryset=Meeting.objects.none(), required=False, label="Meeting")
+    slot = LabelledChoiceField(queryset=Slot.objects.none(), required=False, label="Presentation")
     until = forms.DateTimeField(
         required=False, label="New deadline", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
@@ -475,16 +486,21 @@ class ExtensionForm(forms.Form):
 
     def __init__(self, *args, course: Course, student, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reading"].queryset = course.readings.order_by("title")
-        meetings = course.meetings.filter(kind=Meeting.Kind.PAPERS).order_by("date")
-        self.fields["meeting"].queryset = meetings
-        self.fields["meeting"].label_from_instance = lambda m: f"{course.day(m.date)}: {m.topic or 'papers'}"
-        self.fields["slot"].queryset = (
+        reading, meeting, slot = (self._model_choice(name) for name in ("reading", "meeting", "slot"))
+        reading.queryset = course.readings.order_by("title")
+        meeting.queryset = course.meetings.filter(kind=Meeting.Kind.PAPERS).order_by("date")
+        meeting.label_of = lambda m: f"{course.day(m.date)}: {m.topic or 'papers'}"
+        slot.queryset = (
             Slot.objects.filter(meeting__course=course, signups__student=student, signups__role=Signup.Role.PRESENTER)
             .select_related("reading", "meeting")
             .order_by("meeting__date")
         )
-        self.fields["slot"].label_from_instance = lambda s: f"{course.day(s.meeting.date)}: {s.display_title}"
+        slot.label_of = lambda s: f"{course.day(s.meeting.date)}: {s.display_title}"
+
+    def _model_choice(self, name: str) -> "LabelledChoiceField":
+        field = self.fields[name]
+        assert isinstance(field, LabelledChoiceField)
+        return field
 
     def clean(self):
         data = super().clean()
@@ -564,7 +580,7 @@ class CriterionForm(forms.Form):
 
 def first_error(form: forms.Form) -> str:
     """The form's first problem, said alone (for an answer that shows one message, not the form)."""
-    return next(iter(form.errors.values()))[0]
+    return str(next(iter(form.errors.values()))[0])
 
 
 class ReadingForm(forms.ModelForm):

@@ -21,10 +21,10 @@ def run_sheet_rows(course: Course) -> dict:
             "pk", "student_id", "reading_id"
         )
     }
-    questions = defaultdict(list)
+    questions: defaultdict[int, list[str]] = defaultdict(list)
     for listing in Listing.objects.filter(section__course=course).select_related("section"):
         questions[listing.reading_id].extend(listing.section.questions)
-    redraws = defaultdict(list)
+    redraws: defaultdict[int, list[QuizPick]] = defaultdict(list)
     for pick in QuizPick.objects.filter(course=course, round__gt=0):
         redraws[pick.student_id].append(pick)
     rubric = course_rubrics(course)[Component.FINAL_EXAM]
@@ -32,15 +32,17 @@ def run_sheet_rows(course: Course) -> dict:
     subject = Subject()
     rows = []
     for slot in slots:
-        pick = picks.get(slot.student_id)
+        if (student := slot.student) is None:  # not booked (the query leaves those out)
+            continue
+        drawn = picks.get(student.pk)
         rows.append(
             {
                 "slot": slot,
-                "pick": pick,
-                "review": reviews.get((slot.student_id, pick.reading_id)) if pick else None,
-                "questions": questions.get(pick.reading_id, []) if pick else [],
-                "redraws": redraws[slot.student_id],
-                "criteria": criterion_rows(rubric.criteria.all(), subject, [slot.student], scores),
+                "pick": drawn,
+                "review": reviews.get((student.pk, drawn.reading_id)) if drawn else None,
+                "questions": questions.get(drawn.reading_id, []) if drawn else [],
+                "redraws": redraws[student.pk],
+                "criteria": criterion_rows(rubric.criteria.all(), subject, [student], scores),
             }
         )
     return {"draw": draw, "rows": rows}

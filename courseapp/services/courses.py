@@ -95,7 +95,7 @@ def course_create(
         Meeting(course=course, date=day, kind=Meeting.Kind.NO_CLASS if off else Meeting.Kind.PAPERS)
         for day, off in class_days(plan.first_day, plan.last_day, set(plan.weekdays), plan.days_off)
     ]
-    if plan.exam_starts_at:
+    if plan.exam_starts_at and plan.exam_ends_at:
         exam_day = plan.exam_starts_at.date()
         meetings = [meeting for meeting in meetings if meeting.date != exam_day]
         meetings.append(
@@ -123,7 +123,7 @@ def _save_claiming_slug(course: Course) -> None:
 
 def _unsaved[M: Model](obj: M, **changes) -> M:
     """``obj`` as a new row with ``changes``, not yet saved: Django's documented way of copying an instance."""
-    obj.pk = obj.id = None
+    obj.pk = None
     obj._state.adding = True
     for name, value in changes.items():
         setattr(obj, name, value)
@@ -180,7 +180,7 @@ def course_copy(*, source: Course, by: User, title: str, term: str, slug: str, f
     )
     # A section is copied once its parent is: top-level sections first, then each level below.
     # (Cloning gives the object a new pk, so sections are known by their original pk.)
-    new_sections: dict[int, Section] = {}
+    new_sections: dict[int | None, Section] = {}
     waiting = {section.pk: section for section in sections}
     while waiting:
         ready = [
@@ -191,7 +191,7 @@ def course_copy(*, source: Course, by: User, title: str, term: str, slug: str, f
         for pk in ready:
             section = waiting.pop(pk)
             new_sections[pk] = _clone(section, course=course, parent=new_sections.get(section.parent_id))
-    new_readings: dict[int, Reading] = {}
+    new_readings: dict[int | None, Reading] = {}
     for reading in readings:
         old_pk = reading.pk
         new_readings[old_pk] = _clone(reading, course=course, link_result=None)

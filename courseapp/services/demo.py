@@ -27,7 +27,7 @@ DEMO_FILE = Path(__file__).resolve().parent.parent / "demo" / "cs496-fall-2024.t
 
 @dataclasses.dataclass
 class DemoResult:
-    course: Course
+    course: Course = dataclasses.field(init=False)  # set once the course row is made
     instructor: str
     students: list[str]
     password: str
@@ -37,7 +37,7 @@ class DemoResult:
 
 def _upsert[M: models.Model](model: type[M], result: DemoResult, lookup: dict, values: dict) -> M:
     """get_or_create, then save only the fields that differ: a second run writes nothing."""
-    obj, created = model.objects.get_or_create(**lookup, defaults=values)
+    obj, created = model._default_manager.get_or_create(**lookup, defaults=values)
     if created:
         result.created += 1
         return obj
@@ -107,9 +107,7 @@ def _load(data: dict, *, today: datetime.date | None) -> DemoResult:
     spec["prerequisites"] = spec["prerequisites"].strip()
 
     accounts = data["accounts"]
-    result = DemoResult(
-        course=None, instructor=accounts["instructor"]["username"], students=[], password=accounts["password"]
-    )
+    result = DemoResult(instructor=accounts["instructor"]["username"], students=[], password=accounts["password"])
     # Hash the shared demo password once: 25 slow hashes would make loading take seconds.
     password_hash = make_password(result.password)
     # A demo loaded on another day (or as published) moves: its meetings keep their rows, on new dates.
@@ -275,7 +273,8 @@ def _activity(result: DemoResult, today: datetime.date) -> None:
 
     # Reviews of the past meetings' papers: most on time, some late; drafts for the next meeting.
     for slot in past:
-        due = slot.meeting.starts()
+        due, reading = slot.meeting.starts(), slot.reading
+        assert reading is not None  # a paper's slot
         for student in students:
             if rng.random() > 0.75:
                 continue
@@ -285,12 +284,14 @@ def _activity(result: DemoResult, today: datetime.date) -> None:
                 if late
                 else due - datetime.timedelta(hours=rng.randint(3, 90))
             )
-            text = _review_text(rng, slot.reading.title, student.get_full_name())
-            review_submit(reading=slot.reading, student=student, text=text, attested=True, now=moment)
+            text = _review_text(rng, reading.title, student.get_full_name())
+            review_submit(reading=reading, student=student, text=text, attested=True, now=moment)
             result.created += 1
     for slot in future[:2]:
+        reading = slot.reading
+        assert reading is not None  # a paper's slot
         for student in rng.sample(students, k=3):
-            draft_save(reading=slot.reading, student=student, text=f"Notes on {slot.reading.title}: the key idea is")
+            draft_save(reading=reading, student=student, text=f"Notes on {reading.title}: the key idea is")
             result.created += 1
 
     # The presentations given so far are graded, and the presentation grades released.
