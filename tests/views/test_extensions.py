@@ -11,7 +11,7 @@ from courseapp.models import Extension, Membership
 from courseapp.services.extensions import extension_grant
 
 from ..asserts import htmx_to, url
-from ..factories import CourseFactory, MeetingFactory, MembershipFactory, SlotFactory
+from ..factories import CourseFactory, MeetingFactory, MembershipFactory, SignupFactory, SlotFactory
 from ..servers import post_as, session_cookie
 
 HTMX = htmx_to("extensions")
@@ -40,6 +40,18 @@ def granted(course, student, instructor, paper, **fields):
 
 
 class TestGranting:
+    def test_the_form_offers_the_meetings_and_presentations_by_date(
+        self, course, student, instructor, meeting, client_for
+    ):
+        meeting.kind, meeting.topic = "papers", "Decoding"
+        meeting.save()
+        slot = meeting.slots.get()
+        SignupFactory(slot=slot, student=student, role="presenter")
+        html = client_for(instructor).get(url("student_extensions", course, student.pk)).content.decode()
+        assert f'<option value="{meeting.pk}">Wed Oct 16, 2024: Decoding</option>' in html
+        assert f'<option value="{slot.pk}">Wed Oct 16, 2024: Nucleus Sampling</option>' in html
+        assert f'<option value="{slot.reading_id}">Nucleus Sampling</option>' in html
+
     def test_the_instructor_grants_one_and_sees_it_listed_with_who_and_when(
         self, course, student, instructor, paper, client_for
     ):
