@@ -98,7 +98,7 @@ class Tally:
     scheduled_papers: int  # counted reviews of papers scheduled for presentation
     others: int  # counted reviews of any other reading, at most required - scheduled_required
     submitted: int
-    verdicts: dict
+    verdicts: "dict[object, Verdict]"  # by ReviewFacts.key
 
     @property
     def others_allowed(self) -> int:
@@ -116,7 +116,7 @@ def tally(reviews: list[ReviewFacts], *, required: int, scheduled_required: int,
     leaves over (5 of 20), first submitted first.
     """
     others_allowed = required - scheduled_required
-    verdicts = {}
+    verdicts: dict[object, Verdict] = {}
     scheduled = others = 0
     for facts in sorted(reviews, key=lambda f: f.submitted_at):
         if facts.late and late_refused:

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from ..reviewing import Due
+from ..reviewing import Due, Verdict
 from .readings import Reading
 
 
@@ -26,7 +26,7 @@ class Review(models.Model):
     # submission was judged by (services.reviews), and the text rendered for the page that shows it.
     due: datetime.datetime
     deadlines: Due
-    verdict: str
+    verdict: Verdict | None
     html: str
 
     class Meta:

@@ -48,7 +48,7 @@ class GradedItem:
     """One piece of graded work on a student's page: a review, a presentation, a commentary, the exam."""
 
     title: str
-    scores: list[Score]
+    scores: list[GivenScore]
     possible: int
     when: datetime.date | None = None
 
@@ -104,11 +104,13 @@ def grade_rows(course: Course, students: list[User], rubrics: dict[str, Rubric])
         .order_by("slot__meeting__date", "slot__position")
     ):
         seats[signup.student_id].append(signup)
-    by_review, by_slot, exam = defaultdict(list), defaultdict(list), defaultdict(list)
+    by_review: defaultdict[int, list[GivenScore]] = defaultdict(list)
+    by_slot: defaultdict[tuple[int, int, str], list[GivenScore]] = defaultdict(list)
+    exam: defaultdict[int, list[GivenScore]] = defaultdict(list)
     # A score's criterion came with the rubrics: attach it instead of joining it in.
     criteria = {c.pk: c for rubric in rubrics.values() for c in rubric.criteria.all()}
-    scores = Score.objects.filter(criterion__rubric__course=course, student__in=ids).order_by("criterion__position")
-    for criterion_id, student_id, review_id, slot_id, points, comment in scores.values_list(
+    given = Score.objects.filter(criterion__rubric__course=course, student__in=ids).order_by("criterion__position")
+    for criterion_id, student_id, review_id, slot_id, points, comment in given.values_list(
         "criterion_id", "student_id", "review_id", "slot_id", "points", "comment"
     ):
         score = GivenScore(criteria[criterion_id], points, comment)
@@ -164,13 +166,13 @@ def grade_rows(course: Course, students: list[User], rubrics: dict[str, Rubric])
             if len(mine) < needed:
                 missing = needed - len(mine)
                 if role == Signup.Role.PRESENTER:
-                    counted = ngettext("%(n)d presentation missing", "%(n)d presentations missing", missing)
+                    how_many = ngettext("%(n)d presentation missing", "%(n)d presentations missing", missing)
                 else:
-                    counted = ngettext("%(n)d commentary missing", "%(n)d commentaries missing", missing)
+                    how_many = ngettext("%(n)d commentary missing", "%(n)d commentaries missing", missing)
                 noun = "presentation" if role == Signup.Role.PRESENTER else "commentary"
                 grade.overdue = seats_due
                 if seats_due:
-                    grade.missing = f"no {noun} signed up" if not mine else counted % {"n": missing}
+                    grade.missing = f"no {noun} signed up" if not mine else how_many % {"n": missing}
                 else:
                     grade.missing = "seats not assigned yet" if course.ranks_papers else "sign-ups still open"
 

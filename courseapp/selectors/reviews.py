@@ -35,10 +35,12 @@ def review_deadlines(course: Course, reading_ids: list[int] | None = None) -> di
     if reading_ids is not None:
         slots = slots.filter(reading__in=reading_ids)
     for slot in slots:
+        if (reading_id := slot.reading_id) is None:  # none, as asked: for the type checker
+            continue
         slot.meeting.course = course  # the course its time zone comes from, without joining it in again
         starts = slot.meeting.starts()
-        if slot.reading_id not in deadlines or starts < deadlines[slot.reading_id]:
-            deadlines[slot.reading_id] = starts
+        if reading_id not in deadlines or starts < deadlines[reading_id]:
+            deadlines[reading_id] = starts
     return deadlines
 
 
@@ -90,7 +92,7 @@ def review_progress(course: Course, student, *, now: datetime.datetime) -> Revie
     )
     submitted = [review for review in reviews if review.is_submitted]
     result = tally_reviews(course, submitted, presented)
-    by_reading = {review.reading_id: review for review in reviews}
+    by_reading: dict[int | None, Review] = {review.reading_id: review for review in reviews}
     for review in reviews:
         review.verdict = result.verdicts.get(review.pk)
         review.due = extended.review_due(student.pk, review.reading_id, deadlines.get(review.reading_id, term_end))
@@ -128,7 +130,7 @@ def review_progress(course: Course, student, *, now: datetime.datetime) -> Revie
 @dataclasses.dataclass
 class ReviewTable:
     columns: list[Slot]  # the papers students present, in calendar order
-    rows: list[tuple[User, list[Review | None], reviewing.Tally]]  # student, a cell per column, their tally
+    rows: list[tuple[User, list["SubmittedReview | None"], reviewing.Tally]]  # student, a cell per column, a tally
     flagged: int
 
 
@@ -153,11 +155,12 @@ def submitted_reviews(course: Course, student_ids: list[int] | None = None) -> d
     submitted = Review.objects.filter(reading__course=course, submitted_at__isnull=False)
     if student_ids is not None:
         submitted = submitted.filter(student__in=student_ids)
-    reviews = defaultdict(list)
+    reviews: defaultdict[int, list[SubmittedReview]] = defaultdict(list)
     for pk, student_id, reading_id, submitted_at, is_late in submitted.values_list(
         "pk", "student_id", "reading_id", "submitted_at", "is_late"
     ):
-        reviews[student_id].append(SubmittedReview(pk, reading_id, submitted_at, is_late, readings[reading_id]))
+        if submitted_at is not None:  # always, as asked: for the type checker
+            reviews[student_id].append(SubmittedReview(pk, reading_id, submitted_at, is_late, readings[reading_id]))
     return reviews
 
 
@@ -169,11 +172,11 @@ def review_table(course: Course, students: list[User]) -> ReviewTable:
         .select_related("reading", "meeting")
         .order_by("meeting__date", "position")
     )
-    presented = {slot.reading_id for slot in columns}
+    presented = {slot.reading_id for slot in columns if slot.reading_id is not None}
     reviews = submitted_reviews(course, [student.pk for student in students])
     rows = []
     for student in students:
-        mine = {review.reading_id: review for review in reviews[student.pk]}
+        mine: dict[int | None, SubmittedReview] = {review.reading_id: review for review in reviews[student.pk]}
         result = tally_reviews(course, reviews[student.pk], presented)
         cells = [mine.get(slot.reading_id) for slot in columns]
         rows.append((student, cells, result))
