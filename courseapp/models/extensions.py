@@ -23,13 +23,12 @@ class Extension(models.Model):
         ONE_ON_ONE = "one_on_one", "Booking the 1-on-1"
         COURSE = "course", "Extra time on every deadline"
 
-    # Which target each scope names; the others stay empty.
-    TARGET = {
+    # Which target each scope names (the others stay empty); a course-wide extension names none.
+    TARGET: dict[str, str] = {
         Scope.REVIEW: "reading",
         Scope.MEETING: "meeting",
         Scope.SLIDES: "slot",
         Scope.ONE_ON_ONE: "slot",
-        Scope.COURSE: None,
     }
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="extensions")
@@ -102,7 +101,7 @@ class Extension(models.Model):
 
     @property
     def target(self) -> Reading | Meeting | Slot | None:
-        field = self.TARGET[self.Scope(self.scope)]
+        field = self.TARGET.get(self.scope)
         return getattr(self, field) if field else None
 
     @property

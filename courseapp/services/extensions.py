@@ -111,6 +111,8 @@ def late_flags_refresh(course: Course, student: User) -> None:
     term_end = reviewing.end_of_term(course.term_ends_on, course.tzinfo)
     submitted = Review.objects.filter(student=student, reading__course=course, submitted_at__isnull=False)
     for review in submitted.only("pk", "reading_id", "submitted_at", "is_late"):
+        if review.submitted_at is None:  # none, as asked: for the type checker
+            continue
         due = extended.review_due(student.pk, review.reading_id, course_due.get(review.reading_id, term_end))
         late = reviewing.is_late(review.submitted_at, due)
         if late != review.is_late:
@@ -118,9 +120,9 @@ def late_flags_refresh(course: Course, student: User) -> None:
         ReviewSubmission.objects.filter(review=review).update(is_late=_after(due, "submitted_at"))
     presenting = Slot.objects.filter(signups__student=student, signups__role=Signup.Role.PRESENTER)
     for slot in presenting.filter(meeting__course=course).select_related("meeting", "one_on_one"):
-        due = presentation_deadlines(course, slot)
+        deadlines = presentation_deadlines(course, slot)
         for stage in SlideUpload.Stage.values:
-            SlideUpload.objects.filter(slot=slot, stage=stage).update(is_late=_after(due[stage], "uploaded_at"))
+            SlideUpload.objects.filter(slot=slot, stage=stage).update(is_late=_after(deadlines[stage], "uploaded_at"))
 
 
 def _after(due: datetime.datetime, field: str) -> ExpressionWrapper:
@@ -159,12 +161,14 @@ def _target(course: Course, student: User, scope, reading, meeting, slot):
 
 def _course_deadline(course: Course, extension: Extension) -> datetime.datetime:
     """What the extension moves: the course's own deadline for that thing, nobody's extension counted."""
-    match extension.scope:
-        case Extension.Scope.REVIEW:
-            due = review_deadlines(course, reading_ids=[extension.reading_id]).get(extension.reading_id)
+    match extension.target:
+        case Reading() as reading:
+            due = review_deadlines(course, reading_ids=[reading.pk]).get(reading.pk)
             return due or reviewing.end_of_term(course.term_ends_on, course.tzinfo)
-        case Extension.Scope.MEETING:
-            extension.meeting.course = course
-            return extension.meeting.starts()
-    due = presentation_deadlines(course, extension.slot, Extensions(), presenters=[])
-    return due["book"] if extension.scope == Extension.Scope.ONE_ON_ONE else due["initial"]
+        case Meeting() as meeting:
+            meeting.course = course
+            return meeting.starts()
+        case Slot() as slot:
+            deadlines = presentation_deadlines(course, slot, Extensions(), presenters=[])
+            return deadlines["book"] if extension.scope == Extension.Scope.ONE_ON_ONE else deadlines["initial"]
+    raise ValueError(f"A {extension.scope} extension moves no deadline of the course's.")
