@@ -59,15 +59,23 @@ def assignment_problem(course: Course) -> tuple[assignment.Problem, dict]:
         return frozenset(s for m in members for s in lists.get((m, Choice.Kind.AVOID), []))
 
     need = course.presentations_per_student
-    units, order, seen = [], [], set()
+    units: list[assignment.Unit] = []
+    order: list[datetime.datetime | None] = []
+    seen: set[int] = set()
     for student in students:
         if student.pk in seen or len(presents.get(student.pk, ())) >= need:
             continue
         ranking = rankings.get(student.pk)
         partner = ranking.partner_id if ranking else None
-        named_back = partner in ids and partner not in seen and partner_of.get(partner) == student.pk
-        mutual = named_back and not (presents.get(partner) or presents.get(student.pk))
-        members = tuple(sorted((student.pk, partner))) if mutual else (student.pk,)
+        members: tuple[int, ...] = (student.pk,)
+        if (
+            partner is not None
+            and partner in ids
+            and partner not in seen
+            and partner_of.get(partner) == student.pk
+            and not (presents.get(partner) or presents.get(student.pk))
+        ):  # named back, and neither presents yet
+            members = tuple(sorted((student.pk, partner)))
         seen.update(members)
         ranked_at = [rankings[m].completed_at or rankings[m].updated_at for m in members if m in rankings]
         order.append(min(ranked_at) if ranked_at else None)
@@ -194,7 +202,7 @@ def ranking_page(course: Course, student: User, *, window_error: str | None, pub
         .values("slot", "kind")
         .annotate(n=Count("pk"))
     }
-    on = {}
+    on: dict[int | None, set[str]] = {}
     for choice in present + comment + avoid:
         on.setdefault(choice.slot_id, set()).add(choice.kind)
     papers = [
@@ -379,10 +387,10 @@ def round_status(course: Course) -> dict:
     for student in students:
         ranking = rankings.get(student.pk)
         partner = ranking.partner_id if ranking else None
-        mutual = partner in rankings and rankings[partner].partner_id == student.pk
-        if mutual and student.pk < partner:
-            pairs.append((student, by_id[partner]))
-        elif partner in by_id and not mutual:
+        if partner is not None and partner in rankings and rankings[partner].partner_id == student.pk:
+            if student.pk < partner:  # a pair is listed once
+                pairs.append((student, by_id[partner]))
+        elif partner is not None and partner in by_id:
             pending.append((student, by_id[partner]))
         lead = list_owner(student.pk, {r: rankings[r].partner_id for r in rankings})
         present, comment = counts.get((lead, Choice.Kind.PRESENT), 0), counts.get((student.pk, Choice.Kind.COMMENT), 0)
@@ -447,7 +455,14 @@ def assignment_preview(course: Course) -> Preview:
     else:
         problem, context, current = None, None, run.summary.get("published", run.summary.get("optimal", {}))
     figures = {"optimal": current} | {name: run.summary.get(name, {}) for name in ("lottery", "first_come")}
-    empty = {"counts": [], "worst": None, "worst_label": "—", "mean": None, "first": 0, "unplaced": 0}
+    empty: dict[str, object] = {
+        "counts": [],
+        "worst": None,
+        "worst_label": "—",
+        "mean": None,
+        "first": 0,
+        "unplaced": 0,
+    }
     preview.figures = {
         name: {kind: figures[name].get(kind, empty) for kind in ("present", "comment")} for name in figures
     }
@@ -480,7 +495,7 @@ def assignment_preview(course: Course) -> Preview:
                 ),
             )
         )
-    if problem is not None:
+    if problem is not None and context is not None:  # a draft not yet published
         preview.worst_off = _worst_off(problem, drafts, context["names"])
     preview.moved = sum(1 for draft in drafts if draft.moved_by_id)
     return preview

@@ -54,6 +54,11 @@ def published_run(course: Course) -> AssignmentRun | None:
     return course.assignment_runs.filter(status=AssignmentRun.Status.PUBLISHED).first()
 
 
+def _published_when(course: Course, run: AssignmentRun) -> str:
+    """When a published run was published, in the course's words ("Mon Oct 7, 3:04 PM")."""
+    return course.when(run.published_at) if run.published_at else "already"
+
+
 def ranking_window_error(
     course: Course, now: datetime.datetime, *, published: AssignmentRun | None = None
 ) -> str | None:
@@ -61,7 +66,7 @@ def ranking_window_error(
     if not course.ranks_papers:
         return NOT_RANKED_MODE
     if published is not None:
-        return RANKING_DONE.format(when=course.when(published.published_at))
+        return RANKING_DONE.format(when=_published_when(course, published))
     if course.signup_opens_at and now < course.signup_opens_at:
         return RANKING_NOT_OPEN.format(when=course.when(course.signup_opens_at))
     if course.signup_closes_at and now >= course.signup_closes_at:
@@ -150,7 +155,7 @@ def ranking_change(
         slot = _paper(course, slot_id)
         # Lock the partner's ranking too (in user-id order): a pair's papers to present are one list.
         partner = Ranking.objects.filter(course=course, student=student).values_list("partner", flat=True).first()
-        rankings = _lock_rankings(course, student, *User.objects.filter(pk=partner))
+        rankings = _lock_rankings(course, student, *User.objects.filter(pk__in=[partner] if partner else []))
         mine = rankings[student.pk]
         owner = mine
         if kind == Choice.Kind.PRESENT and (lead := pair_lead(course, mine)) is not None:
@@ -213,9 +218,10 @@ def partner_set(
         if partner is not None and partner.pk == mine.partner_id:
             return mine
         theirs = rankings.get(partner.pk) if partner else None
-        if theirs is not None and theirs.partner_id not in (None, student.pk) and pair_lead(course, theirs):
+        if partner and theirs is not None and theirs.partner_id not in (None, student.pk) and pair_lead(course, theirs):
             raise ServiceError(PARTNER_TAKEN.format(name=partner.display_name), code="partner_taken")
-        if (lead := pair_lead(course, mine)) is not None:  # parting: the other keeps a copy of the list
+        # Parting: the other keeps a copy of the list.
+        if (lead := pair_lead(course, mine)) is not None and mine.partner_id is not None:
             other = rankings[mine.partner_id] if lead is mine else mine
             _rewrite(other, Choice.Kind.PRESENT, _listed(lead, Choice.Kind.PRESENT))
         mine.partner = partner
@@ -263,7 +269,7 @@ def assignment_start(
     with transaction.atomic():
         Course.objects.select_for_update().get(pk=course.pk)
         if (published := published_run(course)) is not None:
-            raise ServiceError(ALREADY_PUBLISHED.format(when=course.when(published.published_at)), code="published")
+            raise ServiceError(ALREADY_PUBLISHED.format(when=_published_when(course, published)), code="published")
         working = course.assignment_runs.filter(status__in=[AssignmentRun.Status.QUEUED, AssignmentRun.Status.RUNNING])
         if (run := working.first()) is not None:
             return run, False
@@ -331,8 +337,8 @@ def _commentator_order(problem: assignment.Problem, unit_order: list[int]) -> li
 
 def _draft_seats(run, problem, result, context) -> list[DraftSeat]:
     taken: dict[tuple[int, str], set[int]] = {}
-    for slot_id, role, seat in context["signup_seats"]:
-        taken.setdefault((slot_id, role), set()).add(seat)
+    for slot_id, role, number in context["signup_seats"]:
+        taken.setdefault((slot_id, role), set()).add(number)
 
     def seat(slot_id: int, role: str) -> int:
         numbers = taken.setdefault((slot_id, role), set())
