@@ -39,8 +39,8 @@ class SectionNode:
 
 def _section_tree(sections: list[Section]) -> list[SectionNode]:
     """Sections in reading order, subsections after their parent, each with its depth."""
-    nodes = {section.pk: SectionNode(section) for section in sections}
-    roots = []
+    nodes: dict[int | None, SectionNode] = {section.pk: SectionNode(section) for section in sections}
+    roots: list[SectionNode] = []
     for section in sections:
         parent = nodes.get(section.parent_id)
         (parent.children if parent else roots).append(nodes[section.pk])
@@ -96,10 +96,10 @@ class ReadingFilters:
         if self.kind:
             condition &= Q(**{f"{prefix}kind": self.kind})
         if self.scheduled:
-            condition &= Exists(Slot.objects.filter(reading=OuterRef(ref)))
+            condition &= Q(Exists(Slot.objects.filter(reading=OuterRef(ref))))
         if self.mine and viewer is not None:
             reviewed = Exists(Review.objects.filter(reading=OuterRef(ref), student=viewer, submitted_at__isnull=False))
-            condition &= reviewed if self.mine == "reviewed" else ~reviewed
+            condition &= Q(reviewed) if self.mine == "reviewed" else ~Q(reviewed)
         return condition
 
 
@@ -180,13 +180,13 @@ def reading_list(
     if collapsed:
         place = Window(RowNumber(), partition_by=[F("section_id")], order_by=[F("position").asc(), F("pk").asc()])
         listings = listings.annotate(place=place).filter(place__lte=FIRST_OF_SECTION)
-    listings = list(listings.select_related("reading__link_result").order_by("position", "pk"))
+    shown = list(listings.select_related("reading__link_result").order_by("position", "pk"))
     unlisted = unlisted.filter(filters.matching(viewer, through_listing=False)).select_related("link_result")
-    unlisted = list(unlisted.distinct().order_by("title"))
-    _with_badges(course, [listing.reading for listing in listings] + unlisted, viewer)
-    for listing in listings:
+    outside = list(unlisted.distinct().order_by("title"))
+    _with_badges(course, [listing.reading for listing in shown] + outside, viewer)
+    for listing in shown:
         by_id[listing.section_id].listings.append(listing)
     if collapsed:
         for node in nodes:
             node.hidden = totals.get(node.section.pk, 0) - len(node.listings)
-    return ReadingList(nodes=nodes, unlisted=unlisted, filters=filters, total=sum(totals.values()), collapsed=collapsed)
+    return ReadingList(nodes=nodes, unlisted=outside, filters=filters, total=sum(totals.values()), collapsed=collapsed)

@@ -65,7 +65,8 @@ def _annotate_seats(slot: Slot, course: Course, viewer_id: int | None) -> None:
         taken[signup.role][signup.seat] = signup
         if signup.student_id == viewer_id:
             slot.my_role = signup.role
-    held = [invitation.invitee for invitation in slot.pending_invitations]
+    # To_attr of a prefetch inside the meetings' prefetch: django-stubs cannot follow it that deep.
+    held = [invitation.invitee for invitation in slot.pending_invitations]  # type: ignore[attr-defined]
     for role, capacity in (
         (Signup.Role.PRESENTER, course.seats_for(Signup.Role.PRESENTER)),
         (Signup.Role.COMMENTATOR, course.seats_for(Signup.Role.COMMENTATOR)),
@@ -85,7 +86,8 @@ def _annotate_seats(slot: Slot, course: Course, viewer_id: int | None) -> None:
         setattr(slot, f"{role}_full", all(seat.state != "open" for seat in seats))
     waiting = dict.fromkeys(Signup.Role.values, 0)
     slot.my_place = None
-    for entry in slot.queue:
+    # To_attr of a prefetch inside the meetings' prefetch: django-stubs cannot follow it that deep.
+    for entry in slot.queue:  # type: ignore[attr-defined]
         waiting[entry.role] += 1
         if entry.student_id == viewer_id:
             slot.my_place = (entry.role, waiting[entry.role])

@@ -203,8 +203,9 @@ def calendar_plan(*, course: Course, parsed, finder: TitleFinder | None = None) 
             added = [slot.title for slot in planned_slots if slot.existing is None]
             if added:
                 changes.append("adds " + "; ".join(f"“{title}”" for title in added))
-        removed = [slot for slot in old_slots if not slot.taken]
-        kept = [slot for slot in old_slots if slot.taken]
+        # "taken" is annotated on the slots of the meetings' prefetch: django-stubs cannot follow it that deep.
+        removed = [slot for slot in old_slots if not slot.taken]  # type: ignore[attr-defined]
+        kept = [slot for slot in old_slots if slot.taken]  # type: ignore[attr-defined]
         if old and removed:
             changes.append("removes " + "; ".join(f"“{slot.display_title}”" for slot in removed))
         for slot in kept:
