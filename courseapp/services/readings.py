@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import CharField, ProtectedError
 from django.utils import timezone
 
 from .. import dates
@@ -115,6 +115,13 @@ class PlannedReading:
         return self.reading.title if self.reading is not None else self.parsed.title
 
     @property
+    def row(self) -> Reading:
+        """The reading's row: an update's from the plan, a new reading's once applying made it."""
+        if self.reading is None:
+            raise ValueError(f"“{self.parsed.title}” has no row until the import makes it.")
+        return self.reading
+
+    @property
     def kind_label(self) -> str:
         return Reading.Kind(self.parsed.kind).label
 
@@ -129,6 +136,13 @@ class PlannedSection:
     listings: list[tuple[PlannedReading, str]] = dataclasses.field(default_factory=list)
     questions_change: bool = False
     is_new: bool = False  # decided by the plan; applying it fills in ``section``
+
+    @property
+    def row(self) -> Section:
+        """The section's row: an existing one's from the plan, a new one's once applying made it."""
+        if self.section is None:
+            raise ValueError(f"“{self.parsed.title}” has no row until the import makes it.")
+        return self.section
 
 
 @dataclasses.dataclass
@@ -196,30 +210,37 @@ class ImportPlan:
 _is_web_address = URLValidator(schemes=["http", "https"])
 
 
+def _max_length(name: str) -> int:
+    """How long a reading's text field may be."""
+    field = Reading._meta.get_field(name)
+    assert isinstance(field, CharField) and field.max_length is not None
+    return field.max_length
+
+
 def _fit(item: ParsedReading, warnings: list[str]) -> None:
     """Make a parsed reading fit the columns: a link that is no web address is dropped with a warning."""
     if item.url:
         try:
-            if len(item.url) > Reading._meta.get_field("url").max_length:
+            if len(item.url) > _max_length("url"):
                 raise ValidationError("too long")
             _is_web_address(item.url)
         except ValidationError:
             warnings.append(f"Line {item.line}: “{item.url[:80]}” is not a web address; “{item.title}” has no link.")
             item.url = ""
     for field in ("title", "authors", "venue", "arxiv_id", "doi"):
-        limit = Reading._meta.get_field(field).max_length
-        setattr(item, field, getattr(item, field)[:limit])
+        setattr(item, field, getattr(item, field)[: _max_length(field)])
 
 
 def _section_paths(sections: list[Section]) -> dict[tuple[str, ...], Section]:
-    by_id = {section.pk: section for section in sections}
+    by_id: dict[int | None, Section] = {section.pk: section for section in sections}
 
     def path(section: Section) -> tuple[str, ...]:
         parts, seen = [], set()
-        while section is not None and section.pk not in seen:
-            seen.add(section.pk)
-            parts.append(normalized_title(section.title))
-            section = by_id.get(section.parent_id)
+        up: Section | None = section
+        while up is not None and up.pk not in seen:
+            seen.add(up.pk)
+            parts.append(normalized_title(up.title))
+            up = by_id.get(up.parent_id)
         return tuple(reversed(parts))
 
     return {path(section): section for section in sections}
@@ -230,10 +251,8 @@ def protected_reading_ids(course: Course) -> dict[int, str]:
     reasons = dict.fromkeys(
         Review.objects.filter(reading__course=course).values_list("reading_id", flat=True), "reviewed"
     )
-    reasons.update(
-        dict.fromkeys(Slot.objects.filter(meeting__course=course).values_list("reading_id", flat=True), "scheduled")
-    )
-    reasons.pop(None, None)
+    scheduled = Slot.objects.filter(meeting__course=course, reading__isnull=False).values_list("reading_id", flat=True)
+    reasons.update({reading_id: "scheduled" for reading_id in scheduled if reading_id is not None})
     return reasons
 
 
@@ -331,7 +350,7 @@ def import_plan(
         path = (parent.path if parent else ()) + (normalized_title(item.title),)
         planned = PlannedSection(parsed=item, path=path, depth=len(path) - 1, parent=parent, section=by_path.get(path))
         planned.is_new = planned.section is None
-        planned.questions_change = not planned.is_new and item.questions != planned.section.questions
+        planned.questions_change = planned.section is not None and item.questions != planned.section.questions
         sections.append(planned)
         listed: set[int] = set()
         for reading in item.readings:
@@ -486,33 +505,33 @@ def reading_import_apply(*, reading_import_id: int, course: Course, take: Collec
                 position=order if replace else after_existing + order,
             )
         else:
-            changes = {"questions": planned.parsed.questions} if planned.questions_change else {}
+            changes: dict[str, object] = {"questions": planned.parsed.questions} if planned.questions_change else {}
             if replace:
                 changes["position"] = order  # the file's order becomes the list's
             if changes:
                 Section.objects.filter(pk=planned.section.pk).update(**changes)
 
-    touched = [planned.section for planned in plan.sections]
+    touched = [planned.row for planned in plan.sections]
     current = {
         (listing.section_id, listing.reading_id): listing for listing in Listing.objects.filter(section__in=touched)
     }
-    by_section = defaultdict(list)
+    by_section: defaultdict[int, list[Listing]] = defaultdict(list)
     for listing in current.values():
         by_section[listing.section_id].append(listing)
-    to_create, to_update, in_file = [], [], set()
+    to_create: list[Listing] = []
+    to_update: list[Listing] = []
+    in_file: set[int] = set()
     for planned in plan.sections:
-        section = planned.section
+        section = planned.row
         for position, (target, annotation) in enumerate(planned.listings, start=1):
-            listing = current.get((section.pk, target.reading.pk))
-            if listing is None:
-                to_create.append(
-                    Listing(section=section, reading=target.reading, position=position, annotation=annotation)
-                )
+            found = current.get((section.pk, target.row.pk))
+            if found is None:
+                to_create.append(Listing(section=section, reading=target.row, position=position, annotation=annotation))
                 continue
-            in_file.add(listing.pk)
-            if (listing.position, listing.annotation) != (position, annotation):
-                listing.position, listing.annotation = position, annotation
-                to_update.append(listing)
+            in_file.add(found.pk)
+            if (found.position, found.annotation) != (position, annotation):
+                found.position, found.annotation = position, annotation
+                to_update.append(found)
         # What the file does not mention follows it, in its old order.
         others = sorted(
             (listing for listing in by_section[section.pk] if listing.pk not in in_file),
@@ -545,7 +564,7 @@ def _remove_unlisted(course: Course, plan: ImportPlan, *, keep_listings: set[int
         reading_id__in=kept_ids
     ).delete()
     Reading.objects.filter(pk__in=[reading.pk for reading in plan.removed]).delete()
-    in_file = {planned.section.pk for planned in plan.sections}
+    in_file = {planned.row.pk for planned in plan.sections}
     while True:  # empty sections go, leaves first
         empty = course.sections.exclude(pk__in=in_file).filter(listings__isnull=True, children__isnull=True)
         if not empty.delete()[0]:
