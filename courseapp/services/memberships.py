@@ -241,3 +241,10 @@ def membership_calendar_renew(*, membership: Membership) -> Membership:
     membership.calendar_token = new_calendar_token()
     membership.save(update_fields=["calendar_token"])
     return membership
+
+
+def membership_reminders_set(*, membership: Membership, on: bool) -> bool:
+    """A student's e-mail reminders on or off; says which."""
+    membership.reminders = on
+    membership.save(update_fields=["reminders"])
+    return on

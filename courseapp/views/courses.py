@@ -21,8 +21,8 @@ from ..services.courses import (
     may_create_courses,
     slug_suggest,
 )
-from ..services.memberships import membership_request
-from .rendering import redirect_with_message, render_page
+from ..services.memberships import membership_reminders_set, membership_request
+from .rendering import answer, redirect_with_message, render_page
 
 
 @require_safe
@@ -128,10 +128,11 @@ def _home_context(request, course, **extra) -> dict:
 @course_view(Perm.MANAGE_SCHEDULE)
 def checklist_dismiss_view(request, course):
     """Hide the getting-started checklist for everyone on the course's staff."""
-    checklist_dismiss(course=course)
-    if request.htmx:
-        return HttpResponse("")
-    return redirect(course)
+
+    def dismiss() -> None:
+        checklist_dismiss(course=course)
+
+    return answer(request, dismiss, back=course.get_absolute_url(), show=lambda **_: HttpResponse(""))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -207,10 +208,12 @@ def course_join(request, course):
 @course_view(Perm.WRITE_REVIEWS)
 def reminders_set(request, course):
     """A student turns their e-mail reminders on or off."""
-    membership = request.access.membership
-    membership.reminders = request.POST.get("on") == "true"
-    membership.save(update_fields=["reminders"])
-    if request.htmx:
-        return render(request, f"{HOME}#reminders", {"course": course, "access": request.access})
-    done = "E-mail reminders are on." if membership.reminders else "E-mail reminders are off."
-    return redirect_with_message(request, "courseapp:course_home", course.slug, done=done, error=None)
+
+    def switch() -> str:
+        on = membership_reminders_set(membership=request.access.membership, on=request.POST.get("on") == "true")
+        return "E-mail reminders are on." if on else "E-mail reminders are off."
+
+    def show(*, done: str | None, error: str | None, status: int) -> HttpResponse:
+        return render(request, f"{HOME}#reminders", {"course": course, "access": request.access}, status=status)
+
+    return answer(request, switch, back=course.get_absolute_url(), show=show)

@@ -443,7 +443,12 @@ def timer_record(request, course, slot_id: int):
     action = request.POST.get("action", "")
     if action not in (*presentations.TIMER_ACTIONS, "reset"):
         return HttpResponseBadRequest("unknown timer action")
-    presentations.timing_record(course=course, slot_id=slot.pk, action=action)
-    if not request.htmx:
-        return redirect_with_message(request, "courseapp:timer", course.slug, slot.pk, done=None, error=None)
-    return render(request, "courseapp/grading/timer.html#clocks", _timer_context(request, course, slot))
+
+    def record() -> None:
+        presentations.timing_record(course=course, slot_id=slot.pk, action=action)
+
+    def show(*, done: str | None, error: str | None, status: int) -> HttpResponse:
+        context = _timer_context(request, course, slot)
+        return render(request, "courseapp/grading/timer.html#clocks", context, status=status)
+
+    return answer(request, record, back=reverse("courseapp:timer", args=[course.slug, slot.pk]), show=show)

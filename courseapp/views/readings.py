@@ -298,13 +298,14 @@ def reading_delete(request, course, listing_id: int):
     listing = _listing(course, listing_id)
     if request.method != "POST":
         return _row(request, course, listing.pk, confirm_delete=True)
-    try:
+
+    def delete() -> str:
         service.reading_delete(course=course, reading_id=listing.reading_id)
-    except ServiceError as error:
-        if request.htmx:
-            return _row(request, course, listing.pk, error=error.message, status=409)
-        return redirect_with_message(request, "courseapp:reading_list", course.slug, done=None, error=error.message)
-    done = f"Deleted “{listing.reading.title}”."
-    if request.htmx:
+        return f"Deleted “{listing.reading.title}”."
+
+    def show(*, done: str | None, error: str | None, status: int) -> HttpResponse:
+        if error:
+            return _row(request, course, listing.pk, error=error, status=status)
         return render(request, f"{LIST}#removed_item", {"done": done})
-    return redirect_with_message(request, "courseapp:reading_list", course.slug, done=done, error=None)
+
+    return answer(request, delete, back=reverse("courseapp:reading_list", args=[course.slug]), show=show)
