@@ -82,6 +82,15 @@ def _lock_slot(course: Course, slot_id: int) -> Slot:
     return slot
 
 
+def _lock_for_a_seat(course: Course, slot_id: int, student: User, now: datetime.datetime | None) -> Slot:
+    """What taking a seat or a place in line locks, in the order every seat change takes: the slot, then
+    the student (whose other seats the rules count); refused outside the sign-up window."""
+    slot = _lock_slot(course, slot_id)
+    _require_window(course, now)
+    lock_student(course, student)
+    return slot
+
+
 def _lock_slots(course: Course, *slot_ids: int) -> dict[int, Slot]:
     slots = (
         Slot.objects.select_for_update(of=("self",)).select_related("reading", "meeting").filter(meeting__course=course)
@@ -181,9 +190,7 @@ def seat_take(
 ) -> Signup:
     """A student takes an open seat of ``role``; the reason is given when the rules refuse it."""
     with transaction.atomic():
-        slot = _lock_slot(course, slot_id)
-        _require_window(course, now)
-        lock_student(course, student)
+        slot = _lock_for_a_seat(course, slot_id, student, now)
         if error := _limit_error(course, student, slot, role):
             raise error
         seat = _free_seat(slot, course, role)
@@ -239,9 +246,7 @@ def waitlist_join(
 ) -> int:
     """Get in line for a seat of a full slot; returns the place in line (1 is next)."""
     with transaction.atomic():
-        slot = _lock_slot(course, slot_id)
-        _require_window(course, now)
-        lock_student(course, student)
+        slot = _lock_for_a_seat(course, slot_id, student, now)
         if WaitlistEntry.objects.filter(slot=slot, student=student).exists():
             raise ServiceError(ALREADY_WAITING, code="already_waiting")
         if error := _limit_error(course, student, slot, role):
