@@ -77,7 +77,7 @@ def role_in(user, course: Course) -> tuple[Role, Membership | None]:
     """The user's role in the course and their membership row (one query for a logged-in user)."""
     if not user.is_authenticated:
         return Role.ANONYMOUS, None
-    membership = Membership.objects.filter(course=course, user=user).first()
+    membership = Membership.objects.filter(course=course, user=user).order_by().first()
     return role_of(membership, authenticated=True), membership
 
 
@@ -99,6 +99,7 @@ def course_access(user, slug: str) -> tuple[Course, Role, Membership | None]:
             Membership.objects.select_related("course")
             .annotate(pending_in_course=Coalesce(Subquery(pending), 0))
             .filter(course__slug=slug, user=user)
+            .order_by()  # one row at most (a constraint); the roster's ordering would join the users in
             .first()
         )
         if membership is not None:
