@@ -2,24 +2,13 @@
 
 import datetime
 
-import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
 from courseapp.models import Membership
 from courseapp.services.reviews import review_submit
 
-from ..factories import MeetingFactory, MembershipFactory, SignupFactory, SlotFactory
-
-
-@pytest.fixture
-def meeting(course):
-    return MeetingFactory(course=course, date=datetime.date(2024, 10, 16))
-
-
-@pytest.fixture
-def slot(meeting):
-    return SlotFactory(meeting=meeting, reading__title="The Curious Case of Neural Text Degeneration")
+from ..factories import MeetingFactory, MembershipFactory, SignupFactory
 
 
 class TestCalendars:

@@ -17,14 +17,20 @@ from ..factories import MembershipFactory, ReadingFactory, reviewed, rubric_crit
 from ..servers import post_as, session_cookie
 
 
+def drawn(exam_course, reading):
+    """A student who reviewed ``reading``, with the exam's slots made and assigned and the quiz drawn."""
+    student = MembershipFactory(course=exam_course).user
+    reviewed(exam_course, student, reading)
+    service.exam_slots_make(course=exam_course)
+    service.exam_slots_assign_all(course=exam_course)
+    service.quiz_draw(course_id=exam_course.pk, seed=3)
+    return student
+
+
 class TestRunSheet:
     def test_scores_entered_on_the_run_sheet_land_in_the_gradebook(self, exam_course, instructor, client_for):
         reading = ReadingFactory(course=exam_course, url="https://arxiv.org/abs/1706.03762")
-        student = MembershipFactory(course=exam_course).user
-        reviewed(exam_course, student, reading)
-        service.exam_slots_make(course=exam_course)
-        service.exam_slots_assign_all(course=exam_course)
-        service.quiz_draw(course_id=exam_course.pk, seed=3)
+        student = drawn(exam_course, reading)
         client = client_for(instructor)
         sheet = client.get(reverse("courseapp:run_sheet", args=[exam_course.slug])).content.decode()
         assert reading.title in sheet and "their review" in sheet and "<strong>9:00 AM</strong>" in sheet
@@ -39,11 +45,7 @@ class TestRunSheet:
 
     def test_the_student_never_sees_the_drawn_paper(self, exam_course, client_for):
         reading = ReadingFactory(course=exam_course, title="A Very Secret Paper")
-        student = MembershipFactory(course=exam_course).user
-        reviewed(exam_course, student, reading)
-        service.exam_slots_make(course=exam_course)
-        service.exam_slots_assign_all(course=exam_course)
-        service.quiz_draw(course_id=exam_course.pk, seed=3)
+        student = drawn(exam_course, reading)
         client = client_for(student)
         for name in ("my_exam", "my_grades", "schedule", "course_home"):
             html = client.get(reverse(f"courseapp:{name}", args=[exam_course.slug])).content.decode()

@@ -1,23 +1,12 @@
 import datetime
 import re
 
-import pytest
 from django.urls import reverse
 
 from courseapp.models import Meeting, Membership, Notice, Signup, Slot, Swap
 
 from ..asserts import HTMX
 from ..factories import MeetingFactory, MembershipFactory, ReadingFactory, SignupFactory, SlotFactory
-
-
-@pytest.fixture
-def meeting(course):
-    return MeetingFactory(course=course, date=datetime.date(2024, 10, 16))
-
-
-@pytest.fixture
-def slot(meeting):
-    return SlotFactory(meeting=meeting, reading__title="The Curious Case of Neural Text Degeneration")
 
 
 def seat_url(course, slot):
