@@ -26,7 +26,7 @@ from ..models import (
 from ..selectors import review_deadlines
 from ..selectors.extensions import Extensions
 from ..selectors.presentations import presentation_deadlines
-from .errors import ServiceError
+from .errors import BAD_INPUT, ServiceError
 from .notices import notify
 
 NOT_A_STUDENT = "Extensions are for the course's students."
@@ -59,20 +59,20 @@ def extension_grant(
     with transaction.atomic():
         # The student's membership row serialises changes to their extensions.
         if not (Membership.objects.select_for_update().active_students().filter(course=course, user=student).exists()):
-            raise ServiceError(NOT_A_STUDENT, code="not_a_student")
+            raise ServiceError(NOT_A_STUDENT, code="not_a_student", status=BAD_INPUT)
         extension = Extension(course=course, student=student, scope=scope, reason=reason.strip(), granted_by=by)
         extension.granted_at = now
         if scope == Extension.Scope.COURSE:
             if extra_hours is None or not 1 <= extra_hours <= MAX_EXTRA_HOURS:
-                raise ServiceError(EXTRA_RANGE.format(limit=MAX_EXTRA_HOURS), code="extra_range")
+                raise ServiceError(EXTRA_RANGE.format(limit=MAX_EXTRA_HOURS), code="extra_range", status=BAD_INPUT)
             extension.extra = datetime.timedelta(hours=extra_hours)
         else:
             setattr(extension, Extension.TARGET[scope], _target(course, student, scope, reading, meeting, slot))
             if until is None:
-                raise ServiceError(NO_UNTIL, code="no_until")
+                raise ServiceError(NO_UNTIL, code="no_until", status=BAD_INPUT)
             due = _course_deadline(course, extension)
             if until <= due:
-                raise ServiceError(NOT_LATER.format(due=course.when(due)), code="not_later")
+                raise ServiceError(NOT_LATER.format(due=course.when(due)), code="not_later", status=BAD_INPUT)
             extension.until = until
         _standing(extension).update(revoked_at=now, revoked_by=by)
         try:
@@ -146,16 +146,20 @@ def _target(course: Course, student: User, scope, reading, meeting, slot):
     """The reading, meeting or presentation the extension is for, checked to be this course's."""
     if scope == Extension.Scope.REVIEW:
         if reading is None or reading.course_id != course.pk:
-            raise ServiceError(NO_TARGET.format(what="reading"), code="no_target")
+            raise ServiceError(NO_TARGET.format(what="reading"), code="no_target", status=BAD_INPUT)
         return reading
     if scope == Extension.Scope.MEETING:
         if meeting is None or meeting.course_id != course.pk:
-            raise ServiceError(NO_TARGET.format(what="meeting"), code="no_target")
+            raise ServiceError(NO_TARGET.format(what="meeting"), code="no_target", status=BAD_INPUT)
         return meeting
     if slot is None or slot.meeting.course_id != course.pk:
-        raise ServiceError(NO_TARGET.format(what="presentation"), code="no_target")
+        raise ServiceError(NO_TARGET.format(what="presentation"), code="no_target", status=BAD_INPUT)
     if not slot.signups.filter(student=student, role=Signup.Role.PRESENTER).exists():
-        raise ServiceError(NOT_PRESENTING.format(name=student.display_name, title=slot.display_title), code="no_target")
+        raise ServiceError(
+            NOT_PRESENTING.format(name=student.display_name, title=slot.display_title),
+            code="no_target",
+            status=BAD_INPUT,
+        )
     return slot
 
 

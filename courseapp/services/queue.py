@@ -15,10 +15,15 @@ def later(task: str, *args, **kwargs) -> None:
 
     The name is looked up now, so a misspelt one fails inside the transaction that asked for it.
     """
-    queued = app.tasks[f"courseapp.tasks.{task}"]
+    queued = _task(task)
     transaction.on_commit(lambda: queued.delay(*args, **kwargs))
 
 
 def queue_now(task: str, *args, **kwargs) -> None:
     """Queue the task at once: for work asked from an ``on_commit`` callback, after the commit."""
-    app.tasks[f"courseapp.tasks.{task}"].delay(*args, **kwargs)
+    _task(task).delay(*args, **kwargs)
+
+
+def _task(name: str):
+    """The registered task ``courseapp.tasks.<name>`` (a KeyError for a name there is none of)."""
+    return app.tasks[f"courseapp.tasks.{name}"]

@@ -72,7 +72,7 @@ def extension_grant_view(request, course, user_id: int):
         )
     except ServiceError as error:
         form.add_error(None, error.message)
-        return _answer(request, course, student, form=form, status=409 if error.code == "conflict" else 400)
+        return _answer(request, course, student, form=form, status=error.status)
     done = f"Granted. {extension.what}: {extension.granted}. {student.display_name} was told."
     return _answer(request, course, student, done=done)
 
