@@ -430,3 +430,31 @@ def test_instructor_runs_the_final_exam_and_the_student_sees_only_their_slot(dem
     ada.screenshot("course-home-reminders-off")
     assert Membership.objects.get(course=demo, user=students[0]).reminders is False
     assert tab.errors == [] and ada.errors == []
+
+
+def test_a_large_class_is_graded_a_page_at_a_time_found_by_name_and_its_distribution_opens(demo, new_page):
+    for n in range(20):  # 44 students: two pages of the gradebook
+        user = User.objects.create(username=f"extra{n:02d}", email=f"extra{n:02d}@example.edu", last_name=f"Zz{n:02d}")
+        Membership.objects.create(course=demo, user=user, status="active")
+    user = User.objects.create(username="mirzakhani", email="maryam@example.edu", first_name="Maryam",
+                               last_name="Mirzakhani")  # fmt: skip
+    Membership.objects.create(course=demo, user=user, status="active")
+
+    tab = new_page()
+    tab.login("instructor")
+    page = tab.page
+    page.goto(f"/courses/{demo.slug}/grades/")
+    expect(page.get_by_text("Students 1–30 of 45")).to_be_visible()
+    page.get_by_role("link", name="Next →").click()
+    expect(page.get_by_text("Students 31–45 of 45")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("Zz19"))).to_be_visible()
+
+    page.get_by_label("Find a student").fill("mirzakh")
+    page.get_by_role("button", name="Find").click()
+    expect(page.get_by_role("row", name=re.compile("Maryam Mirzakhani"))).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("Zz19"))).to_have_count(0)
+
+    page.get_by_text("Distribution of the class's totals").click()  # loads when opened: it needs every total
+    expect(page.locator("#distribution svg rect.bar")).to_have_count(10)
+    tab.screenshot("gradebook-large-class")
+    assert tab.errors == []
