@@ -1,11 +1,10 @@
 """Input no view should ever see (NUL characters), and the answer to input no view can read.
 
 PostgreSQL refuses NUL in text, so a pasted review or a search holding one would fail deep in a
-query. One guard, before any view: NUL is removed from every query-string and form value (and
-uploaded file names), and ``request.nul_removed`` holds a sentence saying so (else ""), which the
-page shows. Bytes
-that are not UTF-8 (lone surrogates among them) are already replaced by Django when it decodes
-the request.
+query. One guard, before any view: NUL is removed from every query-string and form value, and
+``request.nul_removed`` holds a sentence saying so (else ""), which the page shows. Django already
+drops unprintable characters from uploaded file names, and replaces bytes that are not UTF-8 (lone
+surrogates among them) when it decodes the request.
 """
 
 from django.contrib import messages
@@ -44,10 +43,6 @@ class NulInputMiddleware:
             cleaned = _without_nul(request.POST)
             if cleaned is not None:
                 request.POST, removed = cleaned, True  # type: ignore[assignment]
-            for _, uploads in request.FILES.lists():  # every file of a field, not only its last
-                for upload in uploads:
-                    if upload.name and NUL in upload.name:
-                        upload.name, removed = upload.name.replace(NUL, ""), True
         request.nul_removed = NUL_REMOVED if removed else ""
         response = self.get_response(request)
         if removed and response.status_code in (301, 302, 303):  # the next page says so
