@@ -148,7 +148,7 @@ def broker(settings):
     """The test process sends tasks to Redis (not eagerly), to a queue emptied first, and shares its
     cache with the worker, as production does with REDIS_URL."""
     previous = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}}
     use_broker(broker_url=REDIS_URL, task_always_eager=False)
     caches["default"].clear()  # Redis' database for the tests: the queue and the cache
     celery_app.control.purge()
