@@ -10,12 +10,12 @@ from collections.abc import Callable
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from .caching import drawn_from, kept
 from .http import HtmxHttpRequest
 from .models import Course, Membership, Slot
 
@@ -82,30 +82,31 @@ def role_in(user, course: Course) -> tuple[Role, Membership | None]:
 
 
 def course_access(user, slug: str) -> tuple[Course, Role, Membership | None]:
-    """The course named ``slug``, the user's role in it and their membership: one query for a member.
+    """The course named ``slug``, the user's role in it and their membership.
 
-    Every course page asks this first, so a member's membership row brings its course along (and the
-    count of requests to join, which the instructor's navigation shows) instead of three queries.
+    Every course page asks this first. Both are kept until a course or a membership changes
+    (courseapp/caching.py): the course once for everyone, so a rush of students each asking for the
+    first time reads only their own membership row.
     """
-    if user.is_authenticated:
-        pending = (
-            Membership.objects.filter(course=OuterRef("course"), status=Membership.Status.PENDING)
-            .order_by()
-            .values("course")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        membership = (
-            Membership.objects.select_related("course")
-            .annotate(pending_in_course=Coalesce(Subquery(pending), 0))
-            .filter(course__slug=slug, user=user)
-            .order_by()  # one row at most (a constraint); the roster's ordering would join the users in
-            .first()
-        )
-        if membership is not None:
-            return membership.course, role_of(membership, authenticated=True), membership
-    course = get_object_or_404(Course, slug=slug)
-    return course, role_of(None, authenticated=user.is_authenticated), None
+    changed = drawn_from(Course, Membership).key
+    course = kept(f"course:{slug}:{changed}", lambda: _course_named(slug))
+    if course is None:
+        raise Http404("No such course.")
+    if not user.is_authenticated:
+        return course, Role.ANONYMOUS, None
+    membership = kept(
+        f"membership:{course.pk}:{user.pk}:{changed}",
+        lambda: Membership.objects.filter(course=course, user=user).order_by().first(),
+    )
+    if membership is not None:
+        membership.course = course  # the one just read, not a query of its own
+    return course, role_of(membership, authenticated=True), membership
+
+
+def _course_named(slug: str) -> Course | None:
+    """The course, with the count of requests to join that the instructor's navigation shows."""
+    pending = Count("memberships", filter=Q(memberships__status=Membership.Status.PENDING))
+    return Course.objects.annotate(requests_to_join=pending).filter(slug=slug).first()
 
 
 def can(role: Role, perm: Perm) -> bool:
@@ -115,12 +116,11 @@ def can(role: Role, perm: Perm) -> bool:
 class CourseAccess:
     """What a course view knows about who is asking: ``request.access``."""
 
-    def __init__(self, course: Course, role: Role, membership: Membership | None, *, pending: int | None = None):
+    def __init__(self, course: Course, role: Role, membership: Membership | None, *, counted: bool = True):
         self.course = course
         self.role = role
         self.membership = membership
-        if pending is not None:  # counted already; else counted when asked
-            self.pending_requests = pending
+        self.counted = counted  # the course came with its requests to join counted, and nothing changed since
 
     def can(self, perm: Perm | str) -> bool:
         return can(self.role, Perm(perm))
@@ -136,9 +136,14 @@ class CourseAccess:
 
     @functools.cached_property
     def pending_requests(self) -> int:
-        """Requests to join waiting for a decision, for the badge the instructor sees; 0 for everyone else."""
+        """Requests to join waiting for a decision, for the badge the instructor sees; 0 for everyone else.
+
+        A read shows the count that came with the course (``course_access``); after a write, which may
+        have changed it, it is counted again."""
         if not self.can(Perm.MANAGE_MEMBERS):
             return 0
+        if self.counted and hasattr(self.course, "requests_to_join"):
+            return self.course.requests_to_join
         return Membership.objects.filter(course=self.course, status=Membership.Status.PENDING).count()
 
 
@@ -173,9 +178,7 @@ def course_view(perm: Perm, *, hide: bool = False, archived_ok: bool = False) ->
                 if hide:
                     raise Http404
                 raise PermissionDenied
-            # A read shows the count of requests to join fetched with the membership; a write may change it.
-            pending = getattr(membership, "pending_in_course", None) if request.method in ("GET", "HEAD") else None
-            request.access = CourseAccess(course, role, membership, pending=pending)
+            request.access = CourseAccess(course, role, membership, counted=request.method in ("GET", "HEAD"))
             if course.is_archived and not archived_ok and request.method not in ("GET", "HEAD", "OPTIONS"):
                 return archived_refusal(request, course)
             # Dates and times on a course's pages are the course's local time.

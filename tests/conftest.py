@@ -131,6 +131,14 @@ def tasks_inline(settings):
 
 
 @pytest.fixture(autouse=True)
+def fragment_cache(settings):
+    """Rendered fragments are cached here as in production (courseapp/caching.py): a test that reads a
+    page after a change fails if the change does not reach it. One process, so its own memory serves."""
+    fragments = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"}
+    settings.CACHES = settings.CACHES | {"template_fragments": fragments}
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     """The real hasher is slow on purpose; tests log in hundreds of times."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -65,6 +65,7 @@ from .schedule import (
     Term,
     my_term,
     schedule,
+    schedule_fragment,
     schedule_warnings,
 )
 
@@ -110,6 +111,7 @@ __all__ = [
     "roster",
     "run_sheet_rows",
     "schedule",
+    "schedule_fragment",
     "schedule_warnings",
     "score_history",
     "section_total",

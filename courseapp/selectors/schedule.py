@@ -6,11 +6,13 @@ from collections import defaultdict
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 
 from .. import dates
+from ..caching import Fragment, drawn_from
 from ..models import (
     Course,
     Invitation,
     Meeting,
     Notice,
+    Reading,
     Review,
     Signup,
     Slot,
@@ -29,6 +31,12 @@ class Seat:
     student: User | None = None
     signup_id: int | None = None
     first_open: bool = False  # the open seat that carries the sign-up button
+
+
+def schedule_fragment(role: str) -> Fragment:
+    """The key of the schedule's table as someone in ``role`` sees it without seats of their own to act
+    on: what it shows (meetings, papers, seats, names, invitations, waitlists) changes it."""
+    return drawn_from(Course, Meeting, Slot, Reading, Signup, User, Invitation, WaitlistEntry, per=role)
 
 
 def schedule(course: Course, viewer=None, *, reviewer=None) -> list[Meeting]:

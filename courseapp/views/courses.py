@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
@@ -11,7 +12,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from ..forms import CourseCopyForm, JoinRequestForm, NewCourseForm
 from ..models import Course, Membership
 from ..permissions import Perm, Role, course_view, role_of
-from ..selectors import getting_started, schedule
+from ..selectors import getting_started, schedule, schedule_fragment
 from ..services import ServiceError
 from ..services.courses import (
     checklist_dismiss,
@@ -117,7 +118,8 @@ def _home_context(request, course, **extra) -> dict:
     return {
         "course": course,
         "access": request.access,
-        "meetings": schedule(course),
+        "meetings": SimpleLazyObject(lambda: schedule(course)),
+        "fragment": schedule_fragment(request.access.role),  # the table has no seats to act on here
         "join_form": JoinRequestForm(),
         "checklist": checklist if checklist and not checklist.done else None,
         **extra,

@@ -8,9 +8,11 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import marking, reviewing, selectors
+from ..caching import drawn_from_any
 from ..forms import CriterionForm, PointsForm, first_error
 from ..models import Component, Criterion, Review, Score, Signup, Slot, Timing, User
 from ..params import int_list, int_param
@@ -202,33 +204,38 @@ def grade_review(request, course, review_id: int):
 def gradebook_page(request, course):
     """Every student by component, out of 100, with letters and what is missing, a page of the class at a
     time; the distribution of totals beside it (for a class of several pages, when asked)."""
-    rubrics = course_rubrics(course)
     sort = request.GET.get("sort", "name")
     sort = sort if sort in GRADEBOOK_SORTS else "name"
     descending = request.GET.get("order") == "desc"
     search = request.GET.get("q", "").strip()
-    page = selectors.gradebook_page(
-        course, rubrics, request.GET.get("page"), sort=sort, descending=descending, search=search
-    )
-    extended = students_with_extensions(course)
-    for row in page.object_list:
-        row.extensions = extended.get(row.student.pk, 0)
-    whole_class = page.paginator.num_pages == 1 and not search
+
+    def table() -> dict:
+        page = selectors.gradebook_page(
+            course, course_rubrics(course), request.GET.get("page"), sort=sort, descending=descending, search=search
+        )
+        extended = students_with_extensions(course)
+        for row in page.object_list:
+            row.extensions = extended.get(row.student.pk, 0)
+        whole_class = page.paginator.num_pages == 1 and not search
+        return {
+            "page": page,
+            "chart": _chart([row.total for row in page.object_list]) if whole_class else None,
+            "paper_slots": Slot.objects.filter(meeting__course=course, kind=Slot.Kind.PAPER)
+            .select_related("reading", "meeting")
+            .order_by("meeting__date", "position"),
+        }
+
     context = {
         "course": course,
         "access": request.access,
-        "page": page,
+        "fragment": drawn_from_any(per=request.GET.urlencode()),  # the table is read only when it is out of date
+        "table": SimpleLazyObject(table),
         "search": search,
-        "rows": page.object_list,
         "components": Component.choices,
         "released": released_components(course),
         "sort": sort,
         "descending": descending,
         "sort_columns": [("name", "Student"), *Component.choices, ("total", "Total")],
-        "chart": _chart([row.total for row in page.object_list]) if whole_class else None,
-        "paper_slots": Slot.objects.filter(meeting__course=course, kind=Slot.Kind.PAPER)
-        .select_related("reading", "meeting")
-        .order_by("meeting__date", "position"),
     }
     return render(request, "courseapp/grading/gradebook.html", context)
 

@@ -7,10 +7,12 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from ..caching import drawn_from
 from ..forms import ReadingForm, ReadingListImportForm
-from ..models import Listing, Reading, ReadingImport, Section
+from ..models import Course, LinkResult, Listing, Meeting, Reading, ReadingImport, Review, Section, Slot
 from ..params import int_list, int_param
 from ..permissions import Perm, course_view
 from ..readinglists.bibtex import export_bibtex
@@ -28,11 +30,17 @@ IMPORT = "courseapp/readings/import.html"
 
 
 def list_context(request, course, filters: ReadingFilters | None = None) -> dict:
+    """The list's context; its readings are read only if the page's cached copy is out of date."""
+    filters = filters or ReadingFilters()
     viewer = request.user if request.access.can(Perm.WRITE_REVIEWS) else None
+    # What the list shows: its sections, readings, link checks, dates on the schedule and the viewer's reviews.
+    drawn = (Course, Section, Listing, Reading, LinkResult, Meeting, Slot, Review)
     return {
         "course": course,
         "access": request.access,
-        "results": reading_list(course, filters, viewer=viewer),
+        "fragment": drawn_from(*drawn, per=f"{request.access.role}:{viewer.pk if viewer else ''}"),
+        "filters": filters,
+        "results": SimpleLazyObject(lambda: reading_list(course, filters, viewer=viewer)),
         "first_of_section": FIRST_OF_SECTION,
         "kinds": Reading.Kind.choices,
         "mine_choices": ReadingFilters.MINE.items(),

@@ -2,10 +2,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 
 from .. import reviewing
+from ..caching import drawn_from_any
 from ..models import Reading, Review, SimilarityFlag
 from ..permissions import Perm, course_view
 from ..reviewing import Due
@@ -101,10 +103,14 @@ def review_submit_view(request, course, reading_id: int):
 @course_view(Perm.WRITE_REVIEWS)
 def my_reviews(request, course):
     """My progress against the reading rule: what counts and why, what is due next, my drafts."""
-    progress = review_progress(course, request.user, now=timezone.now())
-    return render(
-        request, PROGRESS, {"course": course, "access": request.access, "progress": progress, "student": request.user}
-    )
+    context = {
+        "course": course,
+        "access": request.access,
+        "fragment": drawn_from_any(per=request.user.pk),
+        "progress": SimpleLazyObject(lambda: review_progress(course, request.user, now=timezone.now())),
+        "student": request.user,
+    }
+    return render(request, PROGRESS, context)
 
 
 @require_safe
@@ -112,12 +118,15 @@ def my_reviews(request, course):
 def student_reviews(request, course, user_id: int):
     """One student's reviews and progress, as they see them, with the texts."""
     student = get_object_or_404(course_students(course), pk=user_id)
-    progress = review_progress(course, student, now=timezone.now())
-    return render(
-        request,
-        PROGRESS,
-        {"course": course, "access": request.access, "progress": progress, "student": student, "staff_view": True},
-    )
+    context = {
+        "course": course,
+        "access": request.access,
+        "fragment": drawn_from_any(per=f"{student.pk}:staff"),
+        "progress": SimpleLazyObject(lambda: review_progress(course, student, now=timezone.now())),
+        "student": student,
+        "staff_view": True,
+    }
+    return render(request, PROGRESS, context)
 
 
 @require_safe
@@ -145,9 +154,18 @@ def reading_reviews(request, course, reading_id: int):
 def reviews_table(request, course):
     """Who has reviewed what: students by presented papers, with each student's count, a page at a time."""
     search = request.GET.get("q", "").strip()
-    page = class_page(course, request.GET.get("page"), search=search)
-    table = review_table(course, list(page.object_list))
-    context = {"course": course, "access": request.access, "table": table, "page": page, "search": search}
+
+    def table() -> dict:
+        page = class_page(course, request.GET.get("page"), search=search)
+        return {"page": page, "table": review_table(course, list(page.object_list))}
+
+    context = {
+        "course": course,
+        "access": request.access,
+        "fragment": drawn_from_any(per=request.GET.urlencode()),
+        "data": SimpleLazyObject(table),
+        "search": search,
+    }
     return render(request, "courseapp/reviews/table.html", context)
 
 

@@ -3,12 +3,13 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST, require_safe
 
 from ..models import Invitation, Signup, Slot, Swap, User
 from ..params import int_param
 from ..permissions import Perm, course_view
-from ..selectors import my_term, schedule
+from ..selectors import my_term, schedule, schedule_fragment
 from ..services import ServiceError
 from ..services import signups as seats
 from ..services.errors import BAD_INPUT
@@ -22,17 +23,19 @@ PAGE = "courseapp/schedule/page.html"
 
 def schedule_context(request, course, **extra) -> dict:
     """What the schedule page and its fragments need, for whoever is asking."""
+    reviewer = request.user if request.access.can(Perm.WRITE_REVIEWS) else None
     context = {
         "course": course,
         "access": request.access,
-        "meetings": schedule(
-            course, viewer=request.user, reviewer=request.user if request.access.can(Perm.WRITE_REVIEWS) else None
-        ),
+        "meetings": SimpleLazyObject(lambda: schedule(course, viewer=request.user, reviewer=reviewer)),
         "window_error": signup_window_error(course, timezone.now()),
         **extra,
     }
     if request.access.can(Perm.TAKE_SEAT):
         context["term"] = my_term(course, request.user)
+    elif reviewer is None and not extra:
+        # Without seats to act on or reviews of one's own, the table is the same for everyone in the role.
+        context["fragment"] = schedule_fragment(request.access.role)
     return context
 
 

@@ -1,13 +1,17 @@
 """The staff's schedule editor: one page, every change an htmx post answered with the meeting it changed."""
 
+import functools
+
 from django.db.models import Case, Prefetch, Q, Value, When
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import reswap, retarget
 
 from .. import dates
+from ..caching import drawn_from_any, forms_of_session
 from ..forms import MeetingForm
 from ..models import Meeting, Reading, Signup, Slot, User
 from ..params import int_param
@@ -22,21 +26,36 @@ PAGE = "courseapp/schedule/edit.html"
 
 
 def editor_context(request, course, *, bound: MeetingForm | None = None, **extra) -> dict:
-    meetings = schedule(course)
-    for meeting in meetings:  # a meeting's form loads when opened, unless it came back with errors
-        meeting.form = bound if bound is not None and bound.instance.pk == meeting.pk else None
-    new_form = bound if bound is not None and bound.instance.pk is None else MeetingForm(prefix="new")
-    return {
+    def board() -> dict:
+        meetings = schedule(course)
+        for meeting in meetings:  # a meeting's form loads when opened, unless it came back with errors
+            meeting.form = bound if bound is not None and bound.instance.pk == meeting.pk else None
+        return {
+            "meetings": meetings,
+            # Every slot's "move to" menu lists the meetings: their dates formatted once, not once a slot.
+            "meeting_days": [(meeting.pk, dates.show(meeting.date, "day")) for meeting in meetings],
+            "warnings": schedule_warnings(course, meetings),
+        }
+
+    context = {
         "course": course,
         "access": request.access,
-        "meetings": meetings,
-        # Every slot's "move to" menu lists the meetings: their dates formatted once, not once a slot.
-        "meeting_days": [(meeting.pk, dates.show(meeting.date, "day")) for meeting in meetings],
-        "warnings": schedule_warnings(course, meetings),
-        "new_form": new_form,
+        "new_form": bound if bound is not None and bound.instance.pk is None else MeetingForm(prefix="new"),
         "slot_kinds": Slot.Kind.choices,
         **extra,
     }
+    session = forms_of_session(request)
+    if bound is None and not extra and session:
+        # The editor as it stands, kept for this session (its forms carry the session's CSRF token) until
+        # the schedule changes; read only when it has.
+        built = functools.cache(board)
+
+        def part(key: str) -> SimpleLazyObject:
+            return SimpleLazyObject(lambda: built()[key])
+
+        lazily = {key: part(key) for key in ("meetings", "meeting_days", "warnings")}
+        return context | lazily | {"fragment": drawn_from_any(per=session)}
+    return context | board()
 
 
 def editor_update(

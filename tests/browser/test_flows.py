@@ -149,6 +149,21 @@ def test_instructor_builds_a_meeting_in_the_editor(demo, new_page):
     expect(card.locator(".flash-success")).to_be_in_viewport()
     expect(page.locator("article.meeting-card", has_text="state spaces")).to_contain_text("Ada Achebe presenter")
     tab.screenshot("schedule-editor")
+
+    # Opened again, the editor is kept for this session until the schedule changes: it shows every
+    # change made above, and what is done from the kept copy takes effect and shows on the next visit.
+    for _ in range(2):
+        page.reload()
+        card = page.locator("article.meeting-card", has_text="Read some papers: state spaces")
+        expect(card).to_contain_text("Ada Achebe presenter")
+    card.get_by_text("Edit date, kind, topic").click()
+    card.get_by_label("Topic").fill("State space models")
+    card.get_by_role("button", name="Save meeting").click()
+    expect(page.locator("article.meeting-card", has_text="State space models")).to_contain_text("Saved the meeting")
+    page.reload()
+    expect(page.locator("article.meeting-card", has_text="State space models")).to_contain_text("Ada Achebe presenter")
+    page.goto(f"/courses/{demo.slug}/schedule/")
+    expect(page.locator("#schedule-table")).to_contain_text("State space models")
     assert tab.errors == []
 
 

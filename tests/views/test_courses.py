@@ -112,10 +112,10 @@ class TestQueryCounts:
         for i, student in enumerate(students[: len(slots) * 2]):
             SignupFactory(slot=slots[i // 2], student=student, seat=i % 2 + 1)
         client.force_login(students[0])
-        # session, user, membership with its course; meetings, slots, sign-ups, held seats, waitlists, my reviews
-        # (for "Write a review"); "my term": my sign-ups and their slots' sign-ups, invitations,
-        # waitlist places, swaps, notices, classmates
-        with django_assert_num_queries(16):
+        # session, user, the course, my membership (courseapp/caching.py keeps both for the next page);
+        # meetings, slots, sign-ups, held seats, waitlists, my reviews (for "Write a review"); "my term":
+        # my sign-ups and their slots' sign-ups, invitations, waitlist places, swaps, notices, classmates
+        with django_assert_num_queries(17):
             response = client.get(reverse("courseapp:schedule", args=[course.slug]))
         assert response.status_code == 200
 
@@ -130,9 +130,9 @@ class TestQueryCounts:
         for i in range(n_readings):
             ListingFactory(section=sections[i % 3])
         client.force_login(student)
-        # session, user, membership with its course, sections, listings per section, listings with
+        # session, user, the course, my membership, sections, listings per section, listings with
         # readings, unlisted scheduled readings, the schedule's slots (badges), my reviews
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(10):
             response = client.get(reverse("courseapp:reading_list", args=[course.slug]))
         assert response.content.decode().count('class="reading"') == n_readings
 

@@ -167,10 +167,10 @@ class TestGradebook:
                 service.score_set(course=course, criterion_id=rubrics["reviews"].criteria.get().pk, students=[student],
                                   points=2, review=review, by=instructor)  # fmt: skip
         client.force_login(instructor)
-        # session, user, membership with its course and the requests to join (the badge); rubrics and
+        # session, user, the course with the requests to join (the badge), my membership; rubrics and
         # criteria; students, readings, reviews, presented papers, seats, scores; releases; standing
         # extensions; the paper slots listed for grading
-        with django_assert_num_queries(14):
+        with django_assert_num_queries(15):
             response = client.get(url("gradebook", course), {"sort": "reviews", "order": "desc"})
         assert response.content.decode().count("<tr>") == n_students + 1
 
@@ -186,7 +186,7 @@ class TestGradebook:
         client = client_for(instructor)
         # By name only the page's students are graded: the class's size and a page of students, then as
         # for a class of one page.
-        with django_assert_num_queries(15):
+        with django_assert_num_queries(16):
             first = client.get(url("gradebook", course)).content.decode()
         assert first.count('<th scope="row">') == PER_PAGE
         assert f"Student{PER_PAGE - 1:02d}" in first and f"Student{PER_PAGE:02d}" not in first

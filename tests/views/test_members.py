@@ -35,8 +35,8 @@ class TestMembersPage:
             MembershipFactory(course=course)
             MembershipFactory(course=course, status="pending")
         client = client_for(instructor)
-        # session, user, membership with its course and the requests waiting (the navigation's badge), roster
-        with django_assert_num_queries(4):
+        # session, user, the course with the requests waiting (the navigation's badge), my membership, roster
+        with django_assert_num_queries(5):
             client.get(reverse("courseapp:members", args=[course.slug]))
 
 

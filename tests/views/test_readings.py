@@ -107,9 +107,9 @@ class TestQueryCounts:
         for n in range(n_readings):
             ListingFactory(section=section, reading__title=f"Paper {n} on attention")
         client.force_login(student)
-        # session, user, membership with its course, sections, listings per section, matching listings
+        # session, user, the course, my membership, sections, listings per section, matching listings
         # with their readings, unlisted scheduled readings, the schedule's slots, my reviews
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(10):
             response = client.get(url("reading_list", course), {"q": "attention", "scheduled": "", "mine": "reviewed"})
         assert response.status_code == 200
 
@@ -120,7 +120,7 @@ class TestQueryCounts:
             ListingFactory(section=section)
         client.force_login(instructor)
         # as for a student, without the student's reviews
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(9):
             response = client.get(url("reading_list", course))
         assert len(titles(response)) == n_readings
 

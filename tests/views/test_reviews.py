@@ -143,9 +143,9 @@ class TestStaff:
             if n % 2:
                 review_submit(reading=reading, student=student, text="A review.", attested=True)
         client = client_for(instructor)
-        # session, user, membership with its course (and the requests to join); the class's size, a page of
+        # session, user, the course (and the requests to join), my membership; the class's size, a page of
         # students; columns, readings, their reviews, flags
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(10):
             html = client.get(url("reviews_table", course)).content.decode()
         assert html.count('title="late">L</span>') == 12
         assert '<td class="num">1/20</td>' in html and '<td class="num">0/20</td>' in html
@@ -158,7 +158,7 @@ class TestStaff:
         for student in students[::2]:
             review_submit(reading=reading, student=student, text="A review.", attested=True)
         client = client_for(instructor)
-        with django_assert_num_queries(9):  # as for 25 students: a page costs the same whatever the class size
+        with django_assert_num_queries(10):  # as for 25 students: a page costs the same whatever the class size
             first = client.get(url("reviews_table", course)).content.decode()
         assert first.count('<th scope="row">') == PER_PAGE and f"Student{PER_PAGE:02d}" not in first
         assert f"Students 1–{PER_PAGE} of {size}" in first and 'href="?page=2" rel="next"' in first
@@ -177,9 +177,9 @@ class TestStaff:
             other = SlotFactory(meeting__course=course).reading
             review_submit(reading=other if n else reading, student=student, text="A review.", attested=True)
         client = client_for(student)
-        # session, user, membership with its course; deadlines, my extensions (listed, and as deadlines),
+        # session, user, the course, my membership; deadlines, my extensions (listed, and as deadlines),
         # presented readings, my reviews, next meetings, their slots
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(11):
             client.get(url("my_reviews", course))
 
 

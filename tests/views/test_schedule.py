@@ -233,15 +233,15 @@ class TestEditor:
             if i < 6:
                 SignupFactory(slot=slots[i // 2], student=user, seat=i % 2 + 1)
         client = client_for(instructor)
-        # session, user, membership with its course and the requests to join; meetings, slots, sign-ups,
+        # session, user, the course with the requests to join, my membership; meetings, slots, sign-ups,
         # held seats, waitlists
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(9):
             html = client.get(self.url(course, "schedule_edit")).content.decode()
         assert html.count('name="student"') == 0, "the seat forms load one slot at a time"
-        # One slot's seat forms: session, user, membership with its course; the slot, its sign-ups; slots;
-        # students
+        # One slot's seat forms: session, user (the course and membership are the page's, kept:
+        # courseapp/caching.py); the slot, its sign-ups; slots; students
         path = reverse("courseapp:slot_seats", args=[course.slug, slots[0].pk])
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(6):
             fragment = client.get(path, headers=HTMX).content.decode()
         # two seat holders x (remove + the 2 other slots), the 40 students and "Assign a student…", 2 roles
         assert fragment.count("<option value=") == 2 * 3 + 41 + 2
