@@ -201,6 +201,10 @@ CACHALOT_UNCACHABLE_TABLES = (
     "axes_accessfailurelog",
 )
 
+# Seconds between a submission and the check of its reading's reviews for shared wording: a deadline
+# rush is checked once, after it (courseapp/services/reviews.py).
+SIMILARITY_CHECK_DELAY = env.int("SIMILARITY_CHECK_DELAY", default=30)
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -58,7 +58,8 @@ def test_the_welcome_of_a_pasted_roster_is_sent_by_the_worker_once(worker, clien
     assert len(list(worker.mail_dir.iterdir())) == 1, worker.log.read_text()
 
 
-def test_similarity_check_runs_on_the_worker_and_flags_a_copy(worker, client, course):
+def test_similarity_check_runs_on_the_worker_and_flags_a_copy(worker, client, course, settings):
+    settings.SIMILARITY_CHECK_DELAY = 2  # queued to start later, as after a rush (30 s in production)
     reading = SlotFactory(meeting__course=course).reading
     text = "Nucleus sampling keeps the smallest set of tokens whose probability mass exceeds p, and samples there."
     for prefix in ("", "In my view: "):

@@ -19,9 +19,10 @@ def later(task: str, *args, **kwargs) -> None:
     transaction.on_commit(lambda: queued.delay(*args, **kwargs))
 
 
-def queue_now(task: str, *args, **kwargs) -> None:
-    """Queue the task at once: for work asked from an ``on_commit`` callback, after the commit."""
-    _task(task).delay(*args, **kwargs)
+def queue_after(seconds: int, task: str, *args) -> None:
+    """Queue the task now, to start ``seconds`` from now (without a broker it runs at once): for work
+    asked from an ``on_commit`` callback, after the commit."""
+    _task(task).apply_async(args, countdown=seconds)
 
 
 def _task(name: str):

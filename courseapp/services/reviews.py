@@ -2,16 +2,18 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from .. import reviewing
-from ..models import Course, Reading, Review, ReviewSubmission, SimilarityFlag, User
+from ..caching import drawn_from, kept
+from ..models import Course, Extension, Meeting, Reading, Review, ReviewSubmission, SimilarityFlag, Slot, User
 from ..selectors import review_deadlines
 from ..selectors.extensions import Extensions
 from .errors import BAD_INPUT, ServiceError
-from .queue import queue_now
+from .queue import queue_after
 
 DRAFT_TOO_LARGE = "This text is too long to save ({size} characters; at most {limit})."
 ATTESTATION_REQUIRED = "Tick the box to confirm you wrote this review yourself, without a generative model."
@@ -30,9 +32,15 @@ SIMILARITY_QUEUED_FOR = 600
 
 def review_due(reading: Reading, course: Course, student: User) -> reviewing.Due:
     """When the first class that discusses the reading starts, or the end of term if no class does,
-    and when it is due for ``student`` (two queries)."""
+    and when it is due for ``student``.
+
+    Both are kept until the schedule or an extension changes (courseapp/caching.py), so a deadline
+    rush of a class submitting the same paper asks the database for neither.
+    """
     due = _course_due(reading, course)
-    return reviewing.Due(due, Extensions.load(course, [student.pk]).review_due(student.pk, reading.pk, due))
+    key = f"extensions:{course.pk}:{drawn_from(Extension, Meeting, Slot).key}"
+    extended = kept(key, lambda: Extensions.load(course))
+    return reviewing.Due(due, extended.review_due(student.pk, reading.pk, due))
 
 
 def review_deadline(reading: Reading, course: Course, student: User | None = None) -> datetime.datetime:
@@ -41,8 +49,11 @@ def review_deadline(reading: Reading, course: Course, student: User | None = Non
 
 
 def _course_due(reading: Reading, course: Course) -> datetime.datetime:
-    deadlines = review_deadlines(course, reading_ids=[reading.pk])
-    return deadlines.get(reading.pk) or reviewing.end_of_term(course.term_ends_on, course.tzinfo)
+    def due() -> datetime.datetime:
+        deadlines = review_deadlines(course, reading_ids=[reading.pk])
+        return deadlines.get(reading.pk) or reviewing.end_of_term(course.term_ends_on, course.tzinfo)
+
+    return kept(f"review-due:{reading.pk}:{drawn_from(Course, Meeting, Slot).key}", due)
 
 
 def draft_save(*, reading: Reading, student: User, text: str, now: datetime.datetime | None = None) -> Review:
@@ -123,11 +134,14 @@ def _refusal(
 
 def similarity_check_soon(*, reading_id: int) -> bool:
     """Queue a check of the reading's reviews, unless one is queued and has not started: that one will
-    see this submission too. A rush of 300 submissions runs a few checks, not 300. True if queued."""
+    see this submission too. True if queued.
 
+    The check starts ``SIMILARITY_CHECK_DELAY`` seconds later (30 by default), so a deadline rush of
+    300 submissions is checked once, after it, instead of over and over on a CPU it needs.
+    """
     if not cache.add(SIMILARITY_QUEUED.format(reading_id=reading_id), True, timeout=SIMILARITY_QUEUED_FOR):
         return False
-    queue_now("check_reading_similarity", reading_id)
+    queue_after(settings.SIMILARITY_CHECK_DELAY, "check_reading_similarity", reading_id)
     return True
 
 

@@ -5,6 +5,7 @@ and tasks do around model signals (``update()``, ``bulk_create()``, a delete by 
 the page again.
 """
 
+import datetime
 import re
 
 import pytest
@@ -13,10 +14,10 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from courseapp.models import Listing, Meeting, Membership, Reading, Review, Signup
+from courseapp.models import Extension, Listing, Meeting, Membership, Reading, Review, Signup
 
-from ..asserts import url
-from ..factories import ListingFactory, MembershipFactory, SectionFactory, SignupFactory
+from ..asserts import HTMX, url
+from ..factories import ListingFactory, MembershipFactory, SectionFactory, SignupFactory, SlotFactory
 
 
 @pytest.fixture
@@ -117,3 +118,40 @@ class TestGradebook:
         assert "Ada Lovelace" not in client.get(url("gradebook", course)).content.decode()
         MembershipFactory(course=course, user__first_name="Ada", user__last_name="Lovelace")
         assert "Ada Lovelace" in client.get(url("gradebook", course)).content.decode()
+
+
+class TestDeadlines:
+    """A submission's deadline is kept for the whole class (a rush reads it once), yet follows the schedule."""
+
+    @pytest.fixture
+    def past_paper(self, course):
+        """A paper whose class met yesterday: a review of it now is late."""
+        return SlotFactory(meeting__course=course, meeting__date=timezone.localdate() - datetime.timedelta(days=1))
+
+    def submit(self, client, course, reading) -> str:
+        path = url("review_submit", course, reading.pk)
+        return client.post(path, {"text": "A review.", "attest": "yes"}, headers=HTMX).content.decode()
+
+    def test_a_class_moved_meanwhile_moves_the_deadline(self, course, past_paper, student, client_for):
+        client = client_for(student)
+        assert "marked late" in self.submit(client, course, past_paper.reading)
+        Meeting.objects.filter(pk=past_paper.meeting_id).update(date=timezone.localdate() + datetime.timedelta(days=7))
+        answer = self.submit(client_for(MembershipFactory(course=course).user), course, past_paper.reading)
+        assert "Submitted" in answer and "marked late" not in answer
+
+    def test_an_extension_granted_meanwhile_counts_at_once(self, course, past_paper, student, client_for):
+        classmate = MembershipFactory(course=course).user
+        assert "marked late" in self.submit(client_for(classmate), course, past_paper.reading)
+        Extension.objects.bulk_create(
+            [
+                Extension(
+                    course=course,
+                    student=student,
+                    scope=Extension.Scope.COURSE,
+                    extra=datetime.timedelta(days=3),
+                    granted_at=timezone.now(),
+                )
+            ]
+        )
+        answer = self.submit(client_for(student), course, past_paper.reading)
+        assert "Submitted" in answer and "marked late" not in answer
