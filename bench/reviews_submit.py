@@ -10,7 +10,7 @@ been told it was submitted.
     make bench
 """
 
-import concurrent.futures
+import asyncio
 import os
 import re
 import statistics
@@ -20,12 +20,13 @@ import tempfile
 import time
 from pathlib import Path
 
+import aiohttp
 from benchsetup import throwaway_database
 from django.db import connection
 
 from courseapp.models import Membership, Reading, Review, User
 from courseapp.services.demo import demo_course_load
-from tests.servers import PRODUCTION, ROOT, collected_static, database_url, gunicorn, post_as, session_cookie
+from tests.servers import PRODUCTION, ROOT, collected_static, database_url, gunicorn, htmx_post_headers, session_cookie
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
 
@@ -38,13 +39,27 @@ def text_of(n: int) -> str:
     return f"Review number {n}. " + " ".join(f"thought{n}x{i}" for i in range(200))
 
 
-def submit(url: str, session: str, n: int) -> tuple[int, float, bool]:
-    start = time.perf_counter()
-    try:
-        status, answer = post_as(url, session, {"text": text_of(n), "attest": "yes"})
-    except OSError:
-        status, answer = 0, ""
-    return status, time.perf_counter() - start, SUBMITTED.search(answer) is not None
+async def rush(url: str, sessions: list[str]) -> list[tuple[int, float, bool]]:
+    """Every student posts at once; each answer's status, seconds, and whether it said "Submitted".
+
+    One event loop, not a thread per student: 300 threads of urllib took a third of these two cores
+    from the server they were measuring.
+    """
+    connector = aiohttp.TCPConnector(limit=0)  # as many connections as students, as 300 browsers would
+    timeout = aiohttp.ClientTimeout(total=120)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout, cookie_jar=aiohttp.DummyCookieJar()) as http:
+
+        async def submit(n: int) -> tuple[int, float, bool]:
+            start = time.perf_counter()
+            try:
+                form = {"text": text_of(n), "attest": "yes"}
+                async with http.post(url, data=form, headers=htmx_post_headers(sessions[n])) as response:
+                    status, answer = response.status, await response.text()
+            except (aiohttp.ClientError, TimeoutError):
+                status, answer = 0, ""
+            return status, time.perf_counter() - start, SUBMITTED.search(answer) is not None
+
+        return await asyncio.gather(*(submit(n) for n in range(len(sessions))))
 
 
 def main() -> None:
@@ -67,8 +82,7 @@ def main() -> None:
         with gunicorn(database_url(), work / "gunicorn.log", workers=None, threads=None, env=env) as base:
             target = f"{base}/courses/{course.slug}/readings/{reading.pk}/review/submit/"
             start = time.perf_counter()
-            with concurrent.futures.ThreadPoolExecutor(max_workers=STUDENTS) as pool:
-                results = list(pool.map(lambda n: submit(target, sessions[n], n), range(STUDENTS)))
+            results = asyncio.run(rush(target, sessions))
             wall = time.perf_counter() - start
         worker.terminate()
         worker.wait(timeout=30)

@@ -32,18 +32,20 @@ def session_cookie(user) -> str:
     return client.cookies["sessionid"].value
 
 
+def htmx_post_headers(session: str) -> dict[str, str]:
+    """What htmx sends with a form it posts for the logged-in owner of ``session``."""
+    return {
+        "Cookie": f"sessionid={session}; csrftoken={CSRF}",
+        "X-CSRFToken": CSRF,
+        "HX-Request": "true",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+
+
 def post_as(url: str, session: str, data: dict, *, timeout: float = 120) -> tuple[int, str]:
     """POST a form over HTTP as the logged-in owner of ``session``, the way htmx does."""
     request = urllib.request.Request(
-        url,
-        data=urllib.parse.urlencode(data).encode(),
-        method="POST",
-        headers={
-            "Cookie": f"sessionid={session}; csrftoken={CSRF}",
-            "X-CSRFToken": CSRF,
-            "HX-Request": "true",
-            "Content-Type": "application/x-www-form-urlencoded",
-        },
+        url, data=urllib.parse.urlencode(data).encode(), method="POST", headers=htmx_post_headers(session)
     )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
