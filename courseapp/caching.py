@@ -27,7 +27,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 # A fragment outlives its data by at most this: a safety net for writes made around the ORM (raw SQL,
-# psql: run `manage.py invalidate_cachalot` after those) and for a template changed by a deploy.
+# psql: run `manage.py invalidate_cachalot` after those). A deploy's `migrate` marks every table changed.
 FRAGMENT_SECONDS = 10 * 60
 
 
