@@ -73,14 +73,6 @@ def role_of(membership: Membership | None, *, authenticated: bool) -> Role:
     return Role(membership.role)
 
 
-def role_in(user, course: Course) -> tuple[Role, Membership | None]:
-    """The user's role in the course and their membership row (one query for a logged-in user)."""
-    if not user.is_authenticated:
-        return Role.ANONYMOUS, None
-    membership = Membership.objects.filter(course=course, user=user).order_by().first()
-    return role_of(membership, authenticated=True), membership
-
-
 def course_access(user, slug: str) -> tuple[Course, Role, Membership | None]:
     """The course named ``slug``, the user's role in it and their membership.
 

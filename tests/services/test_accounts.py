@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from courseapp.models import Membership
-from courseapp.permissions import Role, role_in
+from courseapp.permissions import Role, course_access
 from courseapp.services.accounts import email_confirm
 from courseapp.services.memberships import members_add_by_email
 
@@ -27,7 +27,9 @@ def test_a_roster_naming_an_unconfirmed_account_waits_for_its_confirmation(
     assert result.unconfirmed == ["grace@uni.edu"] and result.added == []
     membership = Membership.objects.get(course=course, user=squatter)
     assert membership.status == Membership.Status.UNCONFIRMED
-    assert role_in(squatter, course)[0] == Role.APPLICANT, "no access to the course under an unproven address"
+    assert course_access(squatter, course.slug)[1] == Role.APPLICANT, (
+        "no access to the course under an unproven address"
+    )
     [message] = mail.outbox
     assert message.to == ["grace@uni.edu"]
     assert re.search(r"Confirm it to join the course:\s+http://\S+/accounts/confirm/", message.body)
@@ -35,7 +37,7 @@ def test_a_roster_naming_an_unconfirmed_account_waits_for_its_confirmation(
     assert [c.pk for c in email_confirm(squatter)] == [course.pk]
     membership.refresh_from_db()
     assert membership.status == Membership.Status.ACTIVE
-    assert role_in(squatter, course)[0] == Role.STUDENT
+    assert course_access(squatter, course.slug)[1] == Role.STUDENT
 
 
 def test_a_confirmed_account_and_a_new_one_join_at_once(course, instructor):
@@ -44,4 +46,4 @@ def test_a_confirmed_account_and_a_new_one_join_at_once(course, instructor):
     assert result.added == ["ada@uni.edu"] and result.invited == ["new.person@uni.edu"]
     statuses = set(Membership.objects.filter(course=course, role="student").values_list("status", flat=True))
     assert statuses == {Membership.Status.ACTIVE}
-    assert role_in(confirmed, course)[0] == Role.STUDENT
+    assert course_access(confirmed, course.slug)[1] == Role.STUDENT
