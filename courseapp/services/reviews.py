@@ -37,23 +37,30 @@ def review_due(reading: Reading, course: Course, student: User) -> reviewing.Due
     Both are kept until the schedule or an extension changes (courseapp/caching.py), so a deadline
     rush of a class submitting the same paper asks the database for neither.
     """
-    due = _course_due(reading, course)
-    key = f"extensions:{course.pk}:{drawn_from(Extension, Meeting, Slot).key}"
-    extended = kept(key, lambda: Extensions.load(course))
+    changed = _deadlines_changed()
+    due = _course_due(reading, course, changed)
+    extended = kept(f"extensions:{course.pk}:{changed}", lambda: Extensions.load(course))
     return reviewing.Due(due, extended.review_due(student.pk, reading.pk, due))
 
 
 def review_deadline(reading: Reading, course: Course, student: User | None = None) -> datetime.datetime:
     """The course's deadline for the reading, or ``student``'s own."""
-    return _course_due(reading, course) if student is None else review_due(reading, course, student).mine
+    if student is None:
+        return _course_due(reading, course, _deadlines_changed())
+    return review_due(reading, course, student).mine
 
 
-def _course_due(reading: Reading, course: Course) -> datetime.datetime:
+def _deadlines_changed() -> str:
+    """When what a deadline is drawn from last changed: the course, its schedule, its extensions."""
+    return drawn_from(Course, Extension, Meeting, Slot).key
+
+
+def _course_due(reading: Reading, course: Course, changed: str) -> datetime.datetime:
     def due() -> datetime.datetime:
         deadlines = review_deadlines(course, reading_ids=[reading.pk])
         return deadlines.get(reading.pk) or reviewing.end_of_term(course.term_ends_on, course.tzinfo)
 
-    return kept(f"review-due:{reading.pk}:{drawn_from(Course, Meeting, Slot).key}", due)
+    return kept(f"review-due:{reading.pk}:{changed}", due)
 
 
 def draft_save(*, reading: Reading, student: User, text: str, now: datetime.datetime | None = None) -> Review:
