@@ -27,7 +27,7 @@ from pages import grow_class
 
 from courseapp.models import Reading, Review, Score, User
 from courseapp.services.demo import demo_course_load
-from tests.servers import CSRF, PRODUCTION, collected_static, database_url, gunicorn, session_cookie
+from tests.servers import PRODUCTION, browser_cookies, collected_static, database_url, gunicorn, session_cookie
 
 # BENCH_SECONDS, BENCH_RUNS and BENCH_PAGES (names, comma-separated) make a quicker run while profiling.
 SECONDS, RUNS = int(os.environ.get("BENCH_SECONDS", 4)), int(os.environ.get("BENCH_RUNS", 3))
@@ -46,7 +46,7 @@ def wrk(url: str, session: str | None) -> tuple[float, float]:
     """The p50 latency in ms and the requests per second of one wrk run."""
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "30s", "--latency", url]
     if session:
-        command[1:1] = ["-H", f"Cookie: {cookies(session)}"]
+        command[1:1] = ["-H", f"Cookie: {browser_cookies(session)}"]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     if "Non-2xx or 3xx responses" in out:
         raise SystemExit(f"{url} answered errors:\n{out}")
@@ -55,13 +55,8 @@ def wrk(url: str, session: str | None) -> tuple[float, float]:
     return p50, float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
 
-def cookies(session: str) -> str:
-    """What a browser sends after its first page: the session, and the CSRF cookie that page set."""
-    return f"sessionid={session}; csrftoken={CSRF}"
-
-
 def measure(url: str, session: str | None) -> tuple[float, float]:
-    request = urllib.request.Request(url, headers={"Cookie": cookies(session)} if session else {})
+    request = urllib.request.Request(url, headers={"Cookie": browser_cookies(session)} if session else {})
     with urllib.request.build_opener(NoRedirects).open(request) as response:  # the page itself, not a login
         assert response.status == 200, (url, response.status)
     runs = [wrk(url, session) for _ in range(RUNS)]

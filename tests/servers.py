@@ -32,10 +32,15 @@ def session_cookie(user) -> str:
     return client.cookies["sessionid"].value
 
 
+def browser_cookies(session: str) -> str:
+    """What a browser sends after its first page: the session, and the CSRF cookie that page set."""
+    return f"sessionid={session}; csrftoken={CSRF}"
+
+
 def htmx_post_headers(session: str) -> dict[str, str]:
     """What htmx sends with a form it posts for the logged-in owner of ``session``."""
     return {
-        "Cookie": f"sessionid={session}; csrftoken={CSRF}",
+        "Cookie": browser_cookies(session),
         "X-CSRFToken": CSRF,
         "HX-Request": "true",
         "Content-Type": "application/x-www-form-urlencoded",
