@@ -99,7 +99,9 @@ def review_submit(
             )
             review.text, review.word_count, review.submitted_at, review.is_late = text, words, now, late
             fields += ["text", "word_count", "submitted_at", "is_late"]
-            transaction.on_commit(lambda: similarity_check_soon(reading_id=reading.pk))
+            # Robust: the submission has committed, and a check that could not be queued (the broker down)
+            # is logged, not answered with an error that would tell the student it failed.
+            transaction.on_commit(lambda: similarity_check_soon(reading_id=reading.pk), robust=True)
         review.save(update_fields=fields)
     if refusal is not None:  # raised once the draft is saved: nothing the student typed is lost
         raise refusal
@@ -156,22 +158,24 @@ def similarity_check(*, reading_id: int) -> list[SimilarityFlag]:
     """Compare the submitted reviews of a reading with each other and keep the flags their texts call for.
 
     Idempotent: it recomputes the reading's flags from the texts as they are now. Each text is cut into
-    word 5-grams once, so all pairs of 300 reviews take well under a second.
+    word 5-grams once, so all pairs of 300 reviews take well under a second. Checks of one reading
+    run one at a time (the reading's row is locked, in a way that lets reviews of it be written
+    meanwhile), so two workers, or two requests without a broker, never write the same flag twice.
     """
     cache.delete(SIMILARITY_QUEUED.format(reading_id=reading_id))  # a submission from now on queues another
-    reading = Reading.objects.select_related("course").filter(pk=reading_id).first()
-    if reading is None:
-        return []
-    reviews = Review.objects.filter(reading=reading, submitted_at__isnull=False).order_by("pk")
-    cut = [(pk, reviewing.shingles(text)) for pk, text in reviews.values_list("pk", "text")]
-    threshold = reading.course.similarity_threshold
-    close = {}
-    for n, (low, mine) in enumerate(cut):
-        for high, theirs in cut[n + 1 :]:
-            score = reviewing.overlap(mine, theirs)
-            if score >= threshold:
-                close[(low, high)] = score
     with transaction.atomic():
+        reading = Reading.objects.select_for_update(no_key=True).select_related("course").filter(pk=reading_id).first()
+        if reading is None:
+            return []
+        reviews = Review.objects.filter(reading=reading, submitted_at__isnull=False).order_by("pk")
+        cut = [(pk, reviewing.shingles(text)) for pk, text in reviews.values_list("pk", "text")]
+        threshold = reading.course.similarity_threshold
+        close = {}
+        for n, (low, mine) in enumerate(cut):
+            for high, theirs in cut[n + 1 :]:
+                score = reviewing.overlap(mine, theirs)
+                if score >= threshold:
+                    close[(low, high)] = score
         # A pair flagged before keeps its row (and when it was first flagged); its overlap follows the texts.
         kept = {(f.review_id, f.other_id): f for f in SimilarityFlag.objects.filter(review__reading=reading)}
         SimilarityFlag.objects.filter(pk__in=[f.pk for pair, f in kept.items() if pair not in close]).delete()
