@@ -80,7 +80,10 @@ def review_submit(
     """Submit the text as the review. Whatever is refused, the text stays saved as the draft.
 
     One transaction, and the deadline read before it, so a deadline rush holds each row lock for
-    a few statements only. The review comes back with ``deadlines``, those it was judged by.
+    a few statements only. On time, nothing stored changes the outcome: the review is written by one
+    insert-or-update, under the lock the database takes for it. Late, whether the text may replace an
+    on-time version depends on the stored review, which is read and locked first. The review comes
+    back with ``deadlines``, those it was judged by.
     """
     now = now or timezone.now()
     course = reading.course
@@ -89,20 +92,24 @@ def review_submit(
     late = reviewing.is_late(now, due.mine)
     words = reviewing.word_count(text)
     with transaction.atomic():
-        review = _locked(reading, student)
+        review = _locked(reading, student) if late else Review(reading=reading, student=student)
         review.draft, review.draft_saved_at = text, now
         refusal = _refusal(course, review, text=text, words=words, attested=attested, late=late, due=due.mine)
         fields = ["draft", "draft_saved_at"]
         if refusal is None:
+            review.text, review.word_count, review.submitted_at, review.is_late = text, words, now, late
+            fields += ["text", "word_count", "submitted_at", "is_late"]
+        if late:
+            review.save(update_fields=fields)
+        else:
+            _upsert(review, fields)
+        if refusal is None:
             ReviewSubmission.objects.create(
                 review=review, text=text, word_count=words, submitted_at=now, is_late=late, attested=True
             )
-            review.text, review.word_count, review.submitted_at, review.is_late = text, words, now, late
-            fields += ["text", "word_count", "submitted_at", "is_late"]
             # Robust: the submission has committed, and a check that could not be queued (the broker down)
             # is logged, not answered with an error that would tell the student it failed.
             transaction.on_commit(lambda: similarity_check_soon(reading_id=reading.pk), robust=True)
-        review.save(update_fields=fields)
     if refusal is not None:  # raised once the draft is saved: nothing the student typed is lost
         raise refusal
     review.deadlines = due
@@ -120,6 +127,15 @@ def _locked(reading: Reading, student: User) -> Review:
     """The student's review of the reading, locked for this transaction (made if there is none yet)."""
     review, _ = Review.objects.select_for_update().get_or_create(reading=reading, student=student)
     return review
+
+
+def _upsert(review: Review, fields: list[str]) -> None:
+    """Insert ``review``, or write its ``fields`` over the stored review of the reading by the student:
+    one statement (INSERT ... ON CONFLICT DO UPDATE), which sets ``review.pk``. Every field the editor
+    shows is among ``fields``; only ``created_at`` may differ from the stored one."""
+    Review.objects.bulk_create(
+        [review], update_conflicts=True, unique_fields=["reading", "student"], update_fields=fields
+    )
 
 
 def _refusal(

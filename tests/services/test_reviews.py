@@ -87,6 +87,19 @@ class TestSubmitting:
         assert (review.text, review.is_late) == ("Second version.", False)
         assert list(review.submissions.values_list("text", flat=True)) == ["Second version.", "First version."]
 
+    def test_a_refused_revision_before_the_deadline_leaves_the_submitted_version_as_it_was(
+        self, scheduled, student, due
+    ):
+        first = submit(scheduled, student, "Submitted first.", now=due - 60 * SECOND)
+        refused("attestation_required", submit, scheduled, student, "A revision.", now=due - SECOND, attested=False)
+        review = Review.objects.get()
+        assert (review.text, review.draft, review.submitted_at) == (
+            "Submitted first.",
+            "A revision.",
+            first.submitted_at,
+        )
+        assert (review.created_at, review.submissions.count()) == (first.created_at, 1)
+
     def test_after_the_deadline_the_on_time_version_stands(self, scheduled, student, due):
         submit(scheduled, student, "On time.", now=due)
         message = refused("revision_closed", submit, scheduled, student, "Improved later.", now=due + SECOND)
