@@ -14,6 +14,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DJANGO_DEBUG", "true")
+# The log-ins a benchmark makes for its students are not news (django-axes logs each one at INFO).
+os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
 # One key for this process and any server a benchmark starts, so that the sessions made here log in there.
 os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
 
