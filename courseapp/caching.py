@@ -19,6 +19,7 @@ process on a laptop) settings make the fragment cache a dummy, and the tests giv
 import dataclasses
 import hashlib
 from collections.abc import Callable
+from typing import Any
 
 from cachalot.api import get_last_invalidation
 from django.apps import apps
@@ -69,15 +70,18 @@ def fragment_cache() -> BaseCache:
         return caches["default"]
 
 
-_MISSING = object()
-
-
 def kept[T](key: str, build: Callable[[], T]) -> T:
     """``build()``, kept under ``key`` in the fragment cache (one round trip when it is there, two when
     not: Django's ``get_or_set`` makes three)."""
+    return kept_many({key: build})[key]
+
+
+def kept_many(builds: dict[str, Callable[[], Any]]) -> dict[str, Any]:
+    """Each ``builds[key]()``, kept under its key: one round trip for them all when they are there, one
+    more to keep those that were not. A request that needs several kept values asks for them at once."""
     cache = fragment_cache()
-    value = cache.get(key, _MISSING)
-    if value is _MISSING:
-        value = build()
-        cache.set(key, value, FRAGMENT_SECONDS)
-    return value
+    found = cache.get_many(builds)
+    made = {key: build() for key, build in builds.items() if key not in found}
+    if made:
+        cache.set_many(made, FRAGMENT_SECONDS)
+    return found | made

@@ -7,6 +7,7 @@ loads the course, works out the user's role in it and refuses before the view ru
 import enum
 import functools
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -15,7 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from .caching import drawn_from, kept
+from .caching import drawn_from, kept_many
 from .http import HtmxHttpRequest
 from .models import Course, Membership, Slot
 
@@ -81,15 +82,17 @@ def course_access(user, slug: str) -> tuple[Course, Role, Membership | None]:
     first time reads only their own membership row.
     """
     changed = drawn_from(Course, Membership).key
-    course = kept(f"course:{slug}:{changed}", lambda: _course_named(slug))
+    course_key, membership_key = f"course:{slug}:{changed}", f"membership:{slug}:{user.pk}:{changed}"
+    builds: dict[str, Callable[[], Any]] = {course_key: lambda: _course_named(slug)}
+    if user.is_authenticated:
+        builds[membership_key] = lambda: Membership.objects.filter(course__slug=slug, user=user).order_by().first()
+    found = kept_many(builds)  # one round trip for both
+    course: Course | None = found[course_key]
     if course is None:
         raise Http404("No such course.")
     if not user.is_authenticated:
         return course, Role.ANONYMOUS, None
-    membership = kept(
-        f"membership:{course.pk}:{user.pk}:{changed}",
-        lambda: Membership.objects.filter(course=course, user=user).order_by().first(),
-    )
+    membership: Membership | None = found[membership_key]
     if membership is not None:
         membership.course = course  # the one just read, not a query of its own
     return course, role_of(membership, authenticated=True), membership

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import reviewing
-from ..caching import drawn_from, kept
+from ..caching import drawn_from, kept, kept_many
 from ..models import Course, Extension, Meeting, Reading, Review, ReviewSubmission, SimilarityFlag, Slot, User
 from ..selectors import review_deadlines
 from ..selectors.extensions import Extensions
@@ -34,19 +34,21 @@ def review_due(reading: Reading, course: Course, student: User) -> reviewing.Due
     """When the first class that discusses the reading starts, or the end of term if no class does,
     and when it is due for ``student``.
 
-    Both are kept until the schedule or an extension changes (courseapp/caching.py), so a deadline
-    rush of a class submitting the same paper asks the database for neither.
+    Both are kept until the schedule or an extension changes (courseapp/caching.py), and read in one
+    round trip, so a deadline rush of a class submitting the same paper asks the database for neither.
     """
     changed = _deadlines_changed()
-    due = _course_due(reading, course, changed)
-    extended = kept(f"extensions:{course.pk}:{changed}", lambda: Extensions.load(course))
+    due_key, extensions_key = _due_key(reading, changed), f"extensions:{course.pk}:{changed}"
+    found = kept_many({due_key: lambda: _course_due(reading, course), extensions_key: lambda: Extensions.load(course)})
+    due: datetime.datetime = found[due_key]
+    extended: Extensions = found[extensions_key]
     return reviewing.Due(due, extended.review_due(student.pk, reading.pk, due))
 
 
 def review_deadline(reading: Reading, course: Course, student: User | None = None) -> datetime.datetime:
     """The course's deadline for the reading, or ``student``'s own."""
     if student is None:
-        return _course_due(reading, course, _deadlines_changed())
+        return kept(_due_key(reading, _deadlines_changed()), lambda: _course_due(reading, course))
     return review_due(reading, course, student).mine
 
 
@@ -55,12 +57,13 @@ def _deadlines_changed() -> str:
     return drawn_from(Course, Extension, Meeting, Slot).key
 
 
-def _course_due(reading: Reading, course: Course, changed: str) -> datetime.datetime:
-    def due() -> datetime.datetime:
-        deadlines = review_deadlines(course, reading_ids=[reading.pk])
-        return deadlines.get(reading.pk) or reviewing.end_of_term(course.term_ends_on, course.tzinfo)
+def _due_key(reading: Reading, changed: str) -> str:
+    return f"review-due:{reading.pk}:{changed}"
 
-    return kept(f"review-due:{reading.pk}:{changed}", due)
+
+def _course_due(reading: Reading, course: Course) -> datetime.datetime:
+    deadlines = review_deadlines(course, reading_ids=[reading.pk])
+    return deadlines.get(reading.pk) or reviewing.end_of_term(course.term_ends_on, course.tzinfo)
 
 
 def draft_save(*, reading: Reading, student: User, text: str, now: datetime.datetime | None = None) -> Review:
