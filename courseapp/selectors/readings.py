@@ -26,7 +26,7 @@ class SectionNode:
         self.listings: list[Listing] = []
         self.children: list[SectionNode] = []
         self.total = 0  # readings listed here and in the subsections, before any filter
-        self.hidden = 0  # readings listed here but left out of a long list's first view
+        self.hidden = 0  # readings listed here (and matching) but left out of a long list's first view
 
     @property
     def heading_level(self) -> int:
@@ -35,6 +35,11 @@ class SectionNode:
     @property
     def shown(self) -> int:
         return len(self.listings) + sum(child.shown for child in self.children)
+
+    @property
+    def matching(self) -> int:
+        """Readings here and in the subsections that match (all of them without a filter), shown or not."""
+        return len(self.listings) + self.hidden + sum(child.matching for child in self.children)
 
 
 def _section_tree(sections: list[Section]) -> list[SectionNode]:
@@ -109,11 +114,16 @@ class ReadingList:
     unlisted: list[Reading]  # on the schedule, in no section
     filters: ReadingFilters
     total: int
-    collapsed: bool = False  # a long list, each section showing its first readings
+    collapsed: bool = False  # a long list, or many matches, each section showing its first readings
 
     @property
     def shown(self) -> int:
         return sum(len(node.listings) for node in self.nodes) + len(self.unlisted)
+
+    @property
+    def matching(self) -> int:
+        """Readings that match the filters, shown or left for their section's link."""
+        return self.shown + sum(node.hidden for node in self.nodes)
 
     @property
     def visible_nodes(self) -> list[SectionNode]:
@@ -174,9 +184,14 @@ def reading_list(
             below.extend(node.children)
         listings = listings.filter(section__in=[node.section.pk for node in below])
         unlisted = unlisted.none()
-    # A long list opens with the first readings of each section (the database picks them); a section's
-    # link, or a search, shows the rest: a 2,000-reading list was megabytes of HTML.
-    collapsed = not filters.active and listing_id is None and sum(totals.values()) > LONG_LIST
+    # A long list opens with the first readings of each section (the database picks them), and so does a
+    # search of one that matches more than a long list's worth; a section's link shows the rest (of its
+    # matches): a 2,000-reading list was megabytes of HTML, and a one-word search of it 342 KiB.
+    may_collapse = listing_id is None and filters.section not in by_id and sum(totals.values()) > LONG_LIST
+    matches = totals
+    if may_collapse and filters.active:  # how many match in each section: one query, for long lists only
+        matches = dict(listings.values_list("section").annotate(n=Count("pk")).order_by())
+    collapsed = may_collapse and sum(matches.values()) > LONG_LIST
     if collapsed:
         place = Window(RowNumber(), partition_by=[F("section_id")], order_by=[F("position").asc(), F("pk").asc()])
         listings = listings.annotate(place=place).filter(place__lte=FIRST_OF_SECTION)
@@ -188,5 +203,5 @@ def reading_list(
         by_id[listing.section_id].listings.append(listing)
     if collapsed:
         for node in nodes:
-            node.hidden = totals.get(node.section.pk, 0) - len(node.listings)
+            node.hidden = matches.get(node.section.pk, 0) - len(node.listings)
     return ReadingList(nodes=nodes, unlisted=outside, filters=filters, total=sum(totals.values()), collapsed=collapsed)

@@ -290,6 +290,31 @@ def test_student_searches_the_reading_list_as_they_type(demo, new_page):
     assert tab.errors == []
 
 
+def test_a_search_matching_hundreds_opens_section_by_section_and_a_section_shows_all_its_matches(demo, new_page):
+    from courseapp.models import Listing, Section
+    from courseapp.selectors import FIRST_OF_SECTION
+
+    extra = Section.objects.create(course=demo, title="Diffusion, at length", position=99)
+    readings = Reading.objects.bulk_create(
+        Reading(course=demo, title=f"Diffusion study {n:03d}", kind="paper") for n in range(400)
+    )
+    Listing.objects.bulk_create(Listing(section=extra, reading=r, position=n) for n, r in enumerate(readings))
+    tab = new_page()
+    tab.login("student01")
+    page = tab.page
+    page.goto(f"/courses/{demo.slug}/readings/")
+    page.evaluate("window.notReloaded = true")
+    page.get_by_label("Search the reading list").press_sequentially("diffusion", delay=30)
+    expect(page.locator(".result-count")).to_contain_text("424 of 544 readings match. So many show the first 8")
+    expect(page.locator(f"#section-{extra.pk} li.reading")).to_have_count(FIRST_OF_SECTION)
+    tab.screenshot("readings-search-many")
+    page.get_by_role("link", name="Show all 400 matches in “Diffusion, at length”").click()
+    expect(page.locator("li.reading")).to_have_count(400)
+    assert "q=diffusion" in page.url and f"section={extra.pk}" in page.url
+    assert page.evaluate("window.notReloaded") is True
+    assert tab.errors == []
+
+
 def test_instructor_times_a_presentation_grades_it_and_the_student_sees_it_after_release(demo, new_page):
     slot = Slot.objects.get(meeting__course=demo, reading__title="A Watermark for Large Language Models")
     ada, bruno = (User.objects.get(username=name) for name in ("student01", "student02"))

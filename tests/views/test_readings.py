@@ -374,5 +374,33 @@ def test_a_long_list_opens_with_the_first_readings_of_each_section(course, stude
     assert titles_in(searched) == ["Study 301"]  # a search finds readings past the first few
 
 
+def test_a_search_of_a_long_list_matching_most_of_it_opens_the_same_way(course, student, client_for):
+    from courseapp.selectors import FIRST_OF_SECTION, LONG_LIST
+
+    sections = [SectionFactory(course=course, title=f"Part {n}", position=n) for n in range(2)]
+    readings = Reading.objects.bulk_create(
+        Reading(course=course, title=f"{'Study' if n % 3 else 'Survey'} {n:03d}", kind="paper")
+        for n in range(2 * LONG_LIST)
+    )
+    Listing.objects.bulk_create(
+        Listing(section=sections[n % 2], reading=reading, position=n) for n, reading in enumerate(readings)
+    )
+    studies_in_part_0 = sum(1 for n in range(0, 2 * LONG_LIST, 2) if n % 3)
+    client = client_for(student)
+    html = client.get(url("reading_list", course), {"q": "study", "kind": "paper"}).content.decode()
+    assert len(titles_in(html)) == 2 * FIRST_OF_SECTION
+    assert titles_in(html)[:2] == ["Study 002", "Study 004"]  # the first matches of each section
+    assert f"{2 * LONG_LIST * 2 // 3} of {2 * LONG_LIST} readings match. So many show the first 8" in html
+    link = re.search(r'<a href="([^"]+)"[^>]*>Show all (\d+) matches in “Part 0”</a>', html)
+    assert int(link[2]) == studies_in_part_0
+    assert f"({studies_in_part_0 - FIRST_OF_SECTION} more)" in html
+    opened = client.get(link[1].replace("&amp;", "&")).content.decode()  # the search, in that section
+    assert len(titles_in(opened)) == studies_in_part_0 and "more)" not in opened
+    assert all(title.startswith("Study") for title in titles_in(opened))
+    narrow = client.get(url("reading_list", course), {"q": "study 05"}).content.decode()
+    expected = [f"Study {n:03d}" for n in range(2 * LONG_LIST) if n % 3 and "05" in f"{n:03d}"]
+    assert sorted(titles_in(narrow)) == expected and "more)" not in narrow  # fewer matches: all of them
+
+
 def titles_in(html: str) -> list[str]:
     return re.findall(r'class="reading-title">([^<]+)<', html)
