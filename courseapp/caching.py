@@ -10,7 +10,7 @@ A page keeps a fragment with ``{% kept fragment "name" ... %}`` (templatetags/fr
 ``{% cache %}`` underneath): the view passes ``fragment = drawn_from(...)``, with whatever else the
 fragment varies by (the viewer, their role, the filters) in ``per``, and the fragment's data lazily
 (``SimpleLazyObject``), so a hit runs none of its queries. A value that is no fragment (every
-course page's membership lookup) is ``kept()`` the same way.
+course page's course and membership) is ``kept()`` the same way, several at once with ``kept_many()``.
 
 Only a cache every process shares keeps anything: Redis when REDIS_URL is set; without it (one
 process on a laptop) settings make the fragment cache a dummy, and the tests give it memory of its own.
