@@ -7,6 +7,7 @@ import contextlib
 import os
 import secrets
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -25,6 +26,23 @@ django.setup()
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+from tests.servers import PRODUCTION, collected_static
+
+# The Redis of the production shape the benchmarks serve (cache, sessions, broker), emptied for each.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
+
+
+def empty_redis() -> None:
+    subprocess.run(["redis-cli", "-u", REDIS_URL, "flushdb"], check=True, capture_output=True)
+
+
+def production_env(work: Path) -> dict:
+    """The environment to serve the app in with gunicorn as in production, with benchsite.py's reference
+    views: static files collected into ``work``, Redis at REDIS_URL (emptied), no access log."""
+    empty_redis()
+    bench = {"DJANGO_SETTINGS_MODULE": "benchsite", "REDIS_URL": REDIS_URL, "PYTHONPATH": str(Path(__file__).parent)}
+    return collected_static(work / "static", PRODUCTION | bench | {"GUNICORN_ACCESS_LOG": ""})
 
 
 @contextlib.contextmanager

@@ -30,23 +30,19 @@ import time
 from pathlib import Path
 
 import aiohttp
-from benchsetup import throwaway_database
+from benchsetup import production_env, throwaway_database
 from django.db import connection
 
 from courseapp.models import Meeting, Membership, Reading, Review, User
 from courseapp.services.demo import demo_course_load
 from tests.servers import (
-    PRODUCTION,
     ROOT,
     browser_cookies,
-    collected_static,
     database_url,
     gunicorn,
     htmx_post_headers,
     session_cookie,
 )
-
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
 
 STUDENTS = 300
 # The editor's answer to a submission made on time: "Submitted Mon Oct 7, 3:04 PM." (a late one goes on
@@ -154,11 +150,7 @@ def main() -> None:
         Meeting.objects.filter(slots__reading=reading).update(date=tomorrow)
         submitting, writing = students(course, "bench"), students(course, "floor")
         work = Path(tempfile.mkdtemp())
-        env = collected_static(work / "static", PRODUCTION | {"DJANGO_SETTINGS_MODULE": "benchsite",
-                                                             "REDIS_URL": REDIS_URL,
-                                                             "PYTHONPATH": str(Path(__file__).parent),
-                                                             "GUNICORN_ACCESS_LOG": ""})  # fmt: skip
-        subprocess.run(["redis-cli", "-u", REDIS_URL, "flushdb"], check=True, capture_output=True)
+        env = production_env(work)
         worker = celery_worker(os.environ | env | {"DATABASE_URL": database_url()})
         with gunicorn(database_url(), work / "gunicorn.log", workers=None, threads=None, env=env) as base:
 

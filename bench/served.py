@@ -21,19 +21,17 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
-from benchsetup import throwaway_database
+from benchsetup import empty_redis, production_env, throwaway_database
 from gradebook import grade_everything
 from pages import grow_class
 
 from courseapp.models import Reading, Review, Score, User
 from courseapp.services.demo import demo_course_load
-from tests.servers import PRODUCTION, browser_cookies, collected_static, database_url, gunicorn, session_cookie
+from tests.servers import browser_cookies, database_url, gunicorn, session_cookie
 
 # BENCH_SECONDS, BENCH_RUNS and BENCH_PAGES (names, comma-separated) make a quicker run while profiling.
 SECONDS, RUNS = int(os.environ.get("BENCH_SECONDS", 4)), int(os.environ.get("BENCH_RUNS", 3))
 CONNECTIONS = 8
-# The production shape has Redis: the cache and the sessions (read from it, written through to PostgreSQL).
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11")
 TARGETS = {"hello-world vs one-query": 3.0, "page vs one-query": 10.0, "300 vs 24 students": 1.3}
 
 
@@ -89,11 +87,7 @@ def main() -> None:
         pages = {name: page for name, page in pages.items() if not only or name in only or "Django" in name
                  or "ORM" in name}  # fmt: skip
         work = Path(tempfile.mkdtemp())
-        subprocess.run(["redis-cli", "-u", REDIS_URL, "flushdb"], check=True, capture_output=True)
-        env = collected_static(work / "static", PRODUCTION | {"DJANGO_SETTINGS_MODULE": "benchsite",
-                                                             "REDIS_URL": REDIS_URL,
-                                                             "PYTHONPATH": str(Path(__file__).parent),
-                                                             "GUNICORN_ACCESS_LOG": ""})  # fmt: skip
+        env = production_env(work)
         results: dict[int, dict[str, tuple[float, float]]] = {}
         with gunicorn(database_url(), work / "gunicorn.log", workers=None, threads=None, env=env) as base:
             for n_students in (24, 300):
@@ -106,7 +100,7 @@ def main() -> None:
                     )
                     # This process wrote with a cache of its own (no REDIS_URL), so the servers' cached pages
                     # never heard of it: empty their cache, as `manage.py invalidate_cachalot` would.
-                    subprocess.run(["redis-cli", "-u", REDIS_URL, "flushdb"], check=True, capture_output=True)
+                    empty_redis()
                 results[n_students] = {name: measure(base + path, session) for name, (path, session) in pages.items()}
         report(results)
 
