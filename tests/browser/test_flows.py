@@ -6,7 +6,8 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from courseapp.models import Membership, Reading, Review, Signup, Slot, User
+from courseapp.models import Listing, Membership, Reading, Review, Section, Signup, Slot, User
+from courseapp.selectors import FIRST_OF_SECTION
 from courseapp.services.demo import demo_course_load
 
 from ..linkserver import LinkServer
@@ -273,13 +274,20 @@ def test_instructor_imports_a_list_previews_it_and_curates_a_reading_inline(demo
     assert tab.errors == []
 
 
-def test_student_searches_the_reading_list_as_they_type(demo, new_page):
+def searching_the_reading_list(new_page, course, words):
+    """A student's tab on the reading list, with ``words`` typed into its search (the page is never reloaded:
+    ``window.notReloaded`` stays true)."""
     tab = new_page()
     tab.login("student01")
+    tab.page.goto(f"/courses/{course.slug}/readings/")
+    tab.page.evaluate("window.notReloaded = true")
+    tab.page.get_by_label("Search the reading list").press_sequentially(words, delay=30)
+    return tab
+
+
+def test_student_searches_the_reading_list_as_they_type(demo, new_page):
+    tab = searching_the_reading_list(new_page, demo, "diffusion")
     page = tab.page
-    page.goto(f"/courses/{demo.slug}/readings/")
-    page.evaluate("window.notReloaded = true")
-    page.get_by_label("Search the reading list").press_sequentially("diffusion", delay=30)
     expect(page.locator(".result-count")).to_contain_text("24 of 144 readings match.")
     page.get_by_label("Kind").select_option(label="Blog post")
     expect(page.locator(".result-count")).to_contain_text("of 144 readings match.")
@@ -291,20 +299,13 @@ def test_student_searches_the_reading_list_as_they_type(demo, new_page):
 
 
 def test_a_search_matching_hundreds_opens_section_by_section_and_a_section_shows_all_its_matches(demo, new_page):
-    from courseapp.models import Listing, Section
-    from courseapp.selectors import FIRST_OF_SECTION
-
     extra = Section.objects.create(course=demo, title="Diffusion, at length", position=99)
     readings = Reading.objects.bulk_create(
         Reading(course=demo, title=f"Diffusion study {n:03d}", kind="paper") for n in range(400)
     )
     Listing.objects.bulk_create(Listing(section=extra, reading=r, position=n) for n, r in enumerate(readings))
-    tab = new_page()
-    tab.login("student01")
+    tab = searching_the_reading_list(new_page, demo, "diffusion")
     page = tab.page
-    page.goto(f"/courses/{demo.slug}/readings/")
-    page.evaluate("window.notReloaded = true")
-    page.get_by_label("Search the reading list").press_sequentially("diffusion", delay=30)
     expect(page.locator(".result-count")).to_contain_text("424 of 544 readings match. So many show the first 8")
     expect(page.locator(f"#section-{extra.pk} li.reading")).to_have_count(FIRST_OF_SECTION)
     tab.screenshot("readings-search-many")
